@@ -1,0 +1,1057 @@
+"""The cleaning step: from one wave's raw survey-tool export to tidy responses and answers, with a data-quality log.
+
+`validate_export(raw)` checks every cell against the codebook and raises `ExportProblems` listing all problems, each on
+one line with file, row, column, what was found, what was expected and a suggestion.
+
+`clean_wave(year)` reads and validates the export, then applies the rules of data/codebook/cleaning.yml, counting each:
+
+1. test responses (typed municipality or e-mail domain of the research team) are removed;
+2. rows without an answer to the first content question (the definition of a valid response) are excluded;
+3. typed municipality names are matched to the wave's municipality frame (helpers.municipalities), with the
+   researcher's decisions in municipality_resolutions.yml;
+4. joint answers ("Barendrecht, Albrandswaard en Ridderkerk") become one unit per municipality
+   (`joint_answers: per_municipality`; response ids 2023-0007a, 2023-0007b, ... sharing `joint_group` 2023-0007),
+   or stay one unit without a code (`joint_answers: once`);
+5. repeated submissions by one municipality are resolved: one unit per municipality code is kept (most answered
+   questions, then latest submission, latest start, highest respondent id). Joint answers are expanded *before* this
+   rule, so that a municipality that also answered on its own keeps one unit and its partners keep theirs;
+6. units that cannot be matched are kept without a code and listed with the matcher's message;
+7. personal columns are dropped and free text is scrubbed (helpers.privacy) with the placeholders of cleaning.yml;
+8. answers to questions whose routing condition (questions.yml `asked_if`) is not met are dropped and counted.
+
+The results (`CleanResult.responses`, `.answers`, `.quality`) follow a fixed contract; see `RESPONSES_COLUMNS`,
+`ANSWERS_COLUMNS` and the README of data/processed (helpers.processed writes and reads them).
+
+The functions at the end (`steps_table`, `duplicates_table`, ...) turn the quality log into the tables of the
+data-quality appendix (notebooks/00_opschonen.ipynb).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import importlib
+import re
+import string
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from helpers import CODEBOOK_DIR, PUBLISHED_DIR, RAW_DIR
+from helpers.codebook import SELECTED, Codebook, ColumnSpec, WaveSpec, load_codebook
+from helpers.codebook import codebook as project_codebook
+from helpers.exports import TIMESTAMP_FORMAT, ExportError, ExportProblems, RawExport, closest, read_export
+from helpers.privacy import SCRUB_KINDS, scrub_counts_total, scrub_text
+from helpers.reproducible import sha256_file
+
+CLEANING_FILE = CODEBOOK_DIR / "cleaning.yml"
+ALIASES_FILE = CODEBOOK_DIR / "municipality_aliases.yml"
+PROVENANCE_FILE = "survey/provenance.yml"  # relative to the raw directory
+DEFAULT_SMALL_THRESHOLD = 25_000
+# A timestamp further than this from the wave year (in years, either way) means the wrong file or a wrong clock.
+WAVE_TOLERANCE_YEARS = 1
+
+MATCHED_STATUSES = ("exact", "alias", "resolved", "joint")
+UNMATCHED_STATUSES = ("empty", "unknown", "ambiguous", "other_year")
+KINDS = ("answer", "selected", "other", "comment", "text")
+
+RESPONSES_COLUMNS = {
+    "wave": "int64",
+    "response_id": "string",
+    "respondent_id": "string",
+    "joint_group": "string",
+    "match_status": "string",
+    "municipality_code": "string",
+    "municipality_name": "string",
+    "province": "string",
+    "code_2023": "string",
+    "population": "Int64",
+    "size_class": "string",
+    "klein": "boolean",
+    "in_frame": "bool",
+    "started_at": "datetime64[s]",
+    "submitted_at": "datetime64[s]",
+    "completed": "bool",
+    "last_question": "string",
+}
+ANSWERS_COLUMNS = {
+    "wave": "int64",
+    "response_id": "string",
+    "question": "string",
+    "item": "string",
+    "kind": "string",
+    "value": "string",
+    "text": "string",
+}
+
+
+class CleaningError(ValueError):
+    """cleaning.yml or municipality_resolutions.yml is not usable; the message names the file and the entry."""
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Rules
+
+
+@dataclass(frozen=True)
+class CleaningRules:
+    test_municipality_pattern: re.Pattern
+    test_email_domains: tuple[str, ...]
+    duplicates_keep: str
+    joint_answers: str
+    unmatched: str
+    placeholders: Mapping[str, str]
+    source: Path
+
+    def parameters(self) -> dict:
+        return {
+            "test_responses": {"municipality_pattern": self.test_municipality_pattern.pattern,
+                               "email_domains": list(self.test_email_domains)},
+            "duplicates": {"keep": self.duplicates_keep},
+            "joint_answers": self.joint_answers,
+            "unmatched": self.unmatched,
+            "scrub_placeholders": dict(sorted(self.placeholders.items())),
+        }
+
+
+def load_cleaning_rules(path: Path | str = CLEANING_FILE) -> CleaningRules:
+    """Read and check data/codebook/cleaning.yml."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise CleaningError(f"{path}: file not found") from None
+    except yaml.YAMLError as error:
+        raise CleaningError(f"{path}: not valid YAML: {error}") from None
+
+    def need(key: str):
+        if key not in raw:
+            raise CleaningError(f"{path.name}: the rule {key!r} is missing")
+        return raw[key]
+
+    tests = need("test_responses")
+    try:
+        pattern = re.compile(str(tests["municipality_pattern"]))
+    except (KeyError, TypeError):
+        raise CleaningError(f"{path.name}: test_responses needs municipality_pattern") from None
+    except re.error as error:
+        raise CleaningError(f"{path.name}: test_responses.municipality_pattern is not a valid pattern: {error}") from None
+    domains = tuple(str(d).lower().lstrip("@") for d in (tests.get("email_domains") or []))
+    keep = (need("duplicates") or {}).get("keep")
+    if keep != "most_answered_then_latest":
+        raise CleaningError(f"{path.name}: duplicates.keep {keep!r} is not known; expected 'most_answered_then_latest'")
+    joint = need("joint_answers")
+    if joint not in ("per_municipality", "once"):
+        raise CleaningError(f"{path.name}: joint_answers {joint!r} is not known; expected 'per_municipality' or 'once'")
+    unmatched = need("unmatched")
+    if unmatched != "keep_without_code":
+        raise CleaningError(f"{path.name}: unmatched {unmatched!r} is not known; expected 'keep_without_code'")
+    placeholders = {str(k): str(v) for k, v in (need("scrub_placeholders") or {}).items()}
+    missing = [kind for kind in SCRUB_KINDS if kind not in placeholders]
+    if missing:
+        raise CleaningError(f"{path.name}: scrub_placeholders lacks {missing}")
+    return CleaningRules(pattern, domains, keep, joint, unmatched, placeholders, path)
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Validation of cell values
+
+
+def _normalise(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def lookup_value(spec: ColumnSpec, cell: str | None) -> str | None:
+    """The harmonised code for what the export wrote in an answer/selected cell; None when empty or unknown."""
+    if cell is None:
+        return None
+    if cell in spec.values:
+        return spec.values[cell]
+    normalised = _normalise(cell)
+    for raw, code in spec.values.items():
+        if _normalise(raw) == normalised:
+            return code
+    return None
+
+
+def parse_timestamp(text: str | None) -> dt.datetime | None:
+    if text is None:
+        return None
+    return dt.datetime.strptime(text.strip(), TIMESTAMP_FORMAT)
+
+
+def _expected_listing(values: Sequence[str], limit: int = 6) -> str:
+    shown = [repr(v if len(v) <= 40 else v[:39] + "…") for v in values[:limit]]
+    more = len(values) - limit
+    return "one of " + ", ".join(shown) + (f" (and {more} more)" if more > 0 else "")
+
+
+def _closest_value(found: str, values: Sequence[str]) -> str | None:
+    if not values:
+        return None
+    matches = closest(found, values, n=1)
+    if matches:
+        return matches[0]
+    scored = sorted(values, key=lambda v: (-difflib.SequenceMatcher(None, found.lower(), v.lower()).ratio(), v))
+    return scored[0]
+
+
+def _wave_window(year: int) -> tuple[dt.datetime, dt.datetime]:
+    return dt.datetime(year - WAVE_TOLERANCE_YEARS, 1, 1), dt.datetime(year + WAVE_TOLERANCE_YEARS + 1, 1, 1)
+
+
+def validate_export(raw: RawExport, codebook: Codebook | None = None) -> None:
+    """Check every cell of `raw` against its wave's codebook; raise ExportProblems listing all problems."""
+    spec, table, path = raw.spec, raw.table, raw.path
+    cb = codebook or _codebook_for(spec)
+    problems: list[ExportError] = []
+    mapping = spec.source.name
+
+    def problem(text: str, position: int | None = None, column: str | None = None, **extra) -> None:
+        problems.append(ExportError(path, text, row=None if position is None else raw.file_row(position),
+                                    column=column, **extra))
+
+    # Respondent ids: present and unique.
+    id_column = spec.metadata["respondent_id"]
+    first_row_of: dict[str, int] = {}
+    for position, value in enumerate(table[id_column]):
+        if value is None or not str(value).strip():
+            problem("the respondent id is empty", position, id_column, expected="a unique respondent id",
+                    suggestion="Export again including the response id column")
+            continue
+        key = str(value).strip()
+        if key in first_row_of:
+            problem(f"respondent id {key!r} occurs twice (rows {raw.file_row(first_row_of[key])} and "
+                    f"{raw.file_row(position)})", position, id_column, found=key, expected="unique ids",
+                    suggestion="Were two exports pasted together? Remove the copy or export again")
+        else:
+            first_row_of[key] = position
+
+    # Timestamps: format, order, and close to the wave year.
+    low, high = _wave_window(spec.year)
+    started_column, submitted_column = spec.metadata.get("started_at"), spec.metadata.get("submitted_at")
+    for position in range(len(table)):
+        stamps = {}
+        for role, column in (("started_at", started_column), ("submitted_at", submitted_column)):
+            if column is None:
+                continue
+            cell = table.at[position, column]
+            try:
+                stamps[role] = parse_timestamp(cell)
+            except ValueError:
+                problem("not a timestamp", position, column, found=cell, expected="'YYYY-MM-DD HH:MM:SS'",
+                        suggestion="Export dates in ISO format (survey tool setting), or as date cells in XLSX")
+                continue
+            moment = stamps[role]
+            if moment is not None and not (low <= moment < high):
+                problem(f"date far from wave {spec.year} (future/wrong wave)", position, column, found=cell,
+                        expected=f"a date between {low:%Y-%m-%d} and {high - dt.timedelta(days=1):%Y-%m-%d}",
+                        suggestion=f"Check the file name and the wave: is {path.name} really the export of "
+                                   f"{spec.year} (export.file in {mapping})?")
+        started, submitted = stamps.get("started_at"), stamps.get("submitted_at")
+        if started is not None and submitted is not None and submitted < started:
+            problem("submitted before it was started", position, submitted_column,
+                    found=table.at[position, submitted_column],
+                    expected=f"not before the start {table.at[position, started_column]}",
+                    suggestion="Check the survey tool's time zone settings or the columns' order")
+
+    # Last page: an integer.
+    last_page = spec.metadata.get("last_page")
+    if last_page is not None:
+        for position, cell in enumerate(table[last_page]):
+            if cell is not None and not re.fullmatch(r"\s*-?\d+\s*", str(cell)):
+                problem("the last page is not a whole number", position, last_page, found=cell,
+                        expected="a page number such as 3")
+
+    # Answer codes and ticked boxes.
+    for column_spec in spec.columns:
+        if column_spec.role not in ("answer", "selected"):
+            continue
+        expected = list(column_spec.values)
+        for position, cell in enumerate(table[column_spec.column]):
+            if cell is None or lookup_value(column_spec, cell) is not None:
+                continue
+            nearest = _closest_value(str(cell), expected)
+            what = "answer" if column_spec.role == "answer" else "mark for a ticked box"
+            suggestion = f"Closest expected value: {nearest!r}" if nearest else ""
+            suggestion += f"; if the questionnaire changed, map the new value in {mapping}"
+            problem(f"unknown {what} for {column_spec.question}" + (f"[{column_spec.item}]" if column_spec.item else ""),
+                    position, column_spec.column, found=cell, expected=_expected_listing(expected),
+                    suggestion=suggestion)
+
+    # Exclusive options of multi questions ticked together with others.
+    for question in spec.questions:
+        selected = [c for c in spec.columns_for(question) if c.role == "selected"]
+        if not selected:
+            continue
+        exclusive = {option.code for option in cb.question(question).options if option.exclusive}
+        for column_spec in selected:
+            if column_spec.item not in exclusive:
+                continue
+            for position in range(len(table)):
+                if lookup_value(column_spec, table.at[position, column_spec.column]) != SELECTED:
+                    continue
+                others = [c.item for c in selected if c is not column_spec
+                          and lookup_value(c, table.at[position, c.column]) == SELECTED]
+                if others:
+                    problem(f"the exclusive option {column_spec.item!r} of {question} is ticked together with others",
+                            position, column_spec.column, found=f"also ticked: {', '.join(others)}",
+                            expected=f"{column_spec.item!r} alone",
+                            suggestion="The questionnaire should prevent this; ask the respondent or record a decision "
+                                       "and remove one of the ticks in a documented correction")
+    if problems:
+        raise ExportProblems(path, problems)
+
+
+@cache
+def _codebook_at(directory: str) -> Codebook:
+    return load_codebook(directory)
+
+
+def _codebook_for(spec: WaveSpec) -> Codebook:
+    """The codebook a wave spec was loaded from (the project's, or a test's in a temporary directory)."""
+    directory = spec.source.parent.parent
+    if directory.resolve() == CODEBOOK_DIR.resolve():
+        return project_codebook()
+    return _codebook_at(str(directory))
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Cleaning
+
+
+@dataclass
+class Unit:
+    """One counted response: a row of the export, or one municipality of a joint answer."""
+
+    position: int
+    response_id: str
+    respondent_id: str
+    joint_group: str | None
+    match_status: str
+    code: str | None
+    n_answered: int
+    submitted_at: dt.datetime | None
+    started_at: dt.datetime | None
+
+
+@dataclass
+class CleanResult:
+    year: int
+    responses: pd.DataFrame
+    answers: pd.DataFrame
+    quality: dict
+    spec: WaveSpec | None = field(default=None, repr=False)
+
+
+def _municipalities(module: ModuleType | Any | None):
+    if module is not None:
+        return module
+    try:
+        return importlib.import_module("helpers.municipalities")
+    except ImportError as error:  # the module is built by another part of the project
+        raise CleaningError(f"the municipality frame is not available (helpers.municipalities: {error})") from None
+
+
+def _response_ids(ids: Sequence[str], year: int) -> list[str]:
+    numeric = [i for i in ids if i.isdigit()]
+    width = max([4, *(len(str(int(i))) for i in numeric)])
+    return [f"{year}-{int(i):0{width}d}" if i.isdigit() else f"{year}-{i}" for i in ids]
+
+
+def _suffixes(n: int) -> list[str]:
+    letters = string.ascii_lowercase
+    if n <= len(letters):
+        return list(letters[:n])
+    return [f"{i + 1:02d}" for i in range(n)]
+
+
+def _answered_questions(spec: WaveSpec, row: Mapping[str, str | None]) -> list[str]:
+    return [q for q in spec.questions if any(row[c.column] is not None for c in spec.columns_for(q))]
+
+
+def _keep_preference(unit: Unit):
+    """Larger is better: most answered questions, then latest submission, latest start, highest respondent id."""
+    numeric = unit.respondent_id.isdigit()
+    return (
+        unit.n_answered,
+        unit.submitted_at or dt.datetime.min,
+        unit.started_at or dt.datetime.min,
+        (1, int(unit.respondent_id), "") if numeric else (0, 0, unit.respondent_id),
+    )
+
+
+def _is_test(row: Mapping, spec: WaveSpec, rules: CleaningRules) -> bool:
+    typed = row.get(spec.metadata["municipality"])
+    if typed and rules.test_municipality_pattern.search(str(typed)):
+        return True
+    email_column = spec.personal.get("email")
+    email = str(row.get(email_column) or "").strip().lower() if email_column else ""
+    if "@" in email:
+        domain = email.rsplit("@", 1)[1]
+        return any(domain == d or domain.endswith("." + d) for d in rules.test_email_domains)
+    return False
+
+
+def _as_dict(result, codes: Sequence[str], what: str) -> dict[str, Any]:
+    """Normalise what helpers.municipalities returns for a list of codes into {code: value}."""
+    if result is None:
+        return {}
+    if isinstance(result, pd.DataFrame):
+        value_column = what if what in result.columns else result.columns[-1]
+        if "code" in result.columns:
+            return dict(zip(result["code"], result[value_column], strict=True))
+        return result[value_column].to_dict()
+    if isinstance(result, pd.Series):
+        if set(codes) <= {str(i) for i in result.index}:
+            return {str(k): v for k, v in result.to_dict().items()}
+        return dict(zip(codes, result.tolist(), strict=True))
+    if isinstance(result, Mapping):
+        return dict(result)
+    values = list(result)
+    return dict(zip(codes, values, strict=True))
+
+
+def _none_if_na(value):
+    if value is None:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value
+
+
+def _to_text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _provenance(path: Path, raw_dir: Path, spec: WaveSpec, rules: CleaningRules) -> dict:
+    """Input files with hashes, and whether provenance.yml marks the export as the synthetic stand-in."""
+    digest = sha256_file(path)
+    try:
+        relative = path.resolve().relative_to(raw_dir.resolve()).as_posix()
+    except ValueError:
+        relative = path.name
+    info: dict[str, Any] = {
+        "input_files": [{"file": relative, "sha256": digest, "size_bytes": path.stat().st_size}],
+        "provenance_file": None,
+        "synthetic": False,
+        "data_status": "real/unknown",
+        "provenance_note": "",
+    }
+    provenance_path = raw_dir / PROVENANCE_FILE
+    if not provenance_path.exists():
+        info["provenance_note"] = f"no {PROVENANCE_FILE} next to the export: treated as real/unknown"
+    else:
+        info["provenance_file"] = PROVENANCE_FILE
+        try:
+            document = yaml.safe_load(provenance_path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as error:
+            document = None
+            info["provenance_note"] = f"{PROVENANCE_FILE} is not valid YAML ({error.__class__.__name__})"
+        entries = []
+
+        def walk(node):
+            if isinstance(node, dict):
+                if "file" in node or "sha256" in node:
+                    entries.append(node)
+                for value in node.values():
+                    walk(value)
+            elif isinstance(node, list):
+                for value in node:
+                    walk(value)
+
+        walk(document)
+        candidates = [e for e in entries if str(e.get("file", "")) in (relative, path.name, spec.file)
+                      or Path(str(e.get("file", ""))).name == path.name]
+        if not candidates and document is not None:
+            info["provenance_note"] = f"{PROVENANCE_FILE} has no entry for {relative}: treated as real/unknown"
+        for entry in candidates:
+            if entry.get("sha256") == digest:
+                if entry.get("synthetic") is True:
+                    info["synthetic"], info["data_status"] = True, "synthetic"
+                    info["provenance_note"] = f"{PROVENANCE_FILE} marks this file as the synthetic stand-in (hash checked)"
+                else:
+                    info["provenance_note"] = f"{PROVENANCE_FILE} lists this file as not synthetic"
+                break
+        else:
+            if candidates:
+                info["provenance_note"] = (f"{PROVENANCE_FILE} lists {relative}, but with another sha256: the file is "
+                                           "not the one described there, so it is treated as real/unknown")
+    codebook_dir = spec.source.parent.parent
+    files = {
+        "questions.yml": codebook_dir / "questions.yml",
+        f"waves/{spec.source.name}": spec.source,
+        rules.source.name: rules.source,
+    }
+    info["codebook_files"] = {name: sha256_file(p) for name, p in sorted(files.items()) if p.exists()}
+    return info
+
+
+def clean_wave(
+    year: int,
+    raw_dir: Path | str = RAW_DIR,
+    codebook: Codebook | None = None,
+    resolutions: Mapping[str, Mapping] | None = None,
+    *,
+    small_threshold: int = DEFAULT_SMALL_THRESHOLD,
+    rules: CleaningRules | None = None,
+    municipalities: ModuleType | Any | None = None,
+) -> CleanResult:
+    """Clean wave `year`: read and validate its export under `raw_dir`, apply cleaning.yml, return tidy tables.
+
+    `resolutions` (typed name -> {code, reason}) defaults to the wave's decisions in municipality_resolutions.yml;
+    `municipalities` to the module helpers.municipalities (tests pass a stand-in with the same functions).
+    `small_threshold`: fewer inhabitants than this is "klein".
+    """
+    year = int(year)
+    raw_dir = Path(raw_dir)
+    cb = codebook or project_codebook()
+    spec = cb.wave(year)
+    rules = rules or load_cleaning_rules()
+    muni = _municipalities(municipalities)
+    if resolutions is None:
+        resolutions = muni.load_resolutions(year) if hasattr(muni, "load_resolutions") else {}
+    placeholders = rules.placeholders
+
+    raw = read_export(spec, raw_dir)
+    validate_export(raw, cb)
+    table = raw.table
+    rows = table.to_dict(orient="records")
+    metadata = spec.metadata
+    respondent_ids = [str(v).strip() for v in table[metadata["respondent_id"]]]
+    base_ids = _response_ids(respondent_ids, year)
+    steps: list[dict] = []
+
+    def step(name: str, n_in: int, removed: int = 0, added: int = 0, detail: str = "") -> int:
+        out = n_in - removed + added
+        steps.append({"step": name, "in": n_in, "removed": removed, "added": added, "out": out, "detail": detail})
+        return out
+
+    # 0. Rows in.
+    n = step("rows_in", len(rows), detail=f"rows in {raw.path.name}")
+    positions = list(range(len(rows)))
+
+    # 1. Test responses.
+    tests = [p for p in positions if _is_test(rows[p], spec, rules)]
+    positions = [p for p in positions if p not in set(tests)]
+    n = step("test_responses", n, removed=len(tests), detail="typed municipality or e-mail domain of the research team")
+
+    # 2. Valid response: the first content question is answered.
+    first = cb.first_content_question
+    first_column = next(c.column for c in spec.columns_for(first.id) if c.role == "answer")
+    no_first = [p for p in positions if rows[p][first_column] is None]
+    positions = [p for p in positions if rows[p][first_column] is not None]
+    n = step("no_first_content", n, removed=len(no_first), detail=f"no answer to {first.id} (rapport 2023, voetnoot 1)")
+
+    # 3. Municipality matching.
+    frame = muni.load_frame(year)
+    match_column = metadata["municipality"]
+    matches = {}
+    for p in positions:
+        typed = rows[p][match_column]
+        matches[p] = muni.match_municipality(typed or "", year, resolutions=resolutions)
+    status_counts = Counter(str(m.status) for m in matches.values())
+    n = step("municipality_matching", n, detail="typed names matched to the CBS list of 1 January")
+
+    # 4. Joint answers, 5. duplicates, 6. unmatched.
+    timestamps = {}
+    for p in positions:
+        timestamps[p] = (parse_timestamp(rows[p].get(metadata.get("started_at"))) if metadata.get("started_at") else None,
+                         parse_timestamp(rows[p].get(metadata.get("submitted_at"))) if metadata.get("submitted_at")
+                         else None)
+    units: list[Unit] = []
+    joint_list = []
+    unmatched_rows = []
+    for p in positions:
+        result = matches[p]
+        status = str(result.status)
+        codes = [str(c) for c in (result.codes or ())]
+        started, submitted = timestamps[p]
+        n_answered = len(_answered_questions(spec, rows[p]))
+        # other_year codes are the municipalities now covering the typed one: information for a decision, no match.
+        usable = codes if status in MATCHED_STATUSES else []
+        if len(usable) > 1 and rules.joint_answers == "per_municipality":
+            group = base_ids[p]
+            ids = [f"{group}{suffix}" for suffix in _suffixes(len(usable))]
+            for response_id, code in zip(ids, usable, strict=True):
+                units.append(Unit(p, response_id, respondent_ids[p], group, status, code, n_answered, submitted, started))
+            joint_list.append({"joint_group": group, "response_ids": ids, "municipality_codes": usable})
+        elif len(usable) > 1:  # joint answer counted once: no single municipality, so no code
+            units.append(Unit(p, base_ids[p], respondent_ids[p], base_ids[p], status, None, n_answered, submitted,
+                              started))
+            joint_list.append({"joint_group": base_ids[p], "response_ids": [base_ids[p]], "municipality_codes": usable})
+        else:
+            code = usable[0] if usable else None
+            units.append(Unit(p, base_ids[p], respondent_ids[p], None, status, code, n_answered, submitted, started))
+            if code is None:
+                unmatched_rows.append(p)
+    joint_added = sum(len(j["response_ids"]) - 1 for j in joint_list)
+    n = step("joint_answers", n, added=joint_added,
+             detail=f"joint_answers: {rules.joint_answers} ({len(joint_list)} joint answer(s))")
+
+    by_code: dict[str, list[Unit]] = {}
+    for unit in units:
+        if unit.code is not None:
+            by_code.setdefault(unit.code, []).append(unit)
+    duplicates, removed_ids = [], set()
+    for code in sorted(by_code):
+        group = by_code[code]
+        if len(group) < 2:
+            continue
+        ordered = sorted(group, key=_keep_preference, reverse=True)
+        kept, dropped = ordered[0], ordered[1:]
+        removed_ids.update(u.response_id for u in dropped)
+        duplicates.append({
+            "municipality_code": code,
+            "kept": kept.response_id,
+            "removed": [u.response_id for u in dropped],
+            "reason": _keep_reason(kept, dropped[0]),
+        })
+    units = [u for u in units if u.response_id not in removed_ids]
+    n = step("duplicates", n, removed=len(removed_ids), detail="one unit per municipality: most answered, then latest")
+
+    # 7. Privacy: personal columns dropped, free text scrubbed (once per export row).
+    personal = spec.personal
+    protect = protected_names(frame)
+    scrub_counts: list[Counter] = []
+    scrubbed: dict[tuple[int, str], str | None] = {}
+    kept_positions = sorted({u.position for u in units})
+    text_columns = [c for c in spec.columns if c.role in ("other", "comment", "text")]
+    for p in kept_positions:
+        row = rows[p]
+        for column_spec in text_columns:
+            cell = row[column_spec.column]
+            if cell is None:
+                continue
+            result = scrub_text(cell, name=row.get(personal.get("name", "")), email=row.get(personal.get("email", "")),
+                                phone=row.get(personal.get("phone", "")), protect=protect, placeholders=placeholders)
+            scrubbed[(p, column_spec.column)] = result.text
+            scrub_counts.append(result.counts)
+    unmatched_list = []
+    for unit in units:
+        if unit.code is not None or unit.joint_group is not None:
+            continue
+        p = unit.position
+        row = rows[p]
+        result = matches[p]
+
+        def clean(text, row=row):
+            return scrub_text(text, name=row.get(personal.get("name", "")), email=row.get(personal.get("email", "")),
+                              phone=row.get(personal.get("phone", "")), protect=protect, placeholders=placeholders).text
+
+        try:
+            problem = muni.format_match_problem(result, raw.path.name, raw.file_row(p), match_column)
+        except Exception:  # noqa: BLE001 - the message is a convenience; the status is what counts
+            problem = str(result.message or "")
+        unmatched_list.append({
+            "response_id": unit.response_id,
+            "file_row": raw.file_row(p),
+            "status": str(result.status),
+            "typed": clean(rows[p][match_column]),
+            "message": clean(str(result.message or "")),
+            "problem": clean(problem),
+            "candidates": [_candidate_text(c) for c in (result.candidates or ())],
+        })
+    unmatched_counts = Counter(entry["status"] for entry in unmatched_list)
+    n = step("unmatched", n, detail="kept without a municipality code (unmatched: keep_without_code)")
+    scrub_total = scrub_counts_total(scrub_counts)
+    n = step("privacy", n, detail=f"personal columns dropped ({', '.join(personal.values()) or 'none'}); "
+                                  f"{sum(scrub_total.values())} replacement(s) in free text")
+
+    # 8. Answers, with routing.
+    answer_rows, not_routed = [], []
+    for unit in units:
+        row = rows[unit.position]
+        unit_answers, dropped = _unit_answers(spec, cb, unit, row, scrubbed)
+        answer_rows.extend(unit_answers)
+        not_routed.extend(dropped)
+    n_not_routed = sum(d["n_values"] for d in not_routed)
+    n = step("routing", n, detail=f"{n_not_routed} answer(s) to questions not routed to the respondent dropped")
+
+    populations, population_source = unit_populations(muni, spec, frame, sorted({u.code for u in units if u.code}))
+    responses = _responses_frame(year, units, answer_rows, muni, spec, frame, populations, small_threshold)
+    answers = _answers_frame(year, answer_rows, spec)
+
+    item_response = {}
+    units_out = len(responses)
+    for question in spec.questions:
+        rows_q = answers[answers["question"] == question]
+        answered = rows_q[rows_q["kind"].isin(["answer", "selected", "text", "other"])]
+        q = cb.question(question)
+        n_routed = units_out
+        if q.asked_if and all(spec.asks(earlier) for earlier in q.asked_if):
+            eligible = set(responses["response_id"])
+            for earlier, codes in q.asked_if.items():
+                hits = answers[(answers["question"] == earlier) & (answers["kind"] == "answer")
+                               & (answers["item"] == "") & answers["value"].isin(list(codes))]
+                eligible &= set(hits["response_id"])
+            n_routed = len(eligible)
+        item_response[question] = {
+            "n_units": units_out,
+            "n_routed": n_routed,
+            "n_answered": int(answered["response_id"].nunique()),
+            "n_commented": int(rows_q[rows_q["kind"] == "comment"]["response_id"].nunique()),
+        }
+    last_question = Counter(str(v) for v in responses["last_question"].dropna())
+
+    quality = {
+        "wave": year,
+        "source": {"file": spec.file, "dialect": spec.dialect, "codebook": f"waves/{spec.source.name}"},
+        "parameters": {**rules.parameters(), "small_threshold": int(small_threshold),
+                       "size_reference_date": spec.size_reference_date.isoformat(),
+                       "frame_date": spec.frame_date.isoformat(), "resolutions": len(resolutions),
+                       "population_source": population_source},
+        "steps": steps,
+        "counts": {
+            "rows_in": len(rows),
+            "test_responses": len(tests),
+            "excluded_no_first_content": len(no_first),
+            "valid_rows": len(positions),
+            "match_status": dict(sorted(status_counts.items())),
+            "joint_rows": len(joint_list),
+            "joint_units_added": joint_added,
+            "duplicates_removed": len(removed_ids),
+            "unmatched": {status: int(unmatched_counts.get(status, 0))
+                          for status in sorted(set(UNMATCHED_STATUSES) | set(unmatched_counts))},
+            "unmatched_total": len(unmatched_list),
+            "personal_columns_dropped": sorted(personal.values()),
+            "scrubbed": scrub_total,
+            "not_routed_answers_dropped": n_not_routed,
+            "units_out": units_out,
+            "identified_municipalities": int(responses["municipality_code"].nunique()),
+            "answers_rows": len(answers),
+        },
+        "test_responses": [base_ids[p] for p in tests],
+        "excluded_no_first_content": [base_ids[p] for p in no_first],
+        "joint": joint_list,
+        "duplicates": duplicates,
+        "unmatched": unmatched_list,
+        "not_routed": not_routed,
+        "item_response": item_response,
+        "last_question": dict(sorted(last_question.items())),
+        "provenance": _provenance(raw.path, raw_dir, spec, rules),
+    }
+    return CleanResult(year=year, responses=responses, answers=answers, quality=quality, spec=spec)
+
+
+def _keep_reason(kept: Unit, runner_up: Unit) -> str:
+    if kept.n_answered != runner_up.n_answered:
+        return "most_answered"
+    if kept.submitted_at != runner_up.submitted_at:
+        return "latest_submission"
+    if kept.started_at != runner_up.started_at:
+        return "latest_start"
+    return "highest_id"
+
+
+def _candidate_text(candidate) -> str:
+    if isinstance(candidate, str):
+        return candidate
+    if isinstance(candidate, Sequence):
+        return " ".join(str(part) for part in candidate)
+    return str(candidate)
+
+
+def protected_names(frame: pd.DataFrame, aliases_file: Path | str = ALIASES_FILE) -> list[str]:
+    """Municipality names never scrubbed as a person's name part: the frame's names, the same without their CBS
+    qualifier ("Bergen (NH.)" -> "Bergen"), and the other spellings of municipality_aliases.yml ("Den Haag")."""
+    names = {str(name) for name in frame["name"].dropna()}
+    names |= {re.sub(r"\s*\(.*\)$", "", name) for name in names}
+    path = Path(aliases_file)
+    if path.exists():
+        content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        aliases = content.get("aliases") if isinstance(content, dict) else None
+        if isinstance(aliases, Mapping):
+            names |= {str(alias) for alias in aliases}
+    return sorted(name for name in names if name)
+
+
+def _unit_answers(spec: WaveSpec, cb: Codebook, unit: Unit, row: Mapping, scrubbed: Mapping) -> tuple[list, list]:
+    """Long answer rows of one unit (only non-empty answers), and the routing violations dropped."""
+    out, dropped = [], []
+    single_answers: dict[str, str] = {}
+    for column_spec in spec.columns:
+        if column_spec.role == "answer" and column_spec.item == "":
+            code = lookup_value(column_spec, row[column_spec.column])
+            if code is not None:
+                single_answers[column_spec.question] = code
+    order = {c.column: i for i, c in enumerate(spec.columns)}
+    for question in spec.questions:
+        q = cb.question(question)
+        rows_q = []
+        columns = spec.columns_for(question)
+        ticked = [c for c in columns if c.role == "selected" and lookup_value(c, row[c.column]) == SELECTED]
+        for column_spec in columns:
+            cell = row[column_spec.column]
+            base = {"response_id": unit.response_id, "question": question, "item": column_spec.item,
+                    "kind": column_spec.role, "order": order[column_spec.column]}
+            if column_spec.role == "answer":
+                code = lookup_value(column_spec, cell)
+                if code is not None:
+                    rows_q.append({**base, "value": code, "text": None})
+            elif column_spec.role == "selected":
+                if ticked:
+                    value = SELECTED if column_spec in ticked else "0"
+                    rows_q.append({**base, "value": value, "text": None})
+            elif cell is not None:
+                text = scrubbed.get((unit.position, column_spec.column), cell)
+                if text is not None and text.strip():
+                    rows_q.append({**base, "value": None, "text": text})
+        if rows_q and q.asked_if and all(spec.asks(earlier) for earlier in q.asked_if):
+            routed = all(single_answers.get(earlier) in codes for earlier, codes in q.asked_if.items())
+            if not routed:
+                dropped.append({"response_id": unit.response_id, "question": question,
+                                "n_values": len(rows_q),
+                                "condition": {k: list(v) for k, v in q.asked_if.items()}})
+                continue
+        out.extend(rows_q)
+    return out, dropped
+
+
+def unit_populations(muni, spec: WaveSpec, frame: pd.DataFrame, codes: Sequence[str]) -> tuple[dict, str]:
+    """Inhabitants per code on the wave's size reference date, and where they come from.
+
+    population_on(year of size_reference_date) when the reference set has that year; otherwise (2018, 2019) the
+    frame's own figures, which helpers.municipalities marks as approximate (population_approx).
+    """
+    if not codes:
+        return {}, "none"
+    reference_year = spec.size_reference_date.year
+    try:
+        return _as_dict(muni.population_on(reference_year, list(codes)), list(codes), "population"), (
+            f"inhabitants on 1-1-{reference_year} (population_on)")
+    except ValueError:
+        by_code = dict(zip(frame["code"].astype(str), frame["population"], strict=True))
+        return {code: by_code.get(code) for code in codes}, (
+            f"no figures for 1-1-{reference_year} in the reference set: the frame's approximate figures "
+            "(population_approx)")
+
+
+def _responses_frame(year, units: list[Unit], answer_rows: list[dict], muni, spec: WaveSpec, frame: pd.DataFrame,
+                     populations: Mapping[str, Any], small_threshold: int) -> pd.DataFrame:
+    by_code = frame.assign(code=frame["code"].astype(str)).set_index("code")
+    crosswalk = muni.crosswalk_to_2023()
+    code_2023: dict[str, str | None] = {}
+    if crosswalk is not None and len(crosswalk):
+        for code, group in crosswalk.groupby(crosswalk["code"].astype(str)):
+            targets = sorted({str(c) for c in group["code_2023"].dropna()})
+            code_2023[code] = targets[0] if len(targets) == 1 else None
+    last_question: dict[str, str] = {}
+    question_order = {q: i for i, q in enumerate(spec.questions)}
+    for answer in answer_rows:
+        current = last_question.get(answer["response_id"])
+        if current is None or question_order[answer["question"]] > question_order[current]:
+            last_question[answer["response_id"]] = answer["question"]
+    records = []
+    for unit in units:
+        code = unit.code
+        population = _none_if_na(populations.get(code)) if code else None
+        population = int(population) if population is not None else None
+        in_frame = code is not None and code in by_code.index
+        records.append({
+            "wave": year,
+            "response_id": unit.response_id,
+            "respondent_id": unit.respondent_id,
+            "joint_group": unit.joint_group,
+            "match_status": unit.match_status,
+            "municipality_code": code,
+            "municipality_name": _none_if_na(by_code.at[code, "name"]) if in_frame else None,
+            "province": _none_if_na(by_code.at[code, "province"]) if in_frame and "province" in by_code else None,
+            "code_2023": code_2023.get(code, code if (code and year == 2023 and in_frame) else None) if code else None,
+            "population": population,
+            "size_class": muni.size_class(population) if population is not None else None,
+            "klein": (population < small_threshold) if population is not None else None,
+            "in_frame": in_frame,
+            "started_at": unit.started_at,
+            "submitted_at": unit.submitted_at,
+            "completed": unit.submitted_at is not None,
+            "last_question": last_question.get(unit.response_id),
+        })
+    responses = pd.DataFrame.from_records(records, columns=list(RESPONSES_COLUMNS))
+    responses = responses.sort_values("response_id", kind="stable").reset_index(drop=True)
+    return coerce(responses, RESPONSES_COLUMNS)
+
+
+def _answers_frame(year: int, answer_rows: list[dict], spec: WaveSpec) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(answer_rows, columns=["response_id", "question", "item", "kind", "value", "text",
+                                                            "order"])
+    frame = frame.sort_values(["response_id", "order"], kind="stable").drop(columns="order")
+    frame.insert(0, "wave", year)
+    frame = frame.reset_index(drop=True)[list(ANSWERS_COLUMNS)]
+    return coerce(frame, ANSWERS_COLUMNS)
+
+
+def coerce(frame: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFrame:
+    """Give every column of the processed contract its dtype (also for empty frames)."""
+    out = pd.DataFrame(index=frame.index)
+    for column, dtype in columns.items():
+        values = frame[column] if column in frame else pd.Series([None] * len(frame), index=frame.index)
+        if dtype.startswith("datetime64"):
+            out[column] = pd.to_datetime(values.astype(object).where(values.notna(), None)).astype(dtype)
+        elif dtype == "string":
+            out[column] = values.astype(object).where(values.notna(), None).astype("string")
+        elif dtype == "boolean":
+            out[column] = values.astype(object).where(values.notna(), None).astype("boolean")
+        else:
+            out[column] = values.astype(dtype)
+    return out
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Tables for the data-quality appendix
+
+STEP_LABELS = {
+    "rows_in": "Rijen in de export",
+    "test_responses": "Testresponses verwijderd",
+    "no_first_content": "Eerste inhoudelijke vraag niet beantwoord (geen geldige respons)",
+    "municipality_matching": "Gemeentenaam gekoppeld aan de CBS-lijst",
+    "joint_answers": "Gezamenlijke antwoorden: één eenheid per gemeente",
+    "duplicates": "Dubbele inzendingen van één gemeente",
+    "unmatched": "Niet te koppelen namen: behouden zonder gemeentecode",
+    "privacy": "Persoonsgegevens verwijderd en vrije tekst geschoond",
+    "routing": "Antwoorden op niet-gerouteerde vragen verwijderd",
+}
+SIZE_CLASS_LABELS = {
+    "lt10k": "minder dan 10.000",
+    "10k_25k": "10.000 tot 25.000",
+    "25k_50k": "25.000 tot 50.000",
+    "50k_100k": "50.000 tot 100.000",
+    "ge100k": "100.000 of meer",
+}
+STATUS_LABELS = {
+    "empty": "geen naam ingevuld",
+    "unknown": "onbekende naam",
+    "ambiguous": "naam past bij meer dan één gemeente",
+    "other_year": "gemeente bestond niet op de peildatum van deze ronde",
+}
+
+
+def steps_table(quality: Mapping) -> pd.DataFrame:
+    """Rows in and out per cleaning rule, in the order applied."""
+    records = [{"Stap": STEP_LABELS.get(s["step"], s["step"]), "In": s["in"], "Eruit": s["removed"],
+                "Erbij": s["added"], "Uit": s["out"], "Toelichting": s["detail"]} for s in quality["steps"]]
+    return pd.DataFrame.from_records(records)
+
+
+def duplicates_table(quality: Mapping) -> pd.DataFrame:
+    reasons = {"most_answered": "meeste vragen beantwoord", "latest_submission": "laatst ingezonden",
+               "latest_start": "laatst begonnen", "highest_id": "hoogste respondentnummer"}
+    records = [{"Gemeentecode": d["municipality_code"], "Behouden": d["kept"], "Verwijderd": ", ".join(d["removed"]),
+                "Reden": reasons.get(d["reason"], d["reason"])} for d in quality["duplicates"]]
+    return pd.DataFrame.from_records(records, columns=["Gemeentecode", "Behouden", "Verwijderd", "Reden"])
+
+
+def unmatched_table(quality: Mapping) -> pd.DataFrame:
+    records = [{"Respons": u["response_id"], "Rij in export": u["file_row"], "Ingevuld (geschoond)": u["typed"],
+                "Status": STATUS_LABELS.get(u["status"], u["status"]), "Melding": u["message"],
+                "Kandidaten": ", ".join(u["candidates"])} for u in quality["unmatched"]]
+    return pd.DataFrame.from_records(
+        records, columns=["Respons", "Rij in export", "Ingevuld (geschoond)", "Status", "Melding", "Kandidaten"])
+
+
+def size_class_table(responses: pd.DataFrame) -> pd.DataFrame:
+    """Units per size class (inhabitants on the size reference date), with 'onbekend' for units without a code."""
+    counts = responses["size_class"].value_counts(dropna=False)
+    records = []
+    for code, label in SIZE_CLASS_LABELS.items():
+        records.append({"Grootteklasse (inwoners)": label, "n": int(counts.get(code, 0))})
+    unknown = int(responses["size_class"].isna().sum())
+    records.append({"Grootteklasse (inwoners)": "onbekend (geen gemeente of inwonertal)", "n": unknown})
+    table = pd.DataFrame.from_records(records)
+    total = int(table["n"].sum())
+    table["%"] = (100 * table["n"] / total).round(1) if total else 0.0
+    return table
+
+
+def item_response_table(quality: Mapping, cb: Codebook | None = None) -> pd.DataFrame:
+    """Per question: units, units routed to it, units that answered it (item non-response and break-off)."""
+    cb = cb or project_codebook()
+    records = []
+    for question, counts in quality["item_response"].items():
+        text = cb.question(question).text
+        records.append({
+            "Vraag": question,
+            "Tekst": text if len(text) <= 70 else text[:69] + "…",
+            "Gesteld aan (n)": counts["n_routed"],
+            "Beantwoord (n)": counts["n_answered"],
+            "Beantwoord (%)": round(100 * counts["n_answered"] / counts["n_routed"], 1) if counts["n_routed"] else None,
+            "Laatst beantwoorde vraag (n)": int(quality["last_question"].get(question, 0)),
+        })
+    return pd.DataFrame.from_records(records)
+
+
+def published_participants(year: int, path: Path | str = PUBLISHED_DIR / "published_numbers.yml") -> int | None:
+    """The number of participating municipalities the report for `year` states (published_numbers.yml), if any."""
+    path = Path(path)
+    if not path.exists():
+        return None
+    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for entry in document.get("numbers") or []:
+        if int(entry.get("wave", 0)) == int(year) and entry.get("measure") == "participants":
+            return int(entry["value"])
+    return None
+
+
+@dataclass
+class Reconciliation:
+    """How the cleaned units relate to the published participant list (Bijlage A)."""
+
+    available: bool
+    message: str
+    entries: int = 0
+    municipalities: int = 0
+    not_in_responses: pd.DataFrame = field(default_factory=pd.DataFrame)
+    not_in_list: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def reconcile_participant_list(responses: pd.DataFrame, year: int, path: Path | str | None = None,
+                               municipalities: ModuleType | Any | None = None) -> Reconciliation:
+    """Compare the units with a published participant list (data/published/bijlage_a_<year>.csv).
+
+    Each list entry is matched with the same matcher as the survey answers (a joint entry names several
+    municipalities). Returns which entries have no unit with their municipality code, and which identified units are
+    not on the list.
+    """
+    path = Path(path) if path is not None else PUBLISHED_DIR / f"bijlage_a_{year}.csv"
+    if not path.exists():
+        return Reconciliation(False, f"{path.name} is er (nog) niet; de aansluiting met Bijlage A is overgeslagen.")
+    listing = pd.read_csv(path, dtype=str, keep_default_na=False)
+    name_column = next((c for c in ("entry", "name", "gemeente", "naam", "typed") if c in listing.columns),
+                       listing.columns[0])
+    code_column = next((c for c in ("codes", "code", "municipality_codes", "municipality_code")
+                        if c in listing.columns), None)
+    muni = _municipalities(municipalities) if code_column is None else None
+    records = []
+    for entry in listing[name_column]:
+        if code_column is not None:
+            raw_codes = listing.loc[listing[name_column] == entry, code_column].iloc[0]
+            codes = [c for c in re.split(r"[;,|\s]+", str(raw_codes)) if c]
+            status = "listed" if codes else "unknown"
+        else:
+            result = muni.match_municipality(entry, year)
+            codes, status = [str(c) for c in (result.codes or ())], str(result.status)
+        records.append({"entry": entry, "codes": codes, "status": status})
+    listed_codes = {code for record in records for code in record["codes"]}
+    unit_codes = set(responses["municipality_code"].dropna().astype(str))
+    missing = [{"Vermelding in Bijlage A": r["entry"], "Gemeentecode(s)": ", ".join(r["codes"]) or "–",
+                "Reden": "geen respons met deze gemeentecode" if r["codes"] else f"naam niet te koppelen ({r['status']})"}
+               for r in records if not r["codes"] or not set(r["codes"]) <= unit_codes]
+    identified = responses[responses["municipality_code"].notna()]
+    extra = identified[~identified["municipality_code"].astype(str).isin(listed_codes)]
+    not_in_list = pd.DataFrame({"Respons": extra["response_id"].astype(str).tolist(),
+                                "Gemeentecode": extra["municipality_code"].astype(str).tolist(),
+                                "Gemeente": extra["municipality_name"].astype(object).tolist()})
+    return Reconciliation(True, "", entries=len(records), municipalities=len(listed_codes),
+                          not_in_responses=pd.DataFrame.from_records(
+                              missing, columns=["Vermelding in Bijlage A", "Gemeentecode(s)", "Reden"]),
+                          not_in_list=not_in_list)
