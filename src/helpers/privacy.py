@@ -79,7 +79,7 @@ _PHONE = re.compile(
     rf"|0[1-9](?:{_S}\d){{8}}"
     r")(?![\w]|[.,-]?\d)"
 )
-_DATE_LIKE = re.compile(r"^\d{1,2}[-./ ]\d{1,2}[-./ ](?:\d{2}|\d{4})\b")
+_DATE_LIKE = re.compile(r"^\d{1,2}([-./])\d{1,2}\1(?:\d{4}|\d{2})\b")
 
 
 @dataclass
