@@ -481,3 +481,18 @@ def check_all(
     columns = ["id", "wave", "measure", "check", "published", "computed", "ok", "comparison", "reason"]
     # object columns keep None for "not computed" instead of turning it into NaN
     return pd.DataFrame(rows, columns=columns, dtype=object).astype({"wave": int})
+
+
+def check_processed(processed_dir: Path | str | None = None, waves: Iterable[int] | None = None) -> pd.DataFrame:
+    """`check_all` on the processed data of `waves` (default: every wave with a codebook mapping)."""
+    from helpers import PROCESSED_DIR
+    from helpers.codebook import codebook
+    from helpers.processed import read_processed
+
+    processed_dir = Path(processed_dir) if processed_dir is not None else PROCESSED_DIR
+    waves = sorted(waves) if waves is not None else sorted(codebook().waves)
+    frames = pd.read_parquet(processed_dir / "frames.parquet")
+    responses, answers = {}, {}
+    for wave in waves:
+        responses[wave], answers[wave], _ = read_processed(wave, processed_dir)
+    return check_all(responses, answers, {wave: frames[frames["wave"] == wave] for wave in waves})
