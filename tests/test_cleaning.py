@@ -510,3 +510,47 @@ def test_standard_cases_with_the_real_municipality_frame(tmp_path):
     assert list(responses.loc[[f"{rid(CODED, 5)}{s}" for s in "abc"], "municipality_code"]) == [
         "GM0489", "GM0613", "GM0597"]
     assert [u["status"] for u in result.quality["unmatched"]] == ["ambiguous", "empty"]
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# The committed fixture exports and the notebook
+
+FIXTURES = Path(__file__).parent / "fixtures" / "exports"
+NOTEBOOK = Path(__file__).parents[1] / "notebooks" / "00_opschonen.ipynb"
+
+
+def test_committed_fixture_exports_are_reproducible(tmp_path):
+    from make_fixtures import main
+
+    for written in main(tmp_path):
+        relative = written.relative_to(tmp_path)
+        assert written.read_bytes() == (FIXTURES / relative).read_bytes(), relative
+
+
+def test_notebook_is_stored_clean_with_plain_parameters():
+    notebook = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    assert notebook["metadata"]["kernelspec"] == {"name": "flitspeiling", "display_name": "Python (flitspeiling)",
+                                                  "language": "python"}
+    code = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
+    assert all(cell["outputs"] == [] and cell["execution_count"] is None for cell in code)
+    (parameters,) = [cell for cell in code if "parameters" in cell["metadata"].get("tags", [])]
+    assert "".join(parameters["source"]).splitlines() == [
+        "year = 2023", 'raw_dir = "../data/raw"', 'processed_dir = "../data/processed"', "small_threshold = 25000"]
+
+
+def test_notebook_runs_on_the_fixture_exports(tmp_path):
+    papermill = pytest.importorskip("papermill")
+    municipalities = pytest.importorskip("helpers.municipalities")
+    try:
+        municipalities.load_frame(CODED)
+    except (OSError, ValueError) as error:
+        pytest.skip(f"no CBS reference set: {error}")
+    output = tmp_path / "out.ipynb"
+    papermill.execute_notebook(str(NOTEBOOK), str(output), cwd=str(NOTEBOOK.parent), kernel_name="flitspeiling",
+                               parameters={"year": CODED, "raw_dir": str(FIXTURES),
+                                           "processed_dir": str(tmp_path / "processed")},
+                               progress_bar=False, log_output=False)
+    text = output.read_text(encoding="utf-8")
+    assert "Bijlage: datakwaliteit en opschoning 2023" in text and "Let op: synthetische gegevens" in text
+    responses, _, quality = read_processed(CODED, tmp_path / "processed")
+    assert len(responses) == quality["counts"]["units_out"] == 10

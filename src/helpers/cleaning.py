@@ -212,7 +212,7 @@ def validate_export(raw: RawExport, codebook: Codebook | None = None) -> None:
     spec, table, path = raw.spec, raw.table, raw.path
     cb = codebook or _codebook_for(spec)
     problems: list[ExportError] = []
-    mapping = spec.source.name
+    mapping = f"data/codebook/waves/{spec.source.name}"
 
     def problem(text: str, position: int | None = None, column: str | None = None, **extra) -> None:
         problems.append(ExportError(path, text, row=None if position is None else raw.file_row(position),
@@ -710,7 +710,8 @@ def clean_wave(
         "parameters": {**rules.parameters(), "small_threshold": int(small_threshold),
                        "size_reference_date": spec.size_reference_date.isoformat(),
                        "frame_date": spec.frame_date.isoformat(), "resolutions": len(resolutions),
-                       "population_source": population_source},
+                       "population_source": population_source,
+                       "population_year": spec.size_reference_date.year},
         "steps": steps,
         "counts": {
             "rows_in": len(rows),
@@ -821,20 +822,18 @@ def _unit_answers(spec: WaveSpec, cb: Codebook, unit: Unit, row: Mapping, scrubb
 def unit_populations(muni, spec: WaveSpec, frame: pd.DataFrame, codes: Sequence[str]) -> tuple[dict, str]:
     """Inhabitants per code on the wave's size reference date, and where they come from.
 
-    population_on(year of size_reference_date) when the reference set has that year; otherwise (2018, 2019) the
-    frame's own figures, which helpers.municipalities marks as approximate (population_approx).
+    "population_on": population_on(year of size_reference_date), when the reference set has that year;
+    "frame_approximate": otherwise (2018, 2019) the frame's own figures, which helpers.municipalities marks as
+    approximate (population_approx: figures of a later year).
     """
     if not codes:
         return {}, "none"
     reference_year = spec.size_reference_date.year
     try:
-        return _as_dict(muni.population_on(reference_year, list(codes)), list(codes), "population"), (
-            f"inhabitants on 1-1-{reference_year} (population_on)")
-    except ValueError:
+        return _as_dict(muni.population_on(reference_year, list(codes)), list(codes), "population"), "population_on"
+    except ValueError:  # no CBS figures for that year in the reference set
         by_code = dict(zip(frame["code"].astype(str), frame["population"], strict=True))
-        return {code: by_code.get(code) for code in codes}, (
-            f"no figures for 1-1-{reference_year} in the reference set: the frame's approximate figures "
-            "(population_approx)")
+        return {code: by_code.get(code) for code in codes}, "frame_approximate"
 
 
 def _responses_frame(year, units: list[Unit], answer_rows: list[dict], muni, spec: WaveSpec, frame: pd.DataFrame,
@@ -936,10 +935,25 @@ STATUS_LABELS = {
 }
 
 
+STEP_NOTES = {
+    "rows_in": "alle rijen van de export, ook onvolledige",
+    "test_responses": "ingevuld door het onderzoeksteam (gemeentenaam of e-maildomein, cleaning.yml)",
+    "no_first_content": "rapport 2023, voetnoot 1: zonder antwoord op de eerste inhoudelijke vraag telt een "
+                        "respons niet mee",
+    "municipality_matching": "ingevulde naam gekoppeld aan de gemeenten op 1 januari van het jaar van de ronde",
+    "joint_answers": "één ingevulde peiling voor meer gemeenten telt voor elke genoemde gemeente",
+    "duplicates": "per gemeente blijft één inzending over (meeste antwoorden, dan laatst ingezonden)",
+    "unmatched": "blijven meetellen, zonder gemeentecode en grootteklasse",
+    "privacy": "geen rijen eruit; persoonsgegevens weg, vrije tekst geschoond",
+    "routing": "geen rijen eruit; alleen losse antwoorden",
+}
+
+
 def steps_table(quality: Mapping) -> pd.DataFrame:
     """Rows in and out per cleaning rule, in the order applied."""
     records = [{"Stap": STEP_LABELS.get(s["step"], s["step"]), "In": s["in"], "Eruit": s["removed"],
-                "Erbij": s["added"], "Uit": s["out"], "Toelichting": s["detail"]} for s in quality["steps"]]
+                "Erbij": s["added"], "Uit": s["out"], "Toelichting": STEP_NOTES.get(s["step"], s["detail"])}
+               for s in quality["steps"]]
     return pd.DataFrame.from_records(records)
 
 
@@ -1004,54 +1018,62 @@ def published_participants(year: int, path: Path | str = PUBLISHED_DIR / "publis
 
 @dataclass
 class Reconciliation:
-    """How the cleaned units relate to the published participant list (Bijlage A)."""
+    """How the cleaned units relate to a published participant list (Bijlage A)."""
 
     available: bool
     message: str
-    entries: int = 0
-    municipalities: int = 0
+    entries: int = 0  # entries of the list (a joint entry is one entry)
+    municipalities: int = 0  # distinct municipality codes the matched entries name
+    unmatched_entries: int = 0  # entries not matched to one municipality (e.g. "Bergen")
+    matched_to_units: int = 0  # of those codes, how many have a unit in the cleaned data
     not_in_responses: pd.DataFrame = field(default_factory=pd.DataFrame)
     not_in_list: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def reconcile_participant_list(responses: pd.DataFrame, year: int, path: Path | str | None = None,
-                               municipalities: ModuleType | Any | None = None) -> Reconciliation:
+                               municipalities: ModuleType | Any | None = None,
+                               resolutions: Mapping[str, Mapping] | None = None) -> Reconciliation:
     """Compare the units with a published participant list (data/published/bijlage_a_<year>.csv).
 
-    Each list entry is matched with the same matcher as the survey answers (a joint entry names several
-    municipalities). Returns which entries have no unit with their municipality code, and which identified units are
-    not on the list.
+    Each entry (column name_as_published) is matched with the same matcher and resolutions as the survey answers: a
+    joint entry names several municipalities, an ambiguous one such as "Bergen" stays unmatched. Returns the entries
+    without a unit for (one of) their municipalities, and the identified units that are not on the list.
     """
     path = Path(path) if path is not None else PUBLISHED_DIR / f"bijlage_a_{year}.csv"
     if not path.exists():
-        return Reconciliation(False, f"{path.name} is er (nog) niet; de aansluiting met Bijlage A is overgeslagen.")
+        return Reconciliation(False, f"{path.name} is er (nog) niet; de aansluiting met de gepubliceerde lijst "
+                                     "deelnemers is overgeslagen.")
     listing = pd.read_csv(path, dtype=str, keep_default_na=False)
-    name_column = next((c for c in ("entry", "name", "gemeente", "naam", "typed") if c in listing.columns),
-                       listing.columns[0])
-    code_column = next((c for c in ("codes", "code", "municipality_codes", "municipality_code")
-                        if c in listing.columns), None)
-    muni = _municipalities(municipalities) if code_column is None else None
-    records = []
-    for entry in listing[name_column]:
-        if code_column is not None:
-            raw_codes = listing.loc[listing[name_column] == entry, code_column].iloc[0]
-            codes = [c for c in re.split(r"[;,|\s]+", str(raw_codes)) if c]
-            status = "listed" if codes else "unknown"
-        else:
-            result = muni.match_municipality(entry, year)
-            codes, status = [str(c) for c in (result.codes or ())], str(result.status)
-        records.append({"entry": entry, "codes": codes, "status": status})
-    listed_codes = {code for record in records for code in record["codes"]}
+    name_column = next((c for c in ("name_as_published", "name", "gemeente", "naam", "typed")
+                        if c in listing.columns), listing.columns[-1])
+    muni = _municipalities(municipalities)
+    if resolutions is None:
+        resolutions = muni.load_resolutions(year) if hasattr(muni, "load_resolutions") else {}
     unit_codes = set(responses["municipality_code"].dropna().astype(str))
-    missing = [{"Vermelding in Bijlage A": r["entry"], "Gemeentecode(s)": ", ".join(r["codes"]) or "–",
-                "Reden": "geen respons met deze gemeentecode" if r["codes"] else f"naam niet te koppelen ({r['status']})"}
-               for r in records if not r["codes"] or not set(r["codes"]) <= unit_codes]
+    records, listed_codes, unmatched = [], set(), 0
+    for position, entry in enumerate(listing[name_column]):
+        result = muni.match_municipality(entry, year, resolutions=resolutions)
+        codes = [str(c) for c in (result.codes or ())] if str(result.status) in MATCHED_STATUSES else []
+        listed_codes |= set(codes)
+        number = listing["entry"].iloc[position] if "entry" in listing.columns else str(position + 1)
+        if not codes:
+            unmatched += 1
+            reason = f"naam niet te koppelen aan één gemeente ({result.status})"
+        elif any(code not in unit_codes for code in codes):
+            reason = "geen respons met deze gemeentecode"
+        else:
+            continue
+        records.append({"Nr.": number, "Vermelding": entry,
+                        "Gemeentecode(s) zonder respons": ", ".join(c for c in codes if c not in unit_codes) or "–",
+                        "Reden": reason})
     identified = responses[responses["municipality_code"].notna()]
     extra = identified[~identified["municipality_code"].astype(str).isin(listed_codes)]
     not_in_list = pd.DataFrame({"Respons": extra["response_id"].astype(str).tolist(),
                                 "Gemeentecode": extra["municipality_code"].astype(str).tolist(),
                                 "Gemeente": extra["municipality_name"].astype(object).tolist()})
-    return Reconciliation(True, "", entries=len(records), municipalities=len(listed_codes),
-                          not_in_responses=pd.DataFrame.from_records(
-                              missing, columns=["Vermelding in Bijlage A", "Gemeentecode(s)", "Reden"]),
-                          not_in_list=not_in_list)
+    return Reconciliation(
+        True, "", entries=len(listing), municipalities=len(listed_codes), unmatched_entries=unmatched,
+        matched_to_units=len(listed_codes & unit_codes),
+        not_in_responses=pd.DataFrame.from_records(
+            records, columns=["Nr.", "Vermelding", "Gemeentecode(s) zonder respons", "Reden"]),
+        not_in_list=not_in_list)
