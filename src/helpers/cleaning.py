@@ -543,7 +543,7 @@ def clean_wave(
 
     # 1. Test responses.
     tests = [p for p in positions if _is_test(rows[p], spec, rules)]
-    positions = [p for p in positions if p not in set(tests)]
+    positions = [p for p in positions if p not in tests]
     n = step("test_responses", n, removed=len(tests), detail="typed municipality or e-mail domain of the research team")
 
     # 2. Valid response: the first content question is answered.
@@ -571,7 +571,6 @@ def clean_wave(
                          else None)
     units: list[Unit] = []
     joint_list = []
-    unmatched_rows = []
     for p in positions:
         result = matches[p]
         status = str(result.status)
@@ -593,8 +592,6 @@ def clean_wave(
         else:
             code = usable[0] if usable else None
             units.append(Unit(p, base_ids[p], respondent_ids[p], None, status, code, n_answered, submitted, started))
-            if code is None:
-                unmatched_rows.append(p)
     joint_added = sum(len(j["response_ids"]) - 1 for j in joint_list)
     n = step("joint_answers", n, added=joint_added,
              detail=f"joint_answers: {rules.joint_answers} ({len(joint_list)} joint answer(s))")
