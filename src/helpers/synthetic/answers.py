@@ -169,7 +169,7 @@ def _condition_codes(_row: Response, condition: str) -> tuple[str, ...]:
 
 def _scores(rows: list[Response], kind: str, rng: np.random.Generator, item: str = "") -> dict[int, float]:
     if kind == "attention":
-        return {r.index: r.latent + float(rng.normal(0, 0.9)) for r in rows}
+        return {r.index: r.latent + float(rng.normal(0, 0.6)) for r in rows}
     if kind == "involvement":
         return {r.index: r.latent + float(rng.normal(0, 1.2)) for r in rows}
     if kind == "obstacle":
