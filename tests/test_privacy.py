@@ -85,9 +85,11 @@ def test_municipality_names_are_protected_from_name_parts():
     assert result.text == f"Den Haag en mevrouw {NAME}"
 
 
-def test_common_words_in_names_only_when_capitalised():
+def test_common_words_in_names_only_when_capitalised_within_a_sentence():
     result = scrub_text("Een groot knelpunt, zegt De Groot. Anna weet het.", name="Anna de Groot")
     assert result.text == f"Een groot knelpunt, zegt {NAME}. {NAME} weet het."
+    result = scrub_text("Meer aandacht nodig. Van der Meer: meer geld. Bel Meer.", name="Jan van der Meer")
+    assert result.text == f"Meer aandacht nodig. {NAME}: meer geld. Bel {NAME}."
 
 
 def test_initials_titles_and_hyphenated_names():

@@ -18,8 +18,10 @@ What is *not* a name (false positives avoided):
 - Dutch surname prefixes (van, de, der, den, ten, ter, ...) are never scrubbed on their own;
 - a name part inside a municipality name passed in `protect` is left alone: a respondent called "Jan Bergen" does not
   turn "Bergen op Zoom" into "[naam] op Zoom" (the full name "Jan Bergen" is still scrubbed);
-- name parts that are also ordinary Dutch words (`COMMON_WORDS`: "Groot", "Klein", "Bakker", ...) are only scrubbed
-  when written with a capital, so "een groot knelpunt" stays as it is for respondent "Anna de Groot";
+- name parts that are also ordinary Dutch words (`COMMON_WORDS`: "Groot", "Klein", "Meer", "Bakker", ...) are only
+  scrubbed when written with a capital and not at the start of a sentence, so "een groot knelpunt" and "Meer aandacht
+  nodig." stay as they are for respondents "Anna de Groot" and "Jan van der Meer" (their full name and their surname
+  with its prefix, "de Groot", "van der Meer", are always scrubbed);
 - digits that look like a date (01-02-2023) or a short number in a sentence ("030 is ...", "0,5 fte") are not phones.
 
 Known false negatives (documented, tested where practical):
@@ -30,7 +32,8 @@ Known false negatives (documented, tested where practical):
   ("06/1234.56.78"), are not recognised; URLs are kept (municipal websites are useful context), except for the
   respondent's name or e-mail address inside them, which are scrubbed.
 
-Known false positives: a sequence of ten digits starting with 0 (e.g. a file or case number "0123456789") is taken
+Known false positives: an ordinary word that is part of the respondent's name, capitalised in the middle of a
+sentence ("het Groot Overleg" for respondent "De Groot"); a sequence of ten digits starting with 0 (e.g. a file or case number "0123456789") is taken
 for a phone number; a dotted quad such as a version number "1.2.3.4" is taken for an IP address.
 """
 
@@ -94,17 +97,19 @@ def _placeholders(placeholders: Mapping[str, str] | None) -> dict[str, str]:
     return merged
 
 
-def name_patterns(name: str | None) -> list[tuple[re.Pattern, bool]]:
-    """Regular expressions for a respondent's name, longest first: (pattern, respects protected spans).
+def name_patterns(name: str | None) -> list[tuple[re.Pattern, bool, bool]]:
+    """Regular expressions for a respondent's name, longest first: (pattern, respects protected spans, is an
+    ordinary word).
 
-    The full name and the surname-with-prefix are scrubbed everywhere; single name parts skip protected spans.
+    The full name and the surname-with-prefix are scrubbed everywhere; single name parts skip protected spans; parts
+    that are ordinary words (COMMON_WORDS) match only capitalised and not at the start of a sentence.
     """
     if not name or not str(name).strip():
         return []
     words = re.findall(r"[^\W\d_](?:[^\W\d_]|['’.-](?=[^\W\d_]))*", str(name))
     if not words:
         return []
-    patterns: list[tuple[re.Pattern, bool]] = []
+    patterns: list[tuple[re.Pattern, bool, bool]] = []
 
     def phrase(parts: list[str]) -> str:
         return r"[\s.]+".join(re.escape(part) for part in parts)
@@ -113,13 +118,13 @@ def name_patterns(name: str | None) -> list[tuple[re.Pattern, bool]]:
         return rf"(?<![^\W_]){body}(?![^\W_])"
 
     if len(words) > 1:
-        patterns.append((re.compile(whole(phrase(words)), re.IGNORECASE), False))
+        patterns.append((re.compile(whole(phrase(words)), re.IGNORECASE), False, False))
     words = [word for word in words if word.lower().rstrip(".") not in TITLES] or words
     # Surname with its prefix: from the first prefix word after the first name to the end ("Jan van den Berg").
     for start in range(1, len(words)):
         if words[start].lower() in NAME_PREFIXES:
             if start < len(words) - 1:
-                patterns.append((re.compile(whole(phrase(words[start:])), re.IGNORECASE), False))
+                patterns.append((re.compile(whole(phrase(words[start:])), re.IGNORECASE), False, False))
             break
     parts = list(words)
     for word in words:  # halves of hyphenated names: "Jan-Willem" -> "Jan", "Willem"
@@ -133,9 +138,9 @@ def name_patterns(name: str | None) -> list[tuple[re.Pattern, bool]]:
         seen.add(key)
         if key in COMMON_WORDS:  # only the capitalised form: "Groot" but not "groot"
             body = re.escape(word[0].upper()) + re.escape(word[1:].lower())
-            patterns.append((re.compile(whole(body)), True))
+            patterns.append((re.compile(whole(body)), True, True))
         else:
-            patterns.append((re.compile(whole(re.escape(word)), re.IGNORECASE), True))
+            patterns.append((re.compile(whole(re.escape(word)), re.IGNORECASE), True, False))
     return patterns
 
 
@@ -164,6 +169,11 @@ def _replace(pattern: re.Pattern, text: str, placeholder: str, accept=lambda m: 
         return placeholder
 
     return pattern.sub(substitute, text), count
+
+
+def _sentence_start(match: re.Match) -> bool:
+    before = match.string[: match.start()].rstrip()
+    return not before or before[-1] in ".!?:;\n(\"'‘“-"
 
 
 def _is_ipv6(match: re.Match) -> bool:
@@ -205,10 +215,11 @@ def scrub_text(
             counts[kind] += n
     out, n = _replace(_EMAIL, out, marks["email"])
     counts["email"] += n
-    for pattern, respects_protection in name_patterns(name):
+    for pattern, respects_protection, ordinary_word in name_patterns(name):
         if respects_protection:
             spans = _protected_spans(out, protect)
-            out, n = _replace(pattern, out, marks["name"], lambda m, spans=spans: not _inside(m.span(), spans))
+            out, n = _replace(pattern, out, marks["name"], lambda m, spans=spans, ordinary=ordinary_word: not _inside(
+                m.span(), spans) and not (ordinary and _sentence_start(m)))
         else:
             out, n = _replace(pattern, out, marks["name"])
         counts["name"] += n
