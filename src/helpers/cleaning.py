@@ -430,10 +430,6 @@ def _none_if_na(value):
     return value
 
 
-def _to_text(value) -> str:
-    return "" if value is None else str(value)
-
-
 def _provenance(path: Path, raw_dir: Path, spec: WaveSpec, rules: CleaningRules) -> dict:
     """Input files with hashes, and whether provenance.yml marks the export as the synthetic stand-in."""
     digest = sha256_file(path)
