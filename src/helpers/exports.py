@@ -224,11 +224,11 @@ def _check_header(path: Path, spec: WaveSpec, header: list[str]) -> None:
     for name in missing:
         problems.append(ExportError(path, "a column the codebook expects is missing", row=1, column=name,
                                     suggestion=_did_you_mean(name, unknown) or
-                                    f"If the questionnaire changed, update {spec.source.name}"))
+                                    f"If the questionnaire changed, update data/codebook/waves/{spec.source.name}"))
     for name in unknown:
         problems.append(ExportError(path, "a column the codebook does not know", row=1, column=name,
                                     suggestion=_did_you_mean(name, missing) or
-                                    f"Map it in {spec.source.name} or remove it from the export"))
+                                    f"Map it in data/codebook/waves/{spec.source.name} or remove it from the export"))
     if problems:
         raise problems[0] if len(problems) == 1 else ExportProblems(path, problems)
 
