@@ -68,7 +68,7 @@ def check(stand_in: StandIn) -> None:
     """Raise CalibrationFailed when a calibrated published number or a story check fails."""
     from helpers.synthetic import verify
 
-    results = verify.published_checks(stand_in.waves)
+    results = verify.published_checks(stand_in.waves, list(stand_in.targets.numbers.values()))
     failing = results[results["ok"] != True]  # noqa: E712 - None (not computable) fails too
     problems = [f"{r.id} (wave {r.wave}): published {r.published}, {r.reason}" for r in failing.itertuples()]
     problems += verify.story_checks(stand_in.waves, stand_in.participants, stand_in.kinds)

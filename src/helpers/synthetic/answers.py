@@ -304,7 +304,7 @@ def _open_answers(wave: WaveAnswers, targets, seed: int) -> None:
             reached = [r for r in routed if r.last_closed >= _last_closed_before(wave, question)]
         if "alle" in target:
             keys = {r.index: (10.0 if r.kind in ("uitgevoerd", "anders_tweede_lia") and question == "lia_results"
-                              else 0.0) + r.latent + float(rng.normal(0, 1)) for r in reached}
+                              else 0.0) + 0.3 * r.latent + float(rng.normal(0, 1)) for r in reached}
             chosen = pick([r.index for r in reached], {r.index: r.weight for r in reached}, keys, target["alle"])
         else:
             chosen = []

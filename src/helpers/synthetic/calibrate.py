@@ -91,6 +91,8 @@ def solve_counts(
     """
     groups = list(bases)
     codes = list(codes)
+    if not targets and not minimum and not maximum:
+        return {group: _largest_remainder(bases[group], codes, _wishes(preferred, group)) for group in groups}
     n_groups, n_codes = len(groups), len(codes)
     n_cells = n_groups * n_codes
 
@@ -170,6 +172,27 @@ def solve_counts(
             "Change the number of units answering in a group, or check that the targets do not contradict each other.")
     x = np.rint(result.x[:n_cells]).astype(int)
     return {group: {code: int(x[cell(g, c)]) for c, code in enumerate(codes)} for g, group in enumerate(groups)}
+
+
+def _wishes(preferred, group: str) -> Mapping[str, float]:
+    if not preferred:
+        return {}
+    if isinstance(next(iter(preferred.values()), None), Mapping):
+        return preferred.get(group) or preferred.get("alle") or {}
+    return preferred
+
+
+def _largest_remainder(base: int, codes: Sequence[str], shares: Mapping[str, float]) -> dict[str, int]:
+    """Counts proportional to the wished shares, rounded so that they add up to `base` (ties: the earlier code)."""
+    total = sum(float(shares.get(code, 0.0)) for code in codes)
+    if total <= 0:
+        return {code: (base if i == 0 else 0) for i, code in enumerate(codes)}
+    exact = [base * float(shares.get(code, 0.0)) / total for code in codes]
+    counts = [int(x) for x in exact]
+    order = sorted(range(len(codes)), key=lambda i: (-(exact[i] - counts[i]), i))
+    for i in order[: base - sum(counts)]:
+        counts[i] += 1
+    return dict(zip(codes, counts, strict=True))
 
 
 def counts_for_shares(n_small: int, n_other: int, pct_all: int, pct_small: int,

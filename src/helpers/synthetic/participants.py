@@ -147,13 +147,19 @@ def wave_frame(year: int) -> pd.DataFrame:
     return frame
 
 
+@cache
+def _members(year: int) -> dict[str, Member]:
+    members = {}
+    for row in wave_frame(year).itertuples(index=False):
+        population = None if pd.isna(row.ref_population) else int(row.ref_population)
+        size = None if pd.isna(row.size_class) else row.size_class
+        members[row.code] = Member(code=row.code, name=row.name, population=population, size_class=size,
+                                   group=row.group, key=row.key)
+    return members
+
+
 def member(year: int, code: str) -> Member:
-    frame = wave_frame(year)
-    row = frame.loc[frame["code"] == code].iloc[0]
-    population = None if pd.isna(row["ref_population"]) else int(row["ref_population"])
-    size = None if pd.isna(row["size_class"]) else row["size_class"]
-    return Member(code=code, name=row["name"], population=population, size_class=size,
-                  group=row["group"], key=row["key"])
+    return _members(year)[code]
 
 
 UNIDENTIFIED = Member(code=None, name=None, population=None, size_class=None, group="onbekend", key=None)

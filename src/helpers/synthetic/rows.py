@@ -20,7 +20,7 @@ import pandas as pd
 
 from helpers.codebook import codebook
 from helpers.synthetic.answers import Response, WaveAnswers
-from helpers.synthetic.participants import GROUPS, slug, type_name, typed_variants, wave_frame
+from helpers.synthetic.participants import COLLOQUIAL, GROUPS, slug, type_name, typed_variants, wave_frame
 from helpers.synthetic.random import stream
 from helpers.synthetic.texts import Person, TextMaker, pool
 
@@ -89,7 +89,8 @@ def _person(rng: np.random.Generator, domain: str, phone: bool = True) -> Person
 
 def _domain(response: Response | None, typed: str | None) -> str:
     if response is not None and response.participant.members[0].name:
-        return f"{slug(response.participant.members[0].name)}.example.nl"
+        name = response.participant.members[0].name
+        return f"{slug(COLLOQUIAL.get(name, [name])[0])}.example.nl"  # "denhaag.example.nl", not "sgravenhage"
     if response is not None and response.participant.kind == "ambiguous":
         return f"{slug(response.participant.entry)}.example.nl"  # "bergen.example.nl": still ambiguous
     return "gemeente.example.nl"
@@ -118,7 +119,7 @@ def _fill_texts(row: ExportRow, response: Response, maker: TextMaker, rng: np.ra
             elif question == "lia_results":
                 text = maker.results(person, response.kind, allow_pii)
             else:
-                text = maker.addition(person, allow_pii)
+                text = maker.addition(person, allow_pii, response.group)
             row.texts[(question, "text", "")] = text
             continue
         if not response.answered(question):
@@ -136,7 +137,8 @@ def _fill_texts(row: ExportRow, response: Response, maker: TextMaker, rng: np.ra
                 if response.answers[(question, column.item)] != "klein" or rng.random() < 0.6:
                     row.texts[(question, "other", column.item)] = maker.other(question, person)
         if any(c.role == "comment" for c in spec.columns_for(question)) and rng.random() < COMMENT_RATES[question]:
-            row.texts[(question, "comment", "")] = maker.comment(question, response.phase, person, allow_pii)
+            row.texts[(question, "comment", "")] = maker.comment(question, response.phase, person, allow_pii,
+                                                                  response.group)
 
 
 # --------------------------------------------------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 Every pool entry has an id and a theme, so that a coding frame can later be checked against the texts. Within a wave a
 text is not used twice until its pool is exhausted. `{agenda}` becomes the wave's wording ("het plan van aanpak" in
 2018-2020, "de inclusieagenda" later); `{naam}`, `{email}`, `{telefoon}` and `{vast}` become the respondent's own
-personal data, which the cleaning must scrub.
+personal data, which the cleaning must scrub. An entry may be limited to some `waves`, LIA `phases` or size groups
+(`sizes`: klein / niet_klein / onbekend).
 """
 
 from __future__ import annotations
@@ -71,14 +72,16 @@ class TextMaker:
         self.used: set[str] = set()
         self.log: list[dict] = []  # id, theme per text used (for the README's overview and tests)
 
-    def _eligible(self, entries: Sequence[dict], phase: str | None, person: Person) -> list[dict]:
+    def _eligible(self, entries: Sequence[dict], phase: str | None, person: Person, group: str | None) -> list[dict]:
         return [e for e in entries
                 if (not e.get("waves") or self.year in e["waves"])
                 and (not e.get("phases") or phase in e["phases"])
+                and (not e.get("sizes") or group in e["sizes"] or group == "any")
                 and usable_for_person(e, person)]
 
-    def _draw(self, entries: Sequence[dict], phase: str | None, person: Person, weighted: bool = False) -> dict:
-        eligible = self._eligible(entries, phase, person)
+    def _draw(self, entries: Sequence[dict], phase: str | None, person: Person, weighted: bool = False,
+              group: str | None = None) -> dict:
+        eligible = self._eligible(entries, phase, person, group) or self._eligible(entries, phase, person, "any")
         fresh = [e for e in eligible if e["id"] not in self.used] or eligible
         if weighted:
             weights = np.array([float(e.get("weight", 1)) for e in fresh])
@@ -93,9 +96,9 @@ class TextMaker:
     def function(self, person: Person) -> str:
         return self._draw(pool("functions")["texts"], None, person, weighted=True)["text"]
 
-    def comment(self, question: str, phase: str | None, person: Person, allow_pii: bool) -> str:
+    def comment(self, question: str, phase: str | None, person: Person, allow_pii: bool, group: str) -> str:
         entries = [e for e in pool("comments")[question] if allow_pii or not e.get("pii")]
-        return render(self._draw(entries, phase, person)["text"], self.year, person)
+        return render(self._draw(entries, phase, person, group=group)["text"], self.year, person)
 
     def other(self, question: str, person: Person, kind: str | None = None) -> str:
         entries = pool("anders")[question]
@@ -120,6 +123,6 @@ class TextMaker:
     def not_routed_result(self, person: Person) -> str:
         return render(self._draw(pool("lia_results")["not_routed"], None, person)["text"], self.year, person)
 
-    def addition(self, person: Person, allow_pii: bool) -> str:
+    def addition(self, person: Person, allow_pii: bool, group: str) -> str:
         entries = pool("additions")["personal"] if allow_pii else pool("additions")["texts"]
-        return render(self._draw(entries, None, person)["text"], self.year, person)
+        return render(self._draw(entries, None, person, group=group)["text"], self.year, person)

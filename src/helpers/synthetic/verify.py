@@ -50,13 +50,13 @@ def processed_frames(wave) -> tuple[pd.DataFrame, pd.DataFrame]:
     return responses, answers
 
 
-def published_checks(waves: dict) -> pd.DataFrame:
+def published_checks(waves: dict, numbers=None) -> pd.DataFrame:
     """check_all over the generated waves (calibrated numbers only)."""
     responses, answers, frame = {}, {}, {}
     for year, wave in waves.items():
         responses[year], answers[year] = processed_frames(wave)
         frame[year] = frames.load_frame(year)
-    result = check_all(responses, answers, frame)
+    result = check_all(responses, answers, frame, numbers=numbers)
     return result[result["check"] == "calibrated"].reset_index(drop=True)
 
 
