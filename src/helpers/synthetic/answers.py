@@ -149,22 +149,17 @@ def _answering(wave: WaveAnswers, question: str, item: str) -> list[Response]:
             if r.last_closed >= k and question not in r.skipped and (question, item) not in r.item_skipped]
 
 
-def _groups(rows: list[Response], split_size: bool, condition: str | None) -> dict[str, list[Response]]:
+def _groups(rows: list[Response], split_size: bool, condition: str | None = None,
+            condition_codes: tuple[str, ...] = ()) -> dict[str, list[Response]]:
+    """Solver groups: size group (or 'alle'), split into '|in' and '|out' of a condition on an earlier answer."""
     groups: dict[str, list[Response]] = {}
     for r in rows:
         name = r.group if split_size else "alle"
         if condition:
             code = r.phase if condition == "lia_phase" else r.answers.get((condition, ""))
-            name += "|in" if code is not None and code in _condition_codes(r, condition) else "|out"
+            name += "|in" if code in condition_codes else "|out"
         groups.setdefault(name, []).append(r)
     return dict(sorted(groups.items()))
-
-
-_CONDITION_CODES: dict[str, tuple[str, ...]] = {}
-
-
-def _condition_codes(_row: Response, condition: str) -> tuple[str, ...]:
-    return _CONDITION_CODES[condition]
 
 
 def _scores(rows: list[Response], kind: str, rng: np.random.Generator, item: str = "") -> dict[int, float]:
@@ -182,12 +177,11 @@ def _scores(rows: list[Response], kind: str, rng: np.random.Generator, item: str
 def _solve_and_deal(wave: WaveAnswers, targets, question: str, item: str, rows: list[Response], order_kind: str,
                     rng: np.random.Generator) -> dict[int, str]:
     split_size, condition = group_plan(targets, wave.year, question, item)
+    condition_codes: tuple[str, ...] = ()
     if condition:
         numbers = [targets.number(i) for i in targets.wave(wave.year).questions[question].published]
-        for number in numbers:
-            if condition in number.condition:
-                _CONDITION_CODES[condition] = number.condition[condition]
-    groups = _groups(rows, split_size, condition)
+        condition_codes = next(n.condition[condition] for n in numbers if condition in n.condition)
+    groups = _groups(rows, split_size, condition, condition_codes)
     bases = {g: sum(r.weight for r in members) for g, members in groups.items()}
     codes, solver_targets, preferred = question_targets(targets, wave.year, question, item,
                                                         {g: [r.index for r in m] for g, m in groups.items()}, bases)

@@ -202,6 +202,8 @@ def draw_wave(year: int, groups: dict[str, int], unidentified: int, later: Seque
     `later` holds the panel keys of the participants of the next waves (next wave first); a municipality taking part
     in the next wave gets `carry_over_weight`, one taking part in a later wave a smaller bonus.
     """
+    if year == 2023:
+        raise ValueError("2023 participants come from Bijlage A")
     frame = wave_frame(year)
     rng = stream(seed, year, "participants")
     u = rng.random(len(frame))
@@ -231,8 +233,6 @@ def draw_wave(year: int, groups: dict[str, int], unidentified: int, later: Seque
             raise ValueError(f"{year}: only {len(picked)} municipalities in size group {group}, {wanted} wanted")
         chosen += [Participant(year, member(year, code).name, (member(year, code),)) for code in picked]
     chosen += [Participant(year, "", (UNIDENTIFIED,), kind="unidentified") for _ in range(unidentified)]
-    if year == 2023:
-        raise ValueError("2023 participants come from Bijlage A")
     return chosen
 
 

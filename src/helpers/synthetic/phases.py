@@ -16,6 +16,7 @@ from helpers.synthetic.allocate import allocate, standardise
 from helpers.synthetic.calibrate import solve_counts
 from helpers.synthetic.participants import Participant
 from helpers.synthetic.random import stream
+from helpers.synthetic.solve import question_targets
 
 ANDERS_KINDS = ("anders_niet_actief", "anders_geintegreerd", "anders_tweede_lia")
 SIZE_COLUMNS = ("lt10k", "10k_25k", "25k_50k", "50k_100k", "ge100k", "onbekend")
@@ -74,7 +75,6 @@ def assign_phases(participants: dict[int, list[Participant]], targets, seed: int
         wave = targets.wave(year).questions["lia_phase"]
         group = participants[year]
         n = sum(p.weight for p in group)
-        from helpers.synthetic.solve import question_targets  # late import: solve imports this module's helpers
         codes, solver_targets, preferred = question_targets(targets, year, "lia_phase", "", {"alle": list(range(n))},
                                                             {"alle": n})
         anders_total = sum(wave.anders.values())

@@ -366,7 +366,6 @@ def export_table(rows: list[ExportRow], year: int, seed: int) -> pd.DataFrame:
     book = codebook()
     spec = book.wave(year)
     rng = stream(seed, year, "ip")
-    coded = spec.dialect == "coded_csv"
     inverse = {c.column: {code: raw for raw, code in c.values.items()} for c in spec.columns if c.values}
     records = []
     for row in rows:
@@ -406,7 +405,6 @@ def export_table(rows: list[ExportRow], year: int, seed: int) -> pd.DataFrame:
                 record[column.column] = row.texts.get((column.question, "comment", ""))
         records.append(record)
     table = pd.DataFrame(records, columns=spec.expected_columns(), dtype=object)
-    del coded
     return table.where(table.notna(), None)
 
 

@@ -112,7 +112,6 @@ def story_checks(waves: dict, participants: dict, kinds: dict) -> list[str]:
         ranked = list(big.drop("ander").sort_values(ascending=False).index)
         if ranked[0] != "capaciteit" or (year == 2020 and ranked[1] != "stakeholders"):
             problems.append(f"{year}: obstacle ranking {ranked[:3]}")
-    # 2023: the small units' shares of Tabel 1 are all below those of all units except the Omgevingsvisie (as published)
     # panel: phases rarely go backwards; newcomers of 2023 mostly beginners
     order = ["verkennend", "onderzocht", "ontwikkelen", "gereed", "uitgevoerd"]
     transitions = [t for t in panel_transitions(participants, kinds)
