@@ -77,7 +77,7 @@ data: $(PROCESSED) $(FRAMES) ## Clean every wave into data/processed/<year>/ (wi
 data/processed/%/responses.parquet: notebooks/00_opschonen.ipynb $$(wildcard data/raw/survey/flitspeiling_$$*.*) \
 		data/raw/survey/provenance.yml $(CODEBOOK) $(HELPERS) $(FRAMES) data/published/bijlage_a_2023.csv $(ENV_STAMP)
 	@mkdir -p build/notebooks/$* reports/$*
-	$(PAPERMILL) --log-level WARNING --cwd notebooks -k $(KERNEL) --execution-timeout $(NB_TIMEOUT) \
+	$(PAPERMILL) --log-level WARNING --no-progress-bar --cwd notebooks -k $(KERNEL) --execution-timeout $(NB_TIMEOUT) \
 		-p year $* notebooks/00_opschonen.ipynb build/notebooks/$*/00_opschonen.ipynb
 	$(NBCONVERT) --log-level WARN --to html --no-input --output-dir reports/$* --output datakwaliteit \
 		build/notebooks/$*/00_opschonen.ipynb
