@@ -1,0 +1,716 @@
+"""The chapter API: what every report notebook calls to show figures and tables and to write its parts.
+
+A chapter notebook does, in this order::
+
+    ch = Chapter(chapter=2, year=year, processed_dir=processed_dir, parts_dir=parts_dir,
+                 small_threshold=small_threshold)
+    ch.notice()                                  # visible notice when the data is the synthetic stand-in
+    if ch.shows("breedte"):                      # the wave asked every question the item requires
+        data = ch.distribution("policy_breadth")
+        ch.figure("breedte", figures.bar_shares(data), data=data, alt="...")
+    else:
+        ch.not_asked("policy_breadth", item="breedte")
+    ch.number("breed_inclusiebeleid", 67.2, text="67 %")   # a key figure for the summary
+    ch.finish()                                  # writes the parts
+
+Numbers and titles of figures and tables come from notebooks/report.yml (`Outline`): the number of an item in a wave
+is its position among the items of the same kind whose required questions that wave asked, so every chapter knows
+its numbers without running the others.
+
+The parts (the contract with the publishing step), in `parts_dir` (default build/<year>/parts/<notebook stem>):
+
+- manifest.json: {"chapter", "slug", "title", "year", "synthetic", "items": [{"id", "kind", "number", "title",
+  "question", "base", "alt", "csv"}], "key_figures": {name: {"value", "text", ...}}}; sorted keys, no timestamps;
+- cijfers.csv: one row per number shown, columns CIJFERS_COLUMNS, sorted, UTF-8, "\\n" line ends;
+- tables/<figuur_N|tabel_N>.csv: the full data of every item, with n and counts.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from helpers import REPO_ROOT, tables
+from helpers import figures as figs
+from helpers import formatting as fmt
+from helpers.codebook import Codebook, codebook
+from helpers.processed import read_processed
+
+OUTLINE_FILE = REPO_ROOT / "notebooks" / "report.yml"
+BUILD_DIR = REPO_ROOT / "build"
+KINDS = ("figuur", "tabel")
+KIND_LABELS = {"figuur": "Figuur", "tabel": "Tabel"}
+CIJFERS_COLUMNS = ["table", "item", "group", "n", "count", "pct", "question", "answer"]
+MANIFEST_ITEM_KEYS = ("id", "kind", "number", "title", "question", "base", "alt", "csv")
+SMALL_BASE = 50  # below this base a table or figure says its percentages need caution (rapport 2023, voetnoot 4)
+DEFAULT_SMALL_THRESHOLD = 25_000
+
+
+class OutlineError(ValueError):
+    """report.yml contradicts itself or the codebook; the message names the entry."""
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# The outline (notebooks/report.yml)
+
+
+@dataclass(frozen=True)
+class ChapterSpec:
+    slug: str
+    number: int | None
+    title: str
+    notebook: str
+    label: str = ""
+
+    @property
+    def stem(self) -> str:
+        """The notebook's file name without .ipynb ("01_achtergrond"): the name of its parts folder."""
+        return Path(self.notebook).stem
+
+    @property
+    def heading(self) -> str:
+        """ "1 Achtergrond", or the title for a part without a number ("Samenvatting en conclusie")."""
+        return f"{self.number} {self.title}" if self.number is not None else self.title
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    id: str
+    kind: str
+    chapter: int | str
+    title: str
+    requires: tuple[str, ...] = ()
+    question: str = ""
+    title_wave: str = ""
+
+
+@dataclass(frozen=True)
+class Outline:
+    chapters: tuple[ChapterSpec, ...]
+    items: tuple[ItemSpec, ...]
+    title: str = ""
+    cb: Codebook | None = field(default=None, compare=False, repr=False)
+
+    def chapter(self, key: int | str) -> ChapterSpec:
+        """A chapter by number (1-5) or slug ("samenvatting", "bijlage_a", "achtergrond")."""
+        for chapter in self.chapters:
+            if chapter.slug == key or (chapter.number is not None and str(chapter.number) == str(key)):
+                return chapter
+        raise KeyError(f"no chapter {key!r} in report.yml; chapters: "
+                       f"{[c.number if c.number is not None else c.slug for c in self.chapters]}")
+
+    def item(self, item_id: str) -> ItemSpec:
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(f"no figure or table {item_id!r} in report.yml; items: {[i.id for i in self.items]}")
+
+    def items_of(self, chapter: int | str) -> list[ItemSpec]:
+        spec = self.chapter(chapter)
+        return [i for i in self.items if str(i.chapter) in (str(spec.number), spec.slug)]
+
+    def asked(self, item_id: str, year: int) -> bool:
+        """Did wave `year` ask every question item `item_id` requires?"""
+        wave = (self.cb or codebook()).wave(year)
+        return all(wave.asks(question) for question in self.item(item_id).requires)
+
+    def number(self, item_id: str, year: int) -> int | None:
+        """The global number of the item in wave `year` (Figuur 5, Tabel 1), or None when the wave lacks it."""
+        item = self.item(item_id)
+        if not self.asked(item_id, year):
+            return None
+        same_kind = [i for i in self.items if i.kind == item.kind and self.asked(i.id, year)]
+        return [i.id for i in same_kind].index(item_id) + 1
+
+    def title_for(self, item_id: str, year: int) -> str:
+        """The item's title; for a wave other than 2023 the `title_wave` variant where there is one."""
+        item = self.item(item_id)
+        if not item.title_wave:
+            return item.title
+        waves = sorted(w for w in (self.cb or codebook()).waves if w <= int(year))
+        span = f"{waves[0]}-{waves[-1]}" if len(waves) > 1 else str(waves[0])
+        return item.title_wave.format(waves=span, year=year)
+
+    def numbering(self, year: int) -> pd.DataFrame:
+        """Every item with its number and title in wave `year` (number <NA> when left out): Bijlage B."""
+        rows = [{"id": i.id, "kind": i.kind, "chapter": str(i.chapter), "number": self.number(i.id, year),
+                 "title": self.title_for(i.id, year), "requires": ", ".join(i.requires)} for i in self.items]
+        return pd.DataFrame(rows).astype({"number": "Int64"})
+
+
+def load_outline(path: Path | str = OUTLINE_FILE, cb: Codebook | None = None) -> Outline:
+    """Read and check report.yml: unique ids, known kinds, chapters and questions."""
+    path = Path(path)
+    cb = cb or codebook()
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    chapters = []
+    for entry in raw.get("chapters") or []:
+        unknown = set(entry) - {"slug", "number", "title", "notebook", "label"}
+        if unknown:
+            raise OutlineError(f"{path.name}: chapter {entry.get('slug')!r} has unknown keys {sorted(unknown)}")
+        chapters.append(ChapterSpec(slug=str(entry["slug"]), number=entry.get("number"), title=str(entry["title"]),
+                                    notebook=str(entry["notebook"]), label=str(entry.get("label") or "")))
+    slugs = [c.slug for c in chapters]
+    if len(set(slugs)) != len(slugs):
+        raise OutlineError(f"{path.name}: duplicate chapter slugs in {slugs}")
+    keys = {str(c.number) for c in chapters if c.number is not None} | set(slugs)
+    items = []
+    for entry in raw.get("items") or []:
+        where = f"{path.name}: item {entry.get('id')!r}"
+        unknown = set(entry) - {"id", "kind", "chapter", "title", "requires", "question", "title_wave"}
+        if unknown:
+            raise OutlineError(f"{where} has unknown keys {sorted(unknown)}")
+        if entry.get("kind") not in KINDS:
+            raise OutlineError(f"{where}: kind must be one of {KINDS}, got {entry.get('kind')!r}")
+        if str(entry.get("chapter")) not in keys:
+            raise OutlineError(f"{where}: chapter {entry.get('chapter')!r} is not in the chapters list")
+        requires = tuple(str(q) for q in entry.get("requires") or [])
+        for question in (*requires, *([entry["question"]] if entry.get("question") else [])):
+            if question not in cb.questions:
+                raise OutlineError(f"{where}: unknown question {question!r}; known: {list(cb.questions)}")
+        items.append(ItemSpec(id=str(entry["id"]), kind=entry["kind"], chapter=entry["chapter"],
+                              title=" ".join(str(entry["title"]).split()), requires=requires,
+                              question=str(entry.get("question") or ""), title_wave=str(entry.get("title_wave") or "")))
+    ids = [i.id for i in items]
+    if len(set(ids)) != len(ids):
+        raise OutlineError(f"{path.name}: duplicate item ids in {ids}")
+    return Outline(chapters=tuple(chapters), items=tuple(items), title=str(raw.get("title", "")), cb=cb)
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Small text builders
+
+
+def caution_text(n: int, population: str = "alle") -> str:
+    """The report's caution for a small base (voetnoot 4 of the 2023 report)."""
+    who = {"alle": "gemeenten", "klein": "kleine gemeenten"}.get(population, tables.population_label(population))
+    return (f"Maar {fmt.number(n)} {who} hebben deze vraag ingevuld; de percentages moeten terughoudend worden "
+            "geïnterpreteerd.")
+
+
+def _n_text(values: Sequence[int]) -> str:
+    values = sorted({int(v) for v in values})
+    if not values:
+        return "n = 0"
+    return f"n = {fmt.number(values[0])}" if len(values) == 1 else \
+        f"n = {fmt.number(values[0])}–{fmt.number(values[-1])}"
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if value is None or value is pd.NA:
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars
+        value = value.item()
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+def _cell(value: Any, column: str) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return "–"
+    if column.startswith("pct") or column.startswith("%"):
+        return fmt.pct(value)
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, int) or (hasattr(value, "dtype") and str(getattr(value, "dtype", "")).startswith("int")):
+        return fmt.number(value)
+    if isinstance(value, float):
+        return fmt.number(value) if float(value).is_integer() else fmt.number(value, 1)
+    return str(value)
+
+
+def html_table(frame: pd.DataFrame, caption: str = "", *, row_header: bool = True, css_class: str = "fp-tabel",
+               formats: Mapping[str, Any] | None = None) -> str:
+    """An accessible HTML table: <caption>, <th scope="col"> headers, <th scope="row"> for the first column, numbers
+    right-aligned in Dutch format (percentages in columns starting with "%" or "pct")."""
+    formats = formats or {}
+    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in frame.columns)
+    body = []
+    for row in frame.itertuples(index=False):
+        cells = []
+        for position, (column, value) in enumerate(zip(frame.columns, row, strict=True)):
+            text = formats[column](value) if column in formats else _cell(value, str(column))
+            if position == 0 and row_header:
+                cells.append(f'<th scope="row">{html.escape(text)}</th>')
+            else:
+                numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+                align = ' style="text-align:right"' if numeric else ""
+                cells.append(f"<td{align}>{html.escape(text)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    caption_html = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return (f'<table class="{css_class}">{caption_html}<thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table>")
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# The chapter
+
+
+def _display(obj) -> None:
+    from IPython.display import display
+
+    display(obj)
+
+
+def _html(text: str) -> None:
+    from IPython.display import HTML
+
+    _display(HTML(text))
+
+
+def _markdown(text: str) -> None:
+    from IPython.display import Markdown
+
+    _display(Markdown(text))
+
+
+class Chapter:
+    """One chapter of the report for one wave: its data, its numbering, what it shows and the parts it writes.
+
+    `chapter`: number (1-5) or slug ("samenvatting", "bijlage_a"). `processed_dir` and a relative `parts_dir` are
+    relative to the working directory (notebooks/ under papermill --cwd notebooks); an empty `parts_dir` means
+    build/<year>/parts/<notebook stem> in the repository. `small_threshold`: fewer inhabitants is "klein" (the
+    `klein` column is recomputed with it). `show=False` computes and writes parts without displaying (tests).
+    """
+
+    def __init__(self, chapter: int | str, year: int, processed_dir: Path | str = "../data/processed",
+                 parts_dir: Path | str = "", small_threshold: int = DEFAULT_SMALL_THRESHOLD, *,
+                 outline: Outline | Path | str | None = None, show: bool = True):
+        self.cb = codebook()
+        self.outline = outline if isinstance(outline, Outline) else load_outline(outline or OUTLINE_FILE, self.cb)
+        self.spec = self.outline.chapter(chapter)
+        self.year = int(year)
+        self.wave = self.cb.wave(self.year)
+        self.processed_dir = Path(processed_dir)
+        self.small_threshold = int(small_threshold)
+        self.parts_dir = Path(parts_dir) if str(parts_dir) else BUILD_DIR / str(self.year) / "parts" / self.spec.stem
+        self.show = show
+        self.load = tables.reader(self.processed_dir, self.small_threshold)
+        responses, answers, quality = read_processed(self.year, self.processed_dir)
+        self.responses = tables.with_threshold(responses, self.small_threshold)
+        self.answers = answers
+        self.quality = quality
+        self.synthetic = bool((quality.get("provenance") or {}).get("synthetic", False))
+        self.items: list[dict] = []
+        self.cijfers: list[pd.DataFrame] = []
+        self.full_tables: dict[str, pd.DataFrame] = {}
+        self.key_figures: dict[str, dict] = {}
+
+    # ---------------------------------------------------------------------------------------------------------------
+    # Facts about the wave
+
+    @property
+    def number_label(self) -> str:
+        return self.spec.heading
+
+    @property
+    def title(self) -> str:
+        return self.spec.title
+
+    def waves(self, until: int | None = None) -> list[int]:
+        """Waves of the codebook up to `until` (default: this wave) that have processed data."""
+        until = self.year if until is None else int(until)
+        return [w for w in sorted(self.cb.waves) if w <= until and self.has_data(w)]
+
+    def has_data(self, year: int) -> bool:
+        if int(year) == self.year:
+            return True
+        try:
+            self.load(year)
+        except FileNotFoundError:
+            return False
+        return True
+
+    def previous_wave(self, question: str | None = None) -> int | None:
+        """The latest earlier wave with data (that asked `question`), or None."""
+        earlier = [w for w in self.waves() if w < self.year and (question is None or self.asks(question, w))]
+        return earlier[-1] if earlier else None
+
+    def data(self, year: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(responses, answers) of a wave, with `klein` for this chapter's threshold."""
+        if year is None or int(year) == self.year:
+            return self.responses, self.answers
+        return self.load(int(year))
+
+    def asks(self, question: str, year: int | None = None) -> bool:
+        """Did the wave (default: this one) ask `question`?"""
+        return self.cb.wave(self.year if year is None else int(year)).asks(question)
+
+    def shows(self, item_id: str) -> bool:
+        """Does this wave have figure/table `item_id` (it asked every question the item requires)?"""
+        return self.outline.number(item_id, self.year) is not None
+
+    def number_of(self, item_id: str) -> int | None:
+        return self.outline.number(item_id, self.year)
+
+    def ref(self, item_id: str) -> str:
+        """How the text refers to an item: "figuur 3", "tabel 1"."""
+        number = self.number_of(item_id)
+        if number is None:
+            raise ValueError(f"{item_id!r} is not in the {self.year} report (its questions were not asked)")
+        return f"{self.outline.item(item_id).kind} {number}"
+
+    def question_text(self, question: str) -> str:
+        return self.cb.question(question).text
+
+    def population_label(self, population: str = "klein") -> str:
+        """ "kleine gemeenten (minder dan 25.000 inwoners)" for klein; the plain label otherwise."""
+        if population == "klein":
+            return f"kleine gemeenten (minder dan {fmt.number(self.small_threshold)} inwoners)"
+        return tables.population_label(population)
+
+    # ---------------------------------------------------------------------------------------------------------------
+    # Tables of this wave (thin wrappers over helpers.tables)
+
+    def distribution(self, question: str, item: str = "", populations: Sequence[str] = ("alle",),
+                     year: int | None = None) -> pd.DataFrame:
+        responses, answers = self.data(year)
+        return tables.distribution(responses, answers, question, item, populations, cb=self.cb)
+
+    def group_share(self, question: str, group_name, item: str | None = None,
+                    populations: Sequence[str] = ("alle",), year: int | None = None) -> pd.DataFrame:
+        responses, answers = self.data(year)
+        return tables.group_share(responses, answers, question, group_name, item, populations, cb=self.cb)
+
+    def matrix_table(self, question: str, group_name=None, populations: Sequence[str] = ("alle", "klein"),
+                     order: str = "descending", only_in_table: bool = True, year: int | None = None) -> pd.DataFrame:
+        responses, answers = self.data(year)
+        return tables.matrix_table(responses, answers, question, group_name, populations, order, only_in_table,
+                                   cb=self.cb)
+
+    def crosstab(self, question: str, by: str = "size_class", item: str = "", year: int | None = None) -> pd.DataFrame:
+        responses, answers = self.data(year)
+        return tables.crosstab(responses, answers, question, by, item, cb=self.cb)
+
+    def trend(self, question: str, answer_or_group, waves: Sequence[int] | None = None, item: str = "",
+              population: str = "alle") -> pd.DataFrame:
+        """The share over waves (default: every wave up to this one); published values where data is missing."""
+        waves = [w for w in sorted(self.cb.waves) if w <= self.year] if waves is None else waves
+        return tables.trend(question, answer_or_group, waves, self.processed_dir, item, population, load=self.load,
+                            cb=self.cb)
+
+    def participation(self) -> pd.DataFrame:
+        return tables.participation([w for w in sorted(self.cb.waves) if w <= self.year], self.processed_dir,
+                                    load=self.load)
+
+    def n_answered(self, question: str, item: str = "", population: str = "alle", year: int | None = None) -> int:
+        responses, answers = self.data(year)
+        return tables.n_answered(responses, answers, question, item, population, cb=self.cb)
+
+    def n_comments(self, question: str, year: int | None = None) -> int:
+        """How many units wrote a comment (toelichting) with `question`."""
+        _, answers = self.data(year)
+        rows = answers[(answers["question"] == question) & (answers["kind"] == "comment") & answers["text"].notna()]
+        return int(rows["response_id"].nunique())
+
+    # ---------------------------------------------------------------------------------------------------------------
+    # Display
+
+    def notice(self) -> str | None:
+        """Show the synthetic-data notice (nothing for a real export); returns its text."""
+        synthetic_waves = [w for w in self.waves() if self._synthetic(w)]
+        if not self.synthetic and not synthetic_waves:
+            return None
+        if self.synthetic:
+            text = (f"Let op: synthetische gegevens. Dit hoofdstuk is gemaakt met een synthetische vervanging van de "
+                    f"vertrouwelijke antwoorden van de flitspeiling {self.year}. Alleen de aantallen die het rapport "
+                    "publiceert zijn nagebootst; alle andere cijfers, antwoorden en toelichtingen zijn verzonnen. "
+                    "Gebruik de uitkomsten niet als uitkomsten van de peiling.")
+        else:
+            text = (f"Let op: de vergelijkingen met {fmt.join(str(w) for w in synthetic_waves)} gebruiken synthetische "
+                    "gegevens (een nagebootste vervanging van de vertrouwelijke antwoorden), niet de echte peiling.")
+        if self.show:
+            head, _, rest = text.partition(". ")
+            _html(f'<div class="fp-notice" role="note" style="border:2px solid #D55E00;background:#fff4e5;'
+                  f'padding:0.6em 0.9em;margin:0.8em 0;"><strong>{html.escape(head)}.</strong> '
+                  f"{html.escape(rest)}</div>")
+        return text
+
+    def _synthetic(self, year: int) -> bool:
+        if int(year) == self.year:
+            return self.synthetic
+        path = self.processed_dir / str(year) / "quality.json"
+        if not path.exists():
+            return False
+        quality = json.loads(path.read_text(encoding="utf-8"))
+        return bool((quality.get("provenance") or {}).get("synthetic", False))
+
+    def text(self, markdown: str) -> str:
+        """Show Markdown text (an f-string with the numbers filled in)."""
+        if self.show:
+            _markdown(markdown)
+        return markdown
+
+    def note(self, text: str) -> str:
+        """Show a short note in small print (e.g. why our count differs from the published one)."""
+        if self.show:
+            _html(f'<p class="fp-noot" style="font-size:0.9em;color:#444;">{html.escape(text)}</p>')
+        return text
+
+    def not_asked(self, question: str, item: str | None = None, year: int | None = None) -> str:
+        """Show (and return) the one-line note that a question was not asked in the wave."""
+        year = self.year if year is None else int(year)
+        text = f"Deze vraag (‘{self.question_text(question)}’) is in {year} niet gesteld."
+        if item is not None:
+            spec = self.outline.item(item)
+            kind = "De figuur" if spec.kind == "figuur" else "De tabel"
+            text += f" {kind} ‘{self.outline.title_for(item, year)}’ ontbreekt daarom in deze editie."
+        if self.show:
+            _html(f'<p class="fp-niet-gesteld"><em>{html.escape(text)}</em></p>')
+        return text
+
+    def _question_line(self, question: str | None, item: ItemSpec) -> tuple[str, str]:
+        """(question id or "", question text or "") of a figure/table."""
+        question = item.question if question is None else question
+        if not question:
+            return "", ""
+        if question in self.cb.questions:
+            return question, self.question_text(question)
+        return "", question
+
+    @staticmethod
+    def _base_value(base, data: pd.DataFrame | None) -> int | None:
+        if isinstance(base, bool):
+            return None
+        if isinstance(base, int):
+            return base
+        if isinstance(base, Mapping) and base:
+            for key in ("alle", "deelnemers"):
+                if key in base:
+                    return int(base[key])
+            return int(max(base.values()))
+        if data is not None and "n" in data and len(data):
+            alle = data[data["group"] == "alle"] if "group" in data else data
+            return int((alle if len(alle) else data)["n"].max())
+        return None
+
+    def _base_text(self, base, data: pd.DataFrame | None, who: str) -> str:
+        if isinstance(base, str):
+            return base
+        if isinstance(base, int):
+            return f"n = {fmt.number(base)} {who}"
+        if isinstance(base, Mapping):
+            parts = [f"{tables.population_label(str(k))} n = {fmt.number(v)}" for k, v in base.items()]
+            return f"{'; '.join(parts)} ({who})"
+        if data is None or "n" not in data or not len(data):
+            return ""
+        groups = list(dict.fromkeys(data["group"])) if "group" in data else [""]
+        if len(groups) == 1:
+            return f"{_n_text(data['n'])} {who}"
+        parts = []
+        for group in groups:
+            rows = data[data["group"] == group]
+            label = rows["group_label"].iloc[0] if "group_label" in rows else group
+            parts.append(f"{label} {_n_text(rows['n'])}")
+        return f"{'; '.join(parts)} ({who})"
+
+    def _cautions(self, data: pd.DataFrame | None) -> list[str]:
+        if data is None or "group" not in data or "n" not in data:
+            return []
+        notes = []
+        for group in ("alle", "klein"):
+            rows = data[data["group"] == group]
+            if len(rows) and 0 < int(rows["n"].max()) < SMALL_BASE:
+                notes.append(caution_text(int(rows["n"].max()), group))
+        return notes
+
+    def _register(self, item_id: str, data: pd.DataFrame | None, question_id: str, question_text: str, base,
+                  alt: str) -> tuple[ItemSpec, int, str]:
+        spec = self.outline.item(item_id)
+        if str(spec.chapter) not in (str(self.spec.number), self.spec.slug):
+            raise ValueError(f"{item_id!r} belongs to chapter {spec.chapter}, not to {self.spec.heading!r}")
+        number = self.outline.number(item_id, self.year)
+        if number is None:
+            raise ValueError(f"{item_id!r} is not in the {self.year} report: the wave did not ask "
+                             f"{', '.join(spec.requires)}; check ch.shows({item_id!r}) and call ch.not_asked(...)")
+        if any(entry["id"] == item_id for entry in self.items):
+            raise ValueError(f"{item_id!r} is shown twice in this chapter")
+        key = f"{spec.kind}_{number}"
+        if data is not None:
+            missing = [c for c in ("item", "group", "n", "count", "pct") if c not in data]
+            if missing:
+                raise ValueError(f"the data of {item_id!r} lacks the columns {missing}; use a tidy table of "
+                                 "helpers.tables (question, item, answer, group, n, count, pct)")
+            rows = pd.DataFrame({
+                "table": key,
+                "item": data["item"].astype(str).to_numpy(),
+                "group": data["group"].astype(str).to_numpy(),
+                "n": pd.array(data["n"].astype("Int64"), dtype="Int64"),
+                "count": pd.array(data["count"].astype("Int64"), dtype="Int64"),
+                "pct": pd.array([fmt.rounded_pct(v) for v in data["pct"]], dtype="Int64"),
+                "question": (data["question"].astype(str).to_numpy() if "question" in data else question_id),
+                "answer": (data["answer"].astype(str).to_numpy() if "answer" in data else ""),
+            })
+            rows.loc[rows["question"].isin(["", "nan", "None"]), "question"] = question_id
+            self.cijfers.append(rows)
+            self.full_tables[key] = data.reset_index(drop=True)
+        self.items.append({"id": item_id, "kind": spec.kind, "number": number,
+                           "title": self.outline.title_for(item_id, self.year), "question": question_text,
+                           "base": self._base_value(base, data), "alt": alt, "csv": f"tables/{key}.csv"})
+        return spec, number, key
+
+    def figure(self, item_id: str, fig, data: pd.DataFrame, alt: str, question: str | None = None, base=None,
+               note: str | None = None, caution: bool = True, who: str = "gemeenten die de vraag beantwoordden",
+               table_columns: Mapping[str, str] | None = None) -> int:
+        """Show "Figuur N" with its title, the figure (embedded SVG), a caption with the question and the base, an
+        optional note, and the data as an accessible table inside <details>. Returns N.
+
+        `data`: tidy (helpers.tables: item, group, n, count, pct, answer, labels). `question`: a question id or a
+        text (default: the item's question in report.yml). `base`: int, {group: n}, a text, or None (from data).
+        `table_columns`: the columns of the data table to show, {column: header}.
+        """
+        question_id, question_text = self._question_line(question, self.outline.item(item_id))
+        spec, number, _ = self._register(item_id, data, question_id, question_text, base, alt)
+        notes = [note] if note else []
+        if caution:
+            notes += self._cautions(data)
+        svg = figs.svg_bytes(fig)
+        fig.clear()
+        if not self.show:
+            return number
+        label = f"{KIND_LABELS[spec.kind]} {number}"
+        src = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+        caption = []
+        if question_text:
+            caption.append(f"Vraag: {html.escape(question_text)}")
+        base_text = self._base_text(base, data, who)
+        if base_text:
+            caption.append(f"Basis: {html.escape(base_text)}.")
+        caption += [html.escape(n) for n in notes]
+        columns = table_columns or self._default_columns(data)
+        shown = data[list(columns)].rename(columns=columns)
+        table = html_table(shown, caption=f"Gegevens bij {label.lower()}: {self.outline.title_for(item_id, self.year)}")
+        _html(f'<figure class="fp-figuur" id="{spec.kind}-{number}" style="margin:1.2em 0;">'
+              f'<p class="fp-bijschrift"><strong>{label}</strong><br>'
+              f"{html.escape(self.outline.title_for(item_id, self.year))}</p>"
+              f'<img src="{src}" alt="{html.escape(alt)}" style="max-width:100%;height:auto;">'
+              f'<figcaption style="font-size:0.9em;color:#444;">{"<br>".join(caption)}</figcaption>'
+              f"<details><summary>Tabel bij {label.lower()}</summary>{table}</details></figure>")
+        return number
+
+    @staticmethod
+    def _default_columns(data: pd.DataFrame) -> dict[str, str]:
+        columns: dict[str, str] = {}
+        if "item_label" in data and data["item_label"].astype(str).str.len().gt(0).any():
+            columns["item_label"] = "Onderdeel"
+        if "answer_label" in data and data["answer_label"].astype(str).str.len().gt(0).any():
+            columns["answer_label"] = "Antwoord"
+        if "group_label" in data and data["group_label"].nunique() > 1:
+            columns["group_label"] = "Groep"
+        columns.update({"count": "Aantal", "n": "Basis (n)", "pct": "Percentage"})
+        return columns
+
+    def table(self, item_id: str, table: pd.DataFrame, question: str | None = None, base=None,
+              footnote: str | None = None, caution: bool = True, label_header: str = "Omschrijving",
+              data: pd.DataFrame | None = None, who: str = "gemeenten die de vraag beantwoordden") -> int:
+        """Show "Tabel N" with its title and an accessible HTML table (caption, header scopes, Dutch formats), the
+        question, the base and footnotes (a small-base caution is added for a base below 50). Returns N.
+
+        `table`: a helpers.tables.matrix_table result (shown as "1. label | % alle gemeenten | % kleine gemeenten"),
+        or any DataFrame shown as it is, with its tidy numbers in `data` (for the cijfers).
+        """
+        wide = "rank" in table and any(str(c).startswith("pct_") for c in table.columns)
+        if data is None:
+            if not wide:
+                raise ValueError("pass the tidy numbers of a free-form table as data=... (helpers.tables columns)")
+            data = tables.matrix_long(table)
+        question_id, question_text = self._question_line(question, self.outline.item(item_id))
+        spec, number, _ = self._register(item_id, data, question_id, question_text, base, "")
+        notes = [footnote] if footnote else []
+        if caution:
+            notes += self._cautions(data)
+        if not self.show:
+            return number
+        if wide:
+            shown = pd.DataFrame({label_header: [f"{r}. {lab}" for r, lab in zip(table["rank"], table["label"],
+                                                                                 strict=True)]})
+            for population in tables.table_populations(table):
+                shown[f"% {tables.population_label(population)}"] = table[f"pct_{population}"].to_numpy()
+        else:
+            shown = table
+        label = f"{KIND_LABELS[spec.kind]} {number}"
+        title = self.outline.title_for(item_id, self.year)
+        lines = []
+        if question_text:
+            lines.append(f"Vraag: {html.escape(question_text)}")
+        base_text = self._base_text(base, data, who)
+        if base_text:
+            lines.append(f"Basis: {html.escape(base_text)}.")
+        lines += [html.escape(n) for n in notes]
+        _html(f'<div class="fp-tabel-blok" id="{spec.kind}-{number}" style="margin:1.2em 0;">'
+              f'<p class="fp-bijschrift"><strong>{label}</strong><br>{html.escape(title)}</p>'
+              f"{html_table(shown, caption=f'{label}: {title}')}"
+              f'<p style="font-size:0.9em;color:#444;">{"<br>".join(lines)}</p></div>')
+        return number
+
+    def number(self, name: str, value, text: str | None = None, **context) -> Any:
+        """Register a key figure for the summary (manifest key_figures[name]); returns `value`.
+
+        `text` is how the report writes it ("67 %"); by default the Dutch number. `context`: e.g. question=...,
+        answer=..., group=..., n=... (anything JSON can hold)."""
+        if not re.fullmatch(r"[a-z0-9_]+", name):
+            raise ValueError(f"key figure names are lower case with underscores: {name!r}")
+        value = _jsonable(value)
+        if text is None:
+            text = fmt.number(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+        self.key_figures[name] = {"value": value, "text": text, **_jsonable(context)}
+        return value
+
+    # ---------------------------------------------------------------------------------------------------------------
+    # Parts
+
+    def manifest(self) -> dict:
+        items = sorted(self.items, key=lambda i: (KINDS.index(i["kind"]), i["number"]))
+        return {"chapter": self.spec.number if self.spec.number is not None else self.spec.slug,
+                "slug": self.spec.slug, "title": self.spec.title, "year": self.year, "synthetic": self.synthetic,
+                "items": [{key: _jsonable(item[key]) for key in MANIFEST_ITEM_KEYS} for item in items],
+                "key_figures": _jsonable(self.key_figures)}
+
+    def cijfers_table(self) -> pd.DataFrame:
+        if not self.cijfers:
+            return pd.DataFrame(columns=CIJFERS_COLUMNS)
+        frame = pd.concat(self.cijfers, ignore_index=True)[CIJFERS_COLUMNS]
+        kind = frame["table"].str.split("_").str[0].map(KINDS.index)
+        number = frame["table"].str.split("_").str[1].astype(int)
+        frame = frame.assign(_kind=kind, _number=number).sort_values(
+            ["_kind", "_number", "item", "group", "answer"], kind="stable")
+        return frame.drop(columns=["_kind", "_number"]).reset_index(drop=True)
+
+    def finish(self) -> Path:
+        """Write manifest.json, cijfers.csv and tables/*.csv to the parts folder (same input, same bytes)."""
+        directory = self.parts_dir
+        (directory / "tables").mkdir(parents=True, exist_ok=True)
+        written = set()
+        for key, frame in sorted(self.full_tables.items()):
+            path = directory / "tables" / f"{key}.csv"
+            _write_csv(frame, path)
+            written.add(path.name)
+        for stale in (directory / "tables").glob("*.csv"):
+            if stale.name not in written:
+                stale.unlink()
+        _write_csv(self.cijfers_table(), directory / "cijfers.csv")
+        text = json.dumps(self.manifest(), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+        (directory / "manifest.json").write_text(text, encoding="utf-8", newline="\n")
+        return directory
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_float_dtype(out[column]):
+            out[column] = out[column].map(lambda v: "" if pd.isna(v) else repr(round(float(v), 6)))
+    path.write_text(out.to_csv(index=False, lineterminator="\n"), encoding="utf-8", newline="\n")
