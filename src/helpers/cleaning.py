@@ -565,6 +565,8 @@ def clean_wave(
         timestamps[p] = (parse_timestamp(rows[p].get(metadata.get("started_at"))) if metadata.get("started_at") else None,
                          parse_timestamp(rows[p].get(metadata.get("submitted_at"))) if metadata.get("submitted_at")
                          else None)
+        if spec.finished(rows[p]) is False:  # qualtrics_csv: an end date without Finished=True is no submission
+            timestamps[p] = (timestamps[p][0], None)
     units: list[Unit] = []
     joint_list = []
     for p in positions:

@@ -3,6 +3,21 @@
 Everything that knows a question text, an answer code, a label, the order of answers or the name of an export column
 reads it from here. `load_codebook()` validates both files and resolves every wave into an explicit list of
 `ColumnSpec`s: one per export column, with the mapping from what the export writes to the harmonised answer code.
+
+What a survey tool's export looks like is described once per dialect in `DIALECT_PROPERTIES` (does it name columns by
+question code, does it write answer codes or labels, how does a ticked box look, how many header rows); the loader and
+helpers.exports ask those properties instead of testing dialect names.
+
+Column templates (`export.columns` in waves/<year>.yml) may use these fields:
+  {qcode}  the survey tool's question code (`qcode` of the question in the wave file)
+  {text}   the question text as the export words it (`text` in the wave file, else questions.yml)
+  {label}  the item/option label as the export words it (`item_relabel`, else questions.yml); for `other`, the label
+           of the option or item that has the "anders, namelijk" text
+  {n}      1-based position of the item/option in the wave's list (`items`/`options`, else questions.yml); for `other`,
+           the position of the option or item that has the text field
+  {icode}  LimeSurvey's sub-question code, SQ001, SQ002, ... (the same position as {n})
+Dialects with a question-text header row (qualtrics_csv) also have `export.texts` templates for that row, with the same
+fields; defaults are in DIALECT_PROPERTIES.
 """
 
 from __future__ import annotations
@@ -18,7 +33,6 @@ import yaml
 from helpers import CODEBOOK_DIR
 
 QUESTION_TYPES = ("single", "matrix", "multi", "open")
-DIALECTS = ("coded_csv", "text_xlsx")
 # Roles of an export column: the answer of a single/matrix question, a ticked box of a multi question, the text of
 # an "anders, namelijk" field, the "toelichting" box, or the text of an open question.
 COLUMN_ROLES = ("answer", "selected", "other", "comment", "text")
@@ -30,6 +44,64 @@ NOT_SELECTED = "0"
 
 class CodebookError(ValueError):
     """The codebook files contradict themselves; the message names the file and the entry."""
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Export dialects
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How one survey tool writes its export; the only place that knows the differences between dialects."""
+
+    name: str
+    description: str
+    file_format: str  # "csv" or "xlsx"
+    question_codes: bool  # columns are named after the tool's question codes: every question needs `qcode`
+    coded_answers: bool  # cells hold the tool's answer codes (`values` needed); else the answer labels (`relabel`)
+    tick: str  # a ticked multi-choice box: "mark" (a fixed code, `selected`, default "Y") or "label" (the option label)
+    item_lists: str  # "required": the wave lists `items`/`options` in export order; "optional": default questions.yml
+    header_rows: tuple[str, ...] = ("ids",)  # per header row: "ids" (column names), "texts", "import_ids"
+    separator: str = ","  # csv only
+    finished: Mapping[str, bool] | None = None  # status cell -> finished; None: the status column is not interpreted
+    default_texts: Mapping[str, str] = field(default_factory=dict)  # templates of the "texts" header row
+
+    @property
+    def first_data_row(self) -> int:
+        """The row (1-based, as a spreadsheet shows it) of the first response."""
+        return len(self.header_rows) + 1
+
+    @property
+    def has_texts_row(self) -> bool:
+        return "texts" in self.header_rows
+
+
+DIALECT_PROPERTIES: dict[str, Dialect] = {
+    "coded_csv": Dialect(
+        "coded_csv", "LimeSurvey CSV: ';'-separated, UTF-8 with BOM, one header row of coded column names "
+        "(G03Q02[SQ001]), answer codes (A1), a ticked box holds a fixed mark (Y)",
+        file_format="csv", question_codes=True, coded_answers=True, tick="mark", item_lists="required", separator=";"),
+    "text_xlsx": Dialect(
+        "text_xlsx", "XLSX workbook with the question texts as column names and the answer labels as values; a ticked "
+        "box repeats the option's label; timestamps are date cells",
+        file_format="xlsx", question_codes=False, coded_answers=False, tick="label", item_lists="optional"),
+    "qualtrics_csv": Dialect(
+        "qualtrics_csv", "Qualtrics 'CSV, use choice text': ','-separated, UTF-8 with BOM, three header rows (column "
+        "ids Q4_1, question texts, import ids {\"ImportId\":\"QID4_1\"}), answers as choice texts, a ticked box holds "
+        "the option's label, Finished True/False, timestamps YYYY-MM-DD HH:MM:SS",
+        file_format="csv", question_codes=True, coded_answers=False, tick="label", item_lists="optional",
+        header_rows=("ids", "texts", "import_ids"), separator=",", finished={"True": True, "False": False},
+        default_texts={"answer": "{text}", "item": "{text} - {label}", "other": "{text} - {label} - Tekst",
+                       "comment": "{text} - Toelichting"}),
+}
+DIALECTS = tuple(DIALECT_PROPERTIES)
+
+
+def dialect_properties(name: str) -> Dialect:
+    try:
+        return DIALECT_PROPERTIES[name]
+    except KeyError:
+        raise KeyError(f"unknown export dialect {name!r}; known: {list(DIALECT_PROPERTIES)}") from None
 
 
 @dataclass(frozen=True)
@@ -112,6 +184,8 @@ class ColumnSpec:
     item: str  # item code (matrix), option code (multi, other), or "" (single, open, comment)
     role: str
     values: Mapping[str, str] = field(default_factory=dict)  # what the export writes -> harmonised code
+    header_text: str = ""  # what the question-text header row says (dialects with one, e.g. qualtrics_csv), else ""
+    position: int = 0  # {n}: 1-based position of the item/option in the wave's list; 0 for single, open, comment
 
 
 @dataclass(frozen=True)
@@ -128,13 +202,27 @@ class WaveSpec:
     questions: tuple[str, ...]  # harmonised ids asked in this wave, in questionnaire order
     columns: tuple[ColumnSpec, ...]
     source: Path
+    ignored: tuple[str, ...] = ()  # export columns that are expected but never read (export.ignore)
+
+    @property
+    def dialect_spec(self) -> Dialect:
+        return dialect_properties(self.dialect)
 
     def columns_for(self, question: str) -> list[ColumnSpec]:
         return [spec for spec in self.columns if spec.question == question]
 
     def expected_columns(self) -> list[str]:
         """Every column the export must have, in the order the survey tool writes them."""
-        return [*self.metadata.values(), *self.personal.values(), *(spec.column for spec in self.columns)]
+        return [*self.metadata.values(), *self.personal.values(), *self.ignored,
+                *(spec.column for spec in self.columns)]
+
+    def finished(self, row: Mapping[str, str | None]) -> bool | None:
+        """Whether the export says this response was finished (qualtrics_csv: Finished True/False); None when the
+        dialect has no such column or the cell is empty or unknown."""
+        values, column = self.dialect_spec.finished, self.metadata.get("status")
+        if values is None or column is None or row.get(column) is None:
+            return None
+        return values.get(str(row[column]).strip())
 
     def asks(self, question: str) -> bool:
         return question in self.questions
@@ -284,7 +372,7 @@ def _resolve_values(question: Question, entry: Mapping, wave_dialect: str, where
         if unknown:
             raise CodebookError(f"{where}: values map onto unknown answers {unknown}; answers: {codes}")
         return values
-    if wave_dialect == "coded_csv":
+    if dialect_properties(wave_dialect).coded_answers:
         raise CodebookError(f"{where}: a coded export needs `values` (export code -> answer code)")
     relabel = entry.get("relabel") or {}
     unknown = [code for code in relabel if code not in codes]
@@ -302,51 +390,66 @@ def _ordered_subset(listed: list[str], options: tuple[Option, ...], what: str, w
 
 
 def _resolve_question_columns(question: Question, entry: Mapping, wave: Mapping, where: str) -> list[ColumnSpec]:
-    dialect = wave["export"]["dialect"]
+    dialect = dialect_properties(wave["export"]["dialect"])
     templates = wave["export"]["columns"]
-    coded = dialect == "coded_csv"
-    if coded and "qcode" not in entry:
+    texts = {**dialect.default_texts, **(wave["export"].get("texts") or {})} if dialect.has_texts_row else {}
+    if dialect.question_codes and "qcode" not in entry:
         raise CodebookError(f"{where}: a coded export needs the question code `qcode`")
     qcode = str(entry.get("qcode", ""))
     text = " ".join(str(entry.get("text", question.text)).split())
-
-    def name(template: str, icode: str = "", label: str = "") -> str:
-        return templates[template].format(qcode=qcode, text=text, icode=icode, label=label)
-
     item_labels = entry.get("item_relabel") or {}
+
+    def fill(kind: str, template_set: Mapping[str, str], what: str, n: int, label: str) -> str:
+        try:
+            return template_set[kind].format(qcode=qcode, text=text, icode=f"SQ{n:03d}" if n else "", label=label, n=n)
+        except (KeyError, IndexError, ValueError) as error:
+            raise CodebookError(f"{where}: export.{what}.{kind} {template_set[kind]!r} uses an unknown field "
+                                f"({error}); fields: qcode, text, label, n, icode") from None
+
+    def column(kind: str, item: str, role: str, values: Mapping[str, str] | None = None, n: int = 0,
+               label: str = "") -> ColumnSpec:
+        header_text = " ".join(fill(kind, texts, "texts", n, label).split()) if texts else ""
+        return ColumnSpec(fill(kind, templates, "columns", n, label), question.id, item, role, dict(values or {}),
+                          header_text, n)
+
+    def listed(key: str, pool: tuple[Option, ...]) -> list[Option]:
+        if key in entry:
+            return _ordered_subset([str(c) for c in entry[key]], pool, key, where)
+        if dialect.item_lists == "required":
+            raise CodebookError(f"{where}: a {dialect.name} export needs `{key}` (the codes in export order)")
+        return list(pool)
+
+    def relabelled(option: Option) -> str:
+        return " ".join(str(item_labels.get(option.code, option.label)).split())
+
     columns: list[ColumnSpec] = []
     if question.type == "open":
-        columns.append(ColumnSpec(name("answer"), question.id, "", "text"))
+        columns.append(column("answer", "", "text"))
     elif question.type == "single":
-        columns.append(ColumnSpec(name("answer"), question.id, "", "answer",
-                                  _resolve_values(question, entry, dialect, where)))
-        for option in question.options:
+        columns.append(column("answer", "", "answer", _resolve_values(question, entry, dialect.name, where)))
+        for n, option in enumerate(question.options, start=1):
             if option.other_text:
-                columns.append(ColumnSpec(name("other"), question.id, option.code, "other"))
+                columns.append(column("other", option.code, "other", n=n, label=relabelled(option)))
     elif question.type == "matrix":
-        items = _ordered_subset([str(c) for c in entry["items"]], question.items, "items", where) if coded \
-            else list(question.items)
-        values = _resolve_values(question, entry, dialect, where)
-        for index, item in enumerate(items, start=1):
-            label = " ".join(str(item_labels.get(item.code, item.label)).split())
-            columns.append(ColumnSpec(name("item", f"SQ{index:03d}", label), question.id, item.code, "answer", values))
-        for item in items:
+        items = listed("items", question.items)
+        values = _resolve_values(question, entry, dialect.name, where)
+        for n, item in enumerate(items, start=1):
+            columns.append(column("item", item.code, "answer", values, n, relabelled(item)))
+        for n, item in enumerate(items, start=1):
             if item.other_text:
-                columns.append(ColumnSpec(name("other"), question.id, item.code, "other"))
+                columns.append(column("other", item.code, "other", n=n, label=relabelled(item)))
     elif question.type == "multi":
-        options = _ordered_subset([str(c) for c in entry["options"]], question.options, "options", where) if coded \
-            else list(question.options)
-        for index, option in enumerate(options, start=1):
-            label = " ".join(str(item_labels.get(option.code, option.label)).split())
-            # Coded exports tick with a fixed mark ("Y"); text exports repeat the option's label in the cell.
-            mark = str(entry.get("selected", "Y")) if coded else label
-            columns.append(ColumnSpec(name("item", f"SQ{index:03d}", label), question.id, option.code, "selected",
-                                      {mark: SELECTED}))
-        for option in options:
+        options = listed("options", question.options)
+        for n, option in enumerate(options, start=1):
+            label = relabelled(option)
+            # A fixed mark ("Y") in coded exports; the option's label in text exports.
+            mark = str(entry.get("selected", "Y")) if dialect.tick == "mark" else label
+            columns.append(column("item", option.code, "selected", {mark: SELECTED}, n, label))
+        for n, option in enumerate(options, start=1):
             if option.other_text:
-                columns.append(ColumnSpec(name("other"), question.id, option.code, "other"))
+                columns.append(column("other", option.code, "other", n=n, label=relabelled(option)))
     if question.comment and entry.get("comment", True):
-        columns.append(ColumnSpec(name("comment"), question.id, "", "comment"))
+        columns.append(column("comment", "", "comment"))
     return columns
 
 
@@ -359,17 +462,29 @@ def _load_wave(path: Path, questions: Mapping[str, Question]) -> WaveSpec:
     export = raw["export"]
     if export["dialect"] not in DIALECTS:
         raise CodebookError(f"{where}: dialect {export['dialect']!r} is not one of {DIALECTS}")
+    dialect = DIALECT_PROPERTIES[export["dialect"]]
     missing_templates = {"answer", "item", "other", "comment"} - set(export.get("columns", {}))
     if missing_templates:
         raise CodebookError(f"{where}: export.columns lacks templates for {sorted(missing_templates)}")
+    unknown_texts = set(export.get("texts") or {}) - {"answer", "item", "other", "comment"}
+    if unknown_texts or (export.get("texts") and not dialect.has_texts_row):
+        raise CodebookError(f"{where}: export.texts (templates of a question-text header row) is only for dialects "
+                            f"with such a row, with keys answer, item, other, comment; got {sorted(export['texts'])}")
     metadata = {str(k): str(v) for k, v in raw["metadata"].items()}
     bad_roles = set(metadata) - set(METADATA_ROLES)
     if bad_roles or "respondent_id" not in metadata or "municipality" not in metadata:
         raise CodebookError(f"{where}: metadata roles must include respondent_id and municipality and be among "
                             f"{METADATA_ROLES}; got {sorted(metadata)}")
+    if dialect.finished is not None and "status" not in metadata:
+        raise CodebookError(f"{where}: a {dialect.name} export says in a column whether a response was finished "
+                            f"({'/'.join(dialect.finished)}); map that column as metadata.status")
     personal = {str(k): str(v) for k, v in (raw.get("personal") or {}).items()}
     if set(personal) - set(PERSONAL_KINDS):
         raise CodebookError(f"{where}: personal kinds must be among {PERSONAL_KINDS}; got {sorted(personal)}")
+    ignored = export.get("ignore") or []
+    if not isinstance(ignored, list):
+        raise CodebookError(f"{where}: export.ignore must be a list of export column names; got {ignored!r}")
+    ignored = tuple(str(name) for name in ignored)
     asked = []
     columns: list[ColumnSpec] = []
     for qid, entry in (raw.get("questions") or {}).items():
@@ -383,7 +498,7 @@ def _load_wave(path: Path, questions: Mapping[str, Question]) -> WaveSpec:
     first = next(q.id for q in questions.values() if q.first_content)
     if first not in asked:
         raise CodebookError(f"{where}: the first content question {first!r} must be mapped (it defines a response)")
-    names = [*metadata.values(), *personal.values(), *(c.column for c in columns)]
+    names = [*metadata.values(), *personal.values(), *ignored, *(c.column for c in columns)]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise CodebookError(f"{where}: two meanings for the same export column(s) {duplicates}")
@@ -393,6 +508,7 @@ def _load_wave(path: Path, questions: Mapping[str, Question]) -> WaveSpec:
         size_reference_date=_date(raw["size_reference_date"], f"{where}: size_reference_date"),
         file=str(export["file"]), dialect=export["dialect"], sheet=export.get("sheet"),
         metadata=metadata, personal=personal, questions=tuple(asked), columns=tuple(columns), source=path,
+        ignored=ignored,
     )
 
 
