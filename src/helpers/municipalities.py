@@ -1,4 +1,4 @@
-"""Municipality frames of every wave (2018-2023), inhabitants, size classes, a crosswalk to 2023 and name matching.
+"""Municipality frames of every wave (2018-2023 and later), inhabitants, size classes, a crosswalk to 2023, matching.
 
 Frames (one row per municipality on 1 January of the wave year), built from the CBS reference set in
 data/raw/reference (see helpers.cbs and its SOURCES.md):
@@ -13,13 +13,19 @@ data/raw/reference (see helpers.cbs and its SOURCES.md):
   hyphens (``X2018_aalburg``). Their inhabitants are unknown (<NA>). Continuing municipalities carry 1-1-2020 figures
   (``population_approx``); for Groningen, Haarlemmermeer and Noordwijk these include the territory they absorbed on
   1-1-2019, so they overstate 2018.
+- Waves after the last list of the reference set (2023): the CBS list of 1 January of the wave year when the reference
+  directory has one (``gemeenten_<year>.csv``, same columns). Without it, the year right after the last list (2024)
+  gets the last list, with ``population_approx`` True (inhabitants of 1 January of that list's year), but only when
+  herindelingen.csv records no reorganisation after 1 January of the last list's year up to the end of the wave year
+  (SOURCES.md: none took effect on 1-1-2024). Otherwise `load_frame` raises `FrameNotAvailable` naming the file to
+  add. `available_waves()` lists the years that have a frame; WAVES and FRAME_SIZES are the fixed waves 2018-2023.
 
 `population_on` gives inhabitants on 1 January 2020-2023 for a municipality of any frame: its own figure when it
 existed that day (within that day's boundaries), the sum of its predecessors when it was formed later by full mergers
 (Voorne aan Zee on 1-1-2022 = Brielle + Hellevoetsluis + Westvoorne), and <NA> when that cannot be computed exactly: a
 municipality dissolved before that day, or one formed later from parts of a split municipality.
 
-`crosswalk_to_2023` maps every frame code to one municipality of 1-1-2023. A split municipality maps to the successor
+`crosswalk_to_2023` maps every code of the frames 2018-2023 to one municipality of 1-1-2023. A split municipality maps to the successor
 that took the largest part (SPLIT_MAIN_SUCCESSOR); all successors are listed in ``successor_codes_2023``.
 
 `match_municipality` matches a typed name to the frame of a wave and never guesses: see its docstring for the rules
@@ -27,7 +33,8 @@ and statuses. Other spellings live in data/codebook/municipality_aliases.yml; a 
 matcher cannot resolve (such as "Bergen") live in data/codebook/municipality_resolutions.yml.
 
 Command line (used by make): ``python -m helpers.municipalities --reference data/raw/reference --out data/processed``
-writes frames.parquet and crosswalk.parquet.
+writes frames.parquet (the waves 2018-2023 and every later wave with a codebook mapping, data/codebook/waves/<year>.yml)
+and crosswalk.parquet.
 """
 
 from __future__ import annotations
@@ -54,6 +61,8 @@ from rapidfuzz import fuzz, process
 from helpers import CODEBOOK_DIR, PROCESSED_DIR, PUBLISHED_DIR, RAW_DIR
 from helpers.cbs import FIX_HINT, LIST_COLUMNS, REFERENCE_YEARS, REORGANISATION_COLUMNS, REORGANISATIONS_FILE, list_file
 
+# The waves whose frames are built from the reference set's fixed lists 2020-2023, with their known sizes. Later
+# waves have frames too when the reference set allows it: see available_waves().
 WAVES = (2018, 2019, 2020, 2021, 2022, 2023)
 FRAME_SIZES = {2018: 380, 2019: 355, 2020: 355, 2021: 352, 2022: 345, 2023: 342}
 REFERENCE_DIR_ENV = "FLITSPEILING_REFERENCE_DIR"
@@ -182,6 +191,20 @@ class Reorganisation:
     kind: str
 
 
+class FrameNotAvailable(ValueError):
+    """The reference set holds no municipality frame for a year; the message says which file to add."""
+
+
+def _later_list_years(directory: Path) -> list[int]:
+    """Years of gemeenten_<year>.csv files after the fixed reference years (added for a later wave)."""
+    years = []
+    for path in directory.glob("gemeenten_*.csv"):
+        match = re.fullmatch(r"gemeenten_(\d{4})\.csv", path.name)
+        if match and int(match.group(1)) > max(REFERENCE_YEARS):
+            years.append(int(match.group(1)))
+    return sorted(years)
+
+
 def _read_reference_csv(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
     if not path.is_file():
         raise FileNotFoundError(f"{path} not found: the CBS reference set is not in {path.parent}. Run `make reference`"
@@ -197,7 +220,7 @@ class _Reference:
 
     def __init__(self, directory: Path):
         self.directory = directory
-        self.lists = {year: self._read_list(year) for year in REFERENCE_YEARS}
+        self.lists = {year: self._read_list(year) for year in (*REFERENCE_YEARS, *_later_list_years(directory))}
         self.reorganisations = self._read_reorganisations()
         self.successors: dict[str, list[Reorganisation]] = {}
         self.predecessors: dict[str, list[Reorganisation]] = {}
@@ -205,19 +228,27 @@ class _Reference:
             self.successors.setdefault(row.old_code, []).append(row)
             self.predecessors.setdefault(row.new_code, []).append(row)
         self.frames = self._build_frames()
+        self.unavailable: dict[int, str] = {}  # later years without a frame -> why
+        self.frames.update(self._later_frames())
         self.names = {row.old_code: row.old_name for row in self.reorganisations}
+        # waves_of (the crosswalk's valid years, MatchResult.other_years) covers the waves 2018-2023, so that their
+        # results do not depend on which later lists are present; years_of covers every frame.
         self.waves_of: dict[str, list[int]] = {}
-        for wave, frame in self.frames.items():
+        self.years_of: dict[str, list[int]] = {}
+        for wave, frame in sorted(self.frames.items()):
             self.names.update(zip(frame["code"], frame["name"], strict=True))
             for code in frame["code"]:
-                self.waves_of.setdefault(code, []).append(wave)
-        self.populations = {year: dict(zip(lst["code"], lst["population"].astype(int), strict=True))
-                            for year, lst in self.lists.items()}
+                self.years_of.setdefault(code, []).append(wave)
+                if wave in WAVES:
+                    self.waves_of.setdefault(code, []).append(wave)
+        # A later list may come without inhabitants yet (CBS publishes them months after 1 January): those stay <NA>.
+        self.populations = {year: {code: int(n) for code, n in zip(lst["code"], lst["population"], strict=True)
+                                   if not _is_missing(n)} for year, lst in self.lists.items()}
         self.crosswalk = self._build_crosswalk()
 
     def _read_list(self, year: int) -> pd.DataFrame:
         frame = _read_reference_csv(self.directory / list_file(year), LIST_COLUMNS)
-        frame["population"] = pd.to_numeric(frame["population"]).astype("Int64")
+        frame["population"] = pd.to_numeric(frame["population"].replace("", None)).astype("Int64")
         return frame.sort_values("code", ignore_index=True)
 
     def _read_reorganisations(self) -> list[Reorganisation]:
@@ -234,6 +265,43 @@ class _Reference:
         frames[2019] = self.lists[2020].assign(population_approx=True)
         frames[2018] = self._undo_2019(frames[2019])
         return {wave: frames[wave] for wave in WAVES}
+
+    def _later_frames(self) -> dict[int, pd.DataFrame]:
+        """Frames after 2023: a year's own CBS list, else the previous list when no reorganisation came between."""
+        frames = {}
+        for year in range(max(WAVES) + 1, max(self.lists) + 2):
+            if year in self.lists:
+                frames[year] = self.lists[year].assign(population_approx=False)
+                continue
+            previous = max(y for y in self.lists if y < year)
+            between = [row for row in self.reorganisations if dt.date(previous, 1, 1) < row.date <= dt.date(year, 12, 31)]
+            if between:
+                listing = "; ".join(sorted({f"{_dutch_date(r.date)} {r.new_name}" for r in between})[:5])
+                self.unavailable[year] = (
+                    f"no municipality frame for {year}: {REORGANISATIONS_FILE} records reorganisations after 1-1-"
+                    f"{previous} up to {year} ({listing}), so the CBS list of 1-1-{previous} is not the frame of "
+                    f"{year}. Add {self.directory / list_file(year)}: the CBS list of 1 January {year} (columns "
+                    f"{','.join(LIST_COLUMNS)}; see README, 'Adding a wave')")
+                continue
+            frames[year] = self.lists[previous].assign(population_approx=True)
+        return frames
+
+    def frame(self, year: int) -> pd.DataFrame:
+        """The frame of `year`, or FrameNotAvailable saying what to add."""
+        if year in self.frames:
+            return self.frames[year]
+        available = sorted(self.frames)
+        if year in self.unavailable:
+            message = self.unavailable[year]
+        elif year < min(WAVES):
+            message = f"no frame for {year}; the first wave is {min(WAVES)}"
+        else:
+            last = max(self.lists)
+            message = (f"no frame for {year}: the reference set in {self.directory} has CBS lists up to {last}; a "
+                       f"frame without a list of its own is only derived for {last + 1} (when no reorganisation came "
+                       f"between). Add {self.directory / list_file(year)}: the CBS list of 1 January {year} (columns "
+                       f"{','.join(LIST_COLUMNS)}; see README, 'Adding a wave')")
+        raise FrameNotAvailable(f"{message} (frames: {available[0]}-{available[-1]})")
 
     def _undo_2019(self, frame_2019: pd.DataFrame) -> pd.DataFrame:
         rows = [row for row in self.reorganisations if row.date == dt.date(2019, 1, 1)]
@@ -281,7 +349,7 @@ class _Reference:
 
     def _build_crosswalk(self) -> pd.DataFrame:
         records = []
-        for code in sorted(self.waves_of):
+        for code in sorted(self.waves_of):  # the codes of the frames 2018-2023
             primary, covering, relation = self._to_2023(code)
             waves = self.waves_of[code]
             records.append({"code": code, "name": self.names[code], "valid_from_year": min(waves),
@@ -309,7 +377,7 @@ class _Reference:
 
     def _dissolved_before(self, code: str, year: int) -> bool:
         """True when `code` ended before 1-1-`year` (or before 2018: in no frame), False when it started after."""
-        return max(self.waves_of.get(code, [year - 1])) < year
+        return max(self.years_of.get(code, [year - 1])) < year
 
     def formation(self, code: str, year: int) -> list[Reorganisation]:
         """The reorganisation rows after 1-1-`year` that formed `code` (not later absorptions into it)."""
@@ -341,23 +409,29 @@ def _cached_reference(directory: Path, state: tuple) -> _Reference:
 
 def _reference(reference_dir: Path | str | None) -> _Reference:
     directory = Path(reference_dir) if reference_dir is not None else default_reference_dir()
-    files = [directory / list_file(year) for year in REFERENCE_YEARS] + [directory / REORGANISATIONS_FILE]
+    files = [directory / list_file(year) for year in (*REFERENCE_YEARS, *_later_list_years(directory))]
+    files.append(directory / REORGANISATIONS_FILE)
     return _cached_reference(directory.resolve(), _state(files))
 
 
 def load_list(year: int, reference_dir: Path | str | None = None) -> pd.DataFrame:
-    """The CBS list of 1 January `year` (2020-2023): code, name, province, population (Int64), sorted by code."""
-    if year not in REFERENCE_YEARS:
-        raise ValueError(f"no CBS list for {year} in the reference set; lists exist for {list(REFERENCE_YEARS)}")
-    return _reference(reference_dir).lists[year].copy()
+    """The CBS list of 1 January `year` (2020-2023, and later lists in the reference directory): code, name, province,
+    population (Int64), sorted by code."""
+    reference = _reference(reference_dir)
+    if year not in reference.lists:
+        raise ValueError(f"no CBS list for {year} in the reference set; lists exist for {sorted(reference.lists)}")
+    return reference.lists[year].copy()
+
+
+def available_waves(reference_dir: Path | str | None = None) -> tuple[int, ...]:
+    """Every year with a frame: 2018-2023 and the later years the reference set allows (see the module docstring)."""
+    return tuple(sorted(_reference(reference_dir).frames))
 
 
 def load_frame(year: int, reference_dir: Path | str | None = None) -> pd.DataFrame:
-    """The frame of wave `year` (2018-2023): code, name, province, population (Int64, may be <NA>),
-    population_approx."""
-    if year not in WAVES:
-        raise ValueError(f"no frame for {year}; waves are {list(WAVES)}")
-    return _reference(reference_dir).frames[year].copy()
+    """The frame of wave `year` (2018-2023 or a later year, see available_waves): code, name, province, population
+    (Int64, may be <NA>), population_approx. FrameNotAvailable (a ValueError) says which file to add."""
+    return _reference(reference_dir).frame(int(year)).copy()
 
 
 def crosswalk_to_2023(reference_dir: Path | str | None = None) -> pd.DataFrame:
@@ -376,7 +450,7 @@ def _population_on(reference: _Reference, code: str, year: int):
     if code in populations:
         return populations[code]
     if code not in reference.names:
-        raise KeyError(f"{code!r} is not the code of a municipality in any frame 2018-2023")
+        raise KeyError(f"{code!r} is not the code of a municipality in any frame")
     formed_later = reference.formation(code, year)
     # Dissolved before that day, or formed from a part of a split municipality, which has no figure of its own.
     if not formed_later or any(row.kind == SPLIT for row in formed_later):
@@ -386,16 +460,16 @@ def _population_on(reference: _Reference, code: str, year: int):
 
 
 def population_on(year: int, codes_or_frame, *, reference_dir: Path | str | None = None):
-    """Inhabitants on 1 January `year` (2020-2023) of municipalities of any frame.
+    """Inhabitants on 1 January `year` (2020-2023, and years of later lists) of municipalities of any frame.
 
     A municipality that existed that day gets its own figure (that day's boundaries); one formed later by full mergers
     gets the sum of its predecessors; otherwise <NA> (see the module docstring). Accepts one code (returns a number or
     <NA>), an iterable of codes (returns an Int64 Series indexed by code) or a frame with a 'code' column (returns an
     Int64 Series aligned with the frame's index).
     """
-    if year not in REFERENCE_YEARS:
-        raise ValueError(f"inhabitants on 1-1-{year} are not in the reference set; years: {list(REFERENCE_YEARS)}")
     reference = _reference(reference_dir)
+    if year not in reference.lists:
+        raise ValueError(f"inhabitants on 1-1-{year} are not in the reference set; years: {sorted(reference.lists)}")
     if isinstance(codes_or_frame, str):
         return _population_on(reference, codes_or_frame, year)
     if isinstance(codes_or_frame, pd.DataFrame):
@@ -407,18 +481,28 @@ def population_on(year: int, codes_or_frame, *, reference_dir: Path | str | None
     return pd.Series(pd.array(values, dtype="Int64"), index=index, name=f"population_{year}")
 
 
-def build_frames(reference_dir: Path | str | None = None, out_dir: Path | str = PROCESSED_DIR) -> tuple[Path, Path]:
+def codebook_waves() -> list[int]:
+    """The waves with a codebook mapping (helpers.CODEBOOK_DIR/waves/<year>.yml)."""
+    return sorted(int(path.stem) for path in (CODEBOOK_DIR / "waves").glob("*.yml") if path.stem.isdigit())
+
+
+def build_frames(reference_dir: Path | str | None = None, out_dir: Path | str = PROCESSED_DIR,
+                 waves: Iterable[int] | None = None) -> tuple[Path, Path]:
     """Write frames.parquet and crosswalk.parquet to `out_dir`; the same input gives the same bytes.
 
     frames.parquet: wave, code, name, province, population_frame, population_approx, code_2023, sorted by wave and code.
+    `waves` defaults to 2018-2023 plus every later wave with a codebook mapping (codebook_waves()); a later wave
+    without a frame raises FrameNotAvailable. code_2023 of a later frame is set for codes that existed on 1-1-2023.
     """
     reference = _reference(reference_dir)
-    for wave, frame in reference.frames.items():
-        if len(frame) != FRAME_SIZES[wave]:
+    waves = sorted(set(WAVES) | set(codebook_waves())) if waves is None else sorted(set(waves))
+    selected = {wave: reference.frame(wave) for wave in waves}
+    for wave, frame in selected.items():
+        if wave in FRAME_SIZES and len(frame) != FRAME_SIZES[wave]:
             raise ValueError(f"the {wave} frame has {len(frame)} municipalities; expected {FRAME_SIZES[wave]}. "
                              f"Check {reference.directory / REORGANISATIONS_FILE}")
     to_2023 = dict(zip(reference.crosswalk["code"], reference.crosswalk["code_2023"], strict=True))
-    frames = pd.concat([frame.assign(wave=wave) for wave, frame in reference.frames.items()], ignore_index=True)
+    frames = pd.concat([frame.assign(wave=wave) for wave, frame in selected.items()], ignore_index=True)
     frames = frames.rename(columns={"population": "population_frame"}).assign(code_2023=frames["code"].map(to_2023))
     frames = frames[["wave", "code", "name", "province", "population_frame", "population_approx", "code_2023"]]
     out_dir = Path(out_dir)
@@ -662,9 +746,8 @@ def match_municipality(text, year: int, resolutions: Mapping[str, Mapping] | Non
     must match (a name containing a separator, such as "Nuenen, Gerwen en Nederwetten", stays one name); else unknown
     with the closest names of the frame. See MatchResult for the statuses.
     """
-    if year not in WAVES:
-        raise ValueError(f"no frame for {year}; waves are {list(WAVES)}")
     matcher = _matcher(reference_dir, aliases_path)
+    matcher.reference.frame(year)  # FrameNotAvailable (a ValueError) for a year without a frame
     text = "" if _is_missing(text) else str(text)
     key = normalise_name(text)
     if not key:
@@ -769,7 +852,8 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    sizes = ", ".join(f"{wave}: {size}" for wave, size in FRAME_SIZES.items())
+    written = pd.read_parquet(paths[0], columns=["wave"]).groupby("wave").size()
+    sizes = ", ".join(f"{wave}: {size}" for wave, size in written.items())
     print(f"wrote {paths[0]} and {paths[1]} (municipalities per wave: {sizes})")
     return 0
 
