@@ -1,5 +1,15 @@
-"""Helpers for the Flitspeiling VN-verdrag Handicap reports: codebook, municipality frame, cleaning, synthetic data."""
+"""Helpers for the Flitspeiling VN-verdrag Handicap reports: codebook, municipality frame, cleaning, synthetic data.
 
+Environment overrides (read once, when `helpers` is first imported; notebooks run by papermill inherit them):
+
+- ``FLITSPEILING_CODEBOOK_DIR``: the codebook directory (default data/codebook). Every module reads the codebook
+  through ``CODEBOOK_DIR`` (questions.yml, waves/, cleaning.yml, municipality aliases and resolutions), so a test can
+  point the whole pipeline at a fixture codebook, e.g. one with an extra wave (tests/test_new_wave.py). A relative
+  path is taken from the repository root, not from the working directory (papermill runs notebooks in notebooks/).
+- ``FLITSPEILING_REFERENCE_DIR``: the CBS reference set (default data/raw/reference); see helpers.municipalities.
+"""
+
+import os
 from pathlib import Path
 
 # The repository root, found from this file so that notebooks and tests work from any working directory.
@@ -7,5 +17,14 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = REPO_ROOT / "data"
 RAW_DIR = DATA_DIR / "raw"
 PROCESSED_DIR = DATA_DIR / "processed"
-CODEBOOK_DIR = DATA_DIR / "codebook"
 PUBLISHED_DIR = DATA_DIR / "published"
+
+CODEBOOK_DIR_ENV = "FLITSPEILING_CODEBOOK_DIR"
+
+
+def _directory_from_env(variable: str, default: Path) -> Path:
+    value = os.environ.get(variable, "").strip()
+    return REPO_ROOT / value if value and not Path(value).is_absolute() else Path(value) if value else default
+
+
+CODEBOOK_DIR = _directory_from_env(CODEBOOK_DIR_ENV, DATA_DIR / "codebook")
