@@ -1,0 +1,845 @@
+"""Publish one wave of the report: the executed chapter notebooks become HTML and PDF pages, a tabellenboek and a CSV.
+
+Inputs (written by ``make report``, see the Makefile's Report section):
+
+- ``notebooks/report.yml``: the parts of the report with number, slug, notebook and Dutch title;
+- ``build/<year>/notebooks/<NN_slug>.ipynb``: each part's notebook as executed by papermill;
+- ``build/<year>/parts/<NN_slug>/``: what each part wrote for publication: ``manifest.json`` (its figures and tables),
+  ``cijfers.csv`` (one row per number shown) and ``tables/<figuur_N|tabel_N>.csv`` (each table in full).
+
+Outputs, in ``reports/<year>/``:
+
+- ``<NN_slug>.html`` and ``.pdf`` per part, ``flitspeiling_<year>.html`` and ``.pdf`` for the whole report (cover,
+  contents, summary, chapters 1-5, Bijlage A, Bijlage B = list of figures and tables, colophon);
+- ``tabellenboek.xlsx`` (an index sheet, then one sheet per figure and table) and ``cijfers.csv`` (all numbers);
+- ``index.html`` (links to all of the above) and ``MANIFEST`` (sha256 and size of every file, written last).
+
+Everything is built in a staging directory and moved into ``reports/<year>/`` only when all of it succeeded, so a
+failed build leaves the previous publication as it was. Files in ``reports/<year>/`` made by other steps
+(``datakwaliteit.html`` from ``make data``) are carried over.
+
+HTML pages contain no code, load nothing from elsewhere (no scripts, images are data URIs, the CSS is inlined) and are
+byte-identical from build to build. PDFs are rendered from the same HTML by WeasyPrint in this process, and checked:
+every figure and table caption of the manifests must be in the PDF's text and the number of images must equal the
+number of figures.
+
+Command line (used by ``make report``)::
+
+    python -m helpers.publish --year 2023 [--no-pdf] [--no-check]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import logging
+import os
+import re
+import shutil
+import sys
+import time
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+import markupsafe
+import yaml
+from bs4 import BeautifulSoup, Tag
+
+from helpers import REPO_ROOT
+from helpers.reproducible import normalise_xlsx, sha256_file
+
+LOG = logging.getLogger("helpers.publish")
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+NBCONVERT_TEMPLATE = "flitspeiling"
+CSS_FILE = TEMPLATES_DIR / NBCONVERT_TEMPLATE / "static" / "report.css"
+
+REPORT_TITLE = "Flitspeiling VN-verdrag Handicap in gemeenten"
+SUBTITLE = "Stand van zaken van de implementatie van het VN-verdrag Handicap in gemeenten"
+AUTHORS = "Movisie & VNG"
+AUTHORS_NOTE = "Vragenlijst en opzet van het rapport: Movisie & VNG"
+BIJLAGE_B_TITLE = "Bijlage B Overzicht figuren en tabellen"
+KIND_LABELS = {"figuur": "Figuur", "tabel": "Tabel"}
+KIND_GROUP_TITLES = {"figuur": "Figuren", "tabel": "Tabellen"}
+CIJFERS_COLUMNS = ("table", "item", "group", "n", "count", "pct", "question", "answer")
+# Files in reports/<year>/ written by other steps; a new publication keeps them.
+CARRIED_OVER = ("datakwaliteit.html",)
+SYNTHETIC_NOTICE = ("Let op: synthetische gegevens. Deze cijfers komen uit een synthetische vervanger van de "
+                    "enquêtegegevens, niet uit de echte antwoorden van gemeenten.")
+
+
+class PublishError(RuntimeError):
+    """Something the report cannot be published with; the message says what and where."""
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The parts of the report
+
+
+@dataclass(frozen=True)
+class Part:
+    """One notebook of the report: the summary, a chapter or an appendix."""
+
+    stem: str  # notebook file name without .ipynb: the name of its executed notebook, parts folder and outputs
+    slug: str
+    number: int | None
+    title: str
+    kind: str  # "summary", "chapter" or "appendix"
+
+
+def _kind_of(entry: dict, slug: str, stem: str, title: str) -> str:
+    kind = str(entry.get("kind") or entry.get("type") or "").lower()
+    if kind in {"summary", "samenvatting"}:
+        return "summary"
+    if kind in {"appendix", "bijlage"}:
+        return "appendix"
+    if kind in {"chapter", "hoofdstuk"}:
+        return "chapter"
+    if "samenvatting" in slug or "samenvatting" in stem:
+        return "summary"
+    if slug.startswith("bijlage") or "bijlage" in stem or title.lower().startswith("bijlage"):
+        return "appendix"
+    return "chapter"
+
+
+def load_parts(report_yml: Path | str) -> list[Part]:
+    """The parts listed in report.yml, in the order of the combined report: summary, chapters, appendices.
+
+    report.yml is a list of entries, or a mapping whose ``chapters`` (or ``parts``) key holds that list. An entry has
+    ``notebook`` (file name), ``slug``, ``number`` and ``title``; ``kind`` (summary/chapter/appendix) is optional and
+    otherwise inferred from the slug. Within each kind the listed order is kept.
+    """
+    path = Path(report_yml)
+    if not path.is_file():
+        raise PublishError(f"{path}: not found (the list of chapters of the report)")
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entries = spec
+    if isinstance(spec, dict):
+        entries = next((spec[key] for key in ("chapters", "parts", "hoofdstukken") if key in spec), None)
+    if not isinstance(entries, list) or not entries:
+        raise PublishError(f"{path}: expected a list of chapters (or a mapping with a 'chapters' list)")
+    parts = []
+    for index, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict):
+            raise PublishError(f"{path}: entry {index} is not a mapping")
+        notebook = entry.get("notebook") or entry.get("file") or entry.get("path")
+        if not notebook:
+            raise PublishError(f"{path}: entry {index} has no 'notebook'")
+        stem = Path(str(notebook)).stem
+        slug = str(entry.get("slug") or re.sub(r"^\d+_", "", stem))
+        title = str(entry.get("title") or slug)
+        number = entry.get("number")
+        parts.append(Part(stem=stem, slug=slug, number=int(number) if isinstance(number, int) else None,
+                          title=title, kind=_kind_of(entry, slug, stem, title)))
+    for attribute in ("stem", "slug"):
+        values = [getattr(part, attribute) for part in parts]
+        duplicates = sorted({value for value in values if values.count(value) > 1})
+        if duplicates:
+            raise PublishError(f"{path}: {attribute} listed twice: {', '.join(duplicates)}")
+    order = {"summary": 0, "chapter": 1, "appendix": 2}
+    return sorted(parts, key=lambda part: order[part.kind])  # sorted() is stable: listed order within a kind
+
+
+def load_manifest(parts_dir: Path, part: Part) -> dict:
+    """The part's manifest.json; a summary or appendix without one has no figures or tables."""
+    path = Path(parts_dir) / part.stem / "manifest.json"
+    if not path.is_file():
+        if part.kind == "chapter":
+            raise PublishError(f"{path}: not found; chapter {part.stem} did not write its parts "
+                               f"(run its notebook first: make report)")
+        return {"items": [], "synthetic": None}
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    for index, item in enumerate(manifest.get("items", []), start=1):
+        missing = [key for key in ("kind", "number", "title") if item.get(key) in (None, "")]
+        if missing:
+            raise PublishError(f"{path}: item {index} lacks {', '.join(missing)}")
+        item["kind"] = str(item["kind"]).lower()
+        if item["kind"] not in KIND_LABELS:
+            raise PublishError(f"{path}: item {index} has kind {item['kind']!r}, expected 'figuur' or 'tabel'")
+    return manifest
+
+
+def item_label(item: dict) -> str:
+    return f"{KIND_LABELS[item['kind']]} {item['number']}"
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Notebook -> HTML fragment
+
+
+def _exporter():
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    config = Config()
+    config.HTMLExporter.template_name = NBCONVERT_TEMPLATE
+    config.HTMLExporter.extra_template_basedirs = [str(TEMPLATES_DIR)]
+    config.HTMLExporter.exclude_input = True
+    config.HTMLExporter.exclude_input_prompt = True
+    config.HTMLExporter.exclude_output_prompt = True
+    config.HTMLExporter.embed_images = True
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = {"remove_cell", "remove-cell"}
+    config.TagRemovePreprocessor.remove_all_outputs_tags = {"remove_output", "remove-output"}
+    return HTMLExporter(config=config)
+
+
+def notebook_html(notebook: Path | str, exporter=None, resources_dir: Path | None = None) -> str:
+    """A complete standalone HTML page of an executed notebook, without code, in the report's template."""
+    import nbformat
+
+    notebook = Path(notebook)
+    node = nbformat.read(notebook, as_version=4)
+    errors = [output for cell in node.cells for output in cell.get("outputs", []) if output.get("output_type") == "error"]
+    if errors:
+        raise PublishError(f"{notebook}: the executed notebook holds an error ({errors[0].get('ename')}: "
+                           f"{errors[0].get('evalue')}); fix the chapter and run it again")
+    exporter = exporter or _exporter()
+    resources = {"metadata": {"name": notebook.stem, "path": str(resources_dir or notebook.parent)}}
+    body, _ = exporter.from_notebook_node(node, resources=resources)
+    return body
+
+
+def _ascii_slug(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "sectie"
+
+
+_CAPTION_RE = re.compile(r"^\s*(Figuur|Tabel)\s+(\d+)\b", re.IGNORECASE)
+_NUMBER_RE = re.compile(r"^[−\-+]?\d[\d.,]*\s*%?$")
+_CAPTION_TAGS = ("h2", "h3", "h4", "h5", "h6", "caption", "figcaption")
+
+
+@dataclass
+class RenderedPart:
+    """A part as an HTML fragment with report-wide unique ids, its h1/h2 headings and its item anchors."""
+
+    part: Part
+    manifest: dict
+    body: str
+    headings: list[tuple[int, str, str]]  # (level, id, text)
+    anchors: dict[tuple[str, int], str] = field(default_factory=dict)  # (kind, number) -> id
+    images: int = 0
+
+
+def _text(tag: Tag) -> str:
+    return " ".join(tag.get_text(" ", strip=True).split())
+
+
+def _find_caption(main: Tag, kind: str, number: int) -> Tag | None:
+    """The element captioning figure/table `number`: a heading, caption or figcaption whose text starts with
+    "Figuur N"/"Tabel N", else a paragraph or element with a caption class starting so (first in document order)."""
+    def starts(tag: Tag) -> bool:
+        match = _CAPTION_RE.match(_text(tag))
+        return bool(match) and match.group(1).lower() == kind and int(match.group(2)) == number
+
+    for tag in main.find_all(_CAPTION_TAGS):
+        if starts(tag):
+            return tag
+    for tag in main.find_all(True, class_=re.compile("caption")):
+        if starts(tag):
+            return tag
+    for tag in main.find_all("p"):
+        if starts(tag):
+            return tag
+    return None
+
+
+def _mark_numeric_columns(table: Tag) -> None:
+    """Class "num" on every numeric data cell, and on the header of a column whose data cells are all numeric."""
+    numeric_columns: dict[int, bool] = {}
+    simple = not table.find(["td", "th"], attrs={"colspan": True}) and not table.find(["td", "th"], rowspan=True)
+    for row in table.find_all("tr"):
+        cells = row.find_all(["td", "th"], recursive=False)
+        for index, cell in enumerate(cells):
+            if cell.name != "td":
+                continue
+            numeric = bool(_NUMBER_RE.match(_text(cell)))
+            if numeric:
+                cell["class"] = [*cell.get("class", []), "num"]
+            numeric_columns[index] = numeric_columns.get(index, True) and numeric
+    if not simple:
+        return
+    for row in table.find_all("tr"):
+        cells = row.find_all(["td", "th"], recursive=False)
+        if all(cell.name == "th" for cell in cells):
+            for index, cell in enumerate(cells):
+                if numeric_columns.get(index):
+                    cell["class"] = [*cell.get("class", []), "num"]
+
+
+def process_fragment(html: str, part: Part, manifest: dict) -> RenderedPart:
+    """Turn nbconvert's page of one part into a fragment for the report.
+
+    Ids get the part's slug as prefix (unique across the whole report) and are ASCII slugs; nbconvert's permalinks
+    and cell ids are dropped; every figure/table caption of the manifest gets the id ``<slug>-<kind>-<number>``;
+    tables are wrapped for sideways scrolling and numeric cells marked; a part without h1 gets one from report.yml.
+    """
+    soup = BeautifulSoup(html, "html.parser")
+    main = soup.find("main") or soup.body or soup
+    for link in main.find_all("a", class_="anchor-link"):
+        link.decompose()
+
+    used: set[str] = set()
+
+    def unique(base: str) -> str:
+        candidate, counter = base, 2
+        while candidate in used:
+            candidate, counter = f"{base}-{counter}", counter + 1
+        used.add(candidate)
+        return candidate
+
+    renamed: dict[str, str] = {}
+    for tag in main.find_all(id=True):
+        old = tag["id"]
+        if old.startswith("cell-id="):
+            del tag["id"]
+            continue
+        new = unique(f"{part.slug}-{_ascii_slug(old)}")
+        renamed.setdefault(old, new)
+        tag["id"] = new
+    for link in main.find_all("a", href=True):
+        href = link["href"]
+        if href.startswith("#") and href[1:] in renamed:
+            link["href"] = "#" + renamed[href[1:]]
+
+    h1s = main.find_all("h1")
+    if not h1s:
+        heading = soup.new_tag("h1")
+        heading.string = part.title
+        main.insert(0, heading)
+    elif len(h1s) > 1:
+        LOG.warning("%s: %d h1 headings; a part should have one (its title)", part.stem, len(h1s))
+    for heading in main.find_all(["h1", "h2", "h3", "h4", "h5", "h6"]):
+        if not heading.get("id"):
+            heading["id"] = unique(f"{part.slug}-{_ascii_slug(_text(heading))}")
+
+    anchors: dict[tuple[str, int], str] = {}
+    for item in manifest.get("items", []):
+        key = (item["kind"], int(item["number"]))
+        caption = _find_caption(main, *key)
+        if caption is None:
+            raise PublishError(f"{part.stem}: the manifest lists {item_label(item)} ({item['title']}) but the "
+                               f"executed notebook shows no caption starting with '{item_label(item)}'")
+        wanted = f"{part.slug}-{item['kind']}-{item['number']}"
+        old = caption.get("id")
+        if old != wanted:
+            if wanted in used:
+                raise PublishError(f"{part.stem}: {item_label(item)} is listed twice in the manifest")
+            used.add(wanted)
+            caption["id"] = wanted
+            if old:
+                for link in main.find_all("a", href="#" + old):
+                    link["href"] = "#" + wanted
+        caption["class"] = [*caption.get("class", []), "report-caption"]
+        anchors[key] = wanted
+
+    for table in main.find_all("table"):
+        parent = table.parent
+        if not (isinstance(parent, Tag) and "table-scroll" in parent.get("class", [])):
+            table.wrap(soup.new_tag("div", attrs={"class": "table-scroll"}))
+        _mark_numeric_columns(table)
+
+    images = main.find_all("img")
+    for image in images:
+        if not image.has_attr("alt"):
+            LOG.warning("%s: an image without alternative text", part.stem)
+            image["alt"] = ""
+
+    headings = [(int(tag.name[1]), tag["id"], _text(tag)) for tag in main.find_all(["h1", "h2"])]
+    body = "".join(str(child) for child in main.children).strip() + "\n"
+    return RenderedPart(part=part, manifest=manifest, body=body, headings=headings, anchors=anchors,
+                        images=len(images))
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Pages
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal (for the running header in @page), safe inside <style>."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ").replace("\n", " ")
+    return '"' + escaped + '"'
+
+
+def _environment() -> jinja2.Environment:
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True,
+                                     keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+    environment.filters["css_string"] = lambda text: markupsafe.Markup(css_string(str(text)))  # noqa: S704
+    return environment
+
+
+def _report_title(year: int) -> str:
+    return f"{REPORT_TITLE} {year}"
+
+
+def _colophon(year: int, synthetic: bool) -> str:
+    data = "synthetische vervanger van de enquêtegegevens" if synthetic else "enquêtegegevens van de flitspeiling"
+    return (f"{_report_title(year)}. {AUTHORS_NOTE}. Deze uitgave is automatisch opgebouwd uit de {data} met "
+            f"helpers.publish. Parameters: year={year}.")
+
+
+def _common(year: int, synthetic: bool) -> dict:
+    return {
+        "css": CSS_FILE.read_text(encoding="utf-8"),
+        "report_title": _report_title(year),
+        "running_title": f"{AUTHORS} • {_report_title(year)}",
+        "subtitle": SUBTITLE,
+        "authors": AUTHORS,
+        "description": f"{SUBTITLE}. {AUTHORS_NOTE}.",
+        "synthetic": synthetic,
+        "colophon": _colophon(year, synthetic),
+    }
+
+
+def render_part_page(rendered: RenderedPart, year: int, synthetic: bool, previous: RenderedPart | None = None,
+                     following: RenderedPart | None = None) -> str:
+    def link(other: RenderedPart | None) -> dict | None:
+        return None if other is None else {"href": f"{other.part.stem}.html", "title": other.part.title}
+
+    context = _common(year, synthetic)
+    context.update(page_title=f"{rendered.part.title} | {_report_title(year)}",
+                   part={"slug": rendered.part.slug, "kind": rendered.part.kind, "body": rendered.body},
+                   previous=link(previous), next=link(following))
+    return _environment().get_template("chapter.html.j2").render(context)
+
+
+def _bijlage_b(rendered: Sequence[RenderedPart]) -> dict:
+    groups = []
+    for kind in ("figuur", "tabel"):
+        entries = [{"label": item_label(item), "title": item["title"], "anchor": part.anchors[(kind, int(item["number"]))]}
+                   for part in rendered for item in part.manifest.get("items", []) if item["kind"] == kind]
+        if entries:
+            groups.append({"id": f"bijlage-b-{KIND_GROUP_TITLES[kind].lower()}", "title": KIND_GROUP_TITLES[kind],
+                           "items": entries})
+    return {"title": BIJLAGE_B_TITLE, "groups": groups}
+
+
+def render_report_page(rendered: Sequence[RenderedPart], year: int, synthetic: bool) -> str:
+    """The whole report: cover, contents, every part in order, Bijlage B and the colophon."""
+    bijlage_b = _bijlage_b(rendered)
+    contents = [{"level": level, "id": anchor, "text": text} for part in rendered for level, anchor, text in part.headings]
+    contents.append({"level": 1, "id": "bijlage-b-overzicht", "text": BIJLAGE_B_TITLE})
+    contents += [{"level": 2, "id": group["id"], "text": group["title"]} for group in bijlage_b["groups"]]
+    context = _common(year, synthetic)
+    context.update(page_title=_report_title(year), parts=[{"slug": part.part.slug, "kind": part.part.kind,
+                                                           "body": part.body} for part in rendered],
+                   contents=contents, bijlage_b=bijlage_b)
+    return _environment().get_template("report.html.j2").render(context)
+
+
+_EXTERNAL_RESOURCE = re.compile(
+    r"<(?:script|link|img|iframe|source|video|audio|embed|object|track)\b[^>]*?\b(?:src|href|data|srcset)\s*=\s*"
+    r"[\"']?\s*(?:https?:)?//", re.IGNORECASE)
+_CSS_EXTERNAL = re.compile(r"(?:@import|url\()\s*[\"']?\s*(?:https?:)?//", re.IGNORECASE)
+
+
+def external_resources(html: str) -> list[str]:
+    """Every place where the page would load something from elsewhere (scripts, styles, images, frames)."""
+    found = [match.group(0) for match in _EXTERNAL_RESOURCE.finditer(html)]
+    found += [match.group(0) for match in _CSS_EXTERNAL.finditer(html)]
+    return found
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# PDF
+
+
+def write_pdf(html: str, target: Path, base_url: Path | None = None) -> int:
+    """Render the HTML (print media) to an A4 PDF with WeasyPrint; returns the number of pages.
+
+    The PDF has no creation or modification date and no random identifier, so the same HTML gives the same bytes.
+    Title and language come from <title> and <html lang>.
+    """
+    try:
+        import weasyprint
+    except OSError as error:  # the Python package is there but the system's Pango is not
+        raise PublishError(f"WeasyPrint cannot load Pango ({error}); install the Debian packages libpango-1.0-0 "
+                           "libpangoft2-1.0-0 fonts-dejavu-core (make system-packages)") from error
+    document = weasyprint.HTML(string=html, base_url=str(base_url or target.parent)).render()
+    document.write_pdf(target, pdf_tags=True)
+    return len(document.pages)
+
+
+def _normalised(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).replace("\u00ad", "").split()).casefold()
+
+
+def _images_drawn(stream, resources, reader, depth: int = 0) -> int:
+    """How many times a content stream paints an image (the `Do` operator on an image XObject, also inside forms).
+
+    pypdf's ``page.images`` lists the images a page's resources offer; WeasyPrint shares one resource dictionary
+    between all pages, so that would count every image on every page.
+    """
+    from pypdf.generic import ContentStream
+
+    if stream is None or depth > 8:
+        return 0
+    xobjects = (resources or {}).get("/XObject")
+    xobjects = xobjects.get_object() if xobjects is not None else {}
+    count = 0
+    for operands, operator in ContentStream(stream, reader).operations:
+        if operator != b"Do" or not operands or operands[0] not in xobjects:
+            continue
+        xobject = xobjects[operands[0]].get_object()
+        if xobject.get("/Subtype") == "/Image":
+            count += 1
+        elif xobject.get("/Subtype") == "/Form":
+            inner = xobject.get("/Resources")
+            count += _images_drawn(xobject, inner.get_object() if inner is not None else resources, reader, depth + 1)
+    return count
+
+
+def pdf_text_and_images(path: Path) -> tuple[str, int, int]:
+    """The PDF's text (all pages), the number of images painted on its pages and its number of pages (pypdf)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    images = 0
+    for page in reader.pages:
+        resources = page.get("/Resources")
+        images += _images_drawn(page.get_contents(), resources.get_object() if resources is not None else {}, reader)
+    return text, images, len(reader.pages)
+
+
+def check_pdf(path: Path, items: Iterable[dict]) -> list[str]:
+    """Problems with a rendered PDF: a figure/table caption of the manifests missing from its text, or a number of
+    images other than the number of figures (WeasyPrint dropping content after a construct it cannot lay out)."""
+    items = list(items)
+    text, images, _ = pdf_text_and_images(path)
+    flat = _normalised(text)
+    problems = [f"{path.name}: '{item_label(item)}' ({item['title']}) not found in the PDF text"
+                for item in items if _normalised(f"{item_label(item)}") not in flat
+                or _normalised(str(item["title"])) not in flat]
+    figures = sum(item["kind"] == "figuur" for item in items)
+    if images != figures:
+        problems.append(f"{path.name}: {images} images in the PDF, {figures} figures in the manifests")
+    return problems
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Tabellenboek and cijfers.csv
+
+
+def _natural(value: str) -> list:
+    return [int(piece) if piece.isdigit() else piece.casefold() for piece in re.split(r"(\d+)", value or "")]
+
+
+def _cell_value(text: str):
+    if text is None:
+        return None
+    stripped = text.strip()
+    if stripped == "":
+        return None
+    if re.fullmatch(r"[-+]?\d+", stripped):
+        return int(stripped)
+    if re.fullmatch(r"[-+]?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?", stripped):
+        return float(stripped)
+    return text
+
+
+def _sheet_names(entries: Sequence[tuple[Part, dict]]) -> list[str]:
+    labels = [item_label(item) for _, item in entries]
+    names = []
+    for (part, item), label in zip(entries, labels, strict=True):
+        name = label if labels.count(label) == 1 else f"{KIND_LABELS[item['kind']]} {part.number or part.slug}.{item['number']}"
+        names.append(re.sub(r"[\[\]:*?/\\]", "-", name)[:31])
+    if len(set(names)) != len(names):
+        raise PublishError("two figures or tables would get the same sheet name: " + ", ".join(sorted(names)))
+    return names
+
+
+def write_tabellenboek(entries: Sequence[tuple[Part, dict]], parts_dir: Path, target: Path, year: int,
+                       synthetic: bool) -> list[str]:
+    """One sheet per figure/table (title, question, base, notice, then the full table), an index sheet first.
+    Returns the sheet names. The file is normalised to be byte-identical from build to build."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    bold = Font(bold=True)
+    title_font = Font(bold=True, size=13)
+    header_fill = PatternFill("solid", fgColor="E8F0F6")
+    notice_fill = PatternFill("solid", fgColor="FFF4D6")
+    names = _sheet_names(entries)
+
+    workbook = Workbook()
+    index = workbook.active
+    index.title = "Index"
+    index["A1"] = f"Tabellenboek {_report_title(year)}"
+    index["A1"].font = title_font
+    index["A2"] = f"{AUTHORS_NOTE}. Elk blad bevat één figuur of tabel uit het rapport met de vraag, de basis, " \
+                  "aantallen en percentages."
+    row = 3
+    if synthetic:
+        index.cell(row=row, column=1, value=SYNTHETIC_NOTICE).font = bold
+        index.cell(row=row, column=1).fill = notice_fill
+        row += 1
+    row += 1
+    headers = ("Blad", "Hoofdstuk", "Titel", "Vraag", "Basis")
+    for column, header in enumerate(headers, start=1):
+        cell = index.cell(row=row, column=column, value=header)
+        cell.font, cell.fill = bold, header_fill
+    for name, (part, item) in zip(names, entries, strict=True):
+        row += 1
+        cell = index.cell(row=row, column=1, value=name)
+        cell.hyperlink = f"#'{name}'!A1"
+        cell.style = "Hyperlink"
+        index.cell(row=row, column=2, value=part.title)
+        index.cell(row=row, column=3, value=item["title"])
+        index.cell(row=row, column=4, value=item.get("question"))
+        index.cell(row=row, column=5, value=item.get("base"))
+    for column, width in zip("ABCDE", (12, 28, 60, 60, 8), strict=True):
+        index.column_dimensions[column].width = width
+
+    for name, (part, item) in zip(names, entries, strict=True):
+        sheet = workbook.create_sheet(name)
+        sheet["A1"] = f"{name}. {item['title']}"
+        sheet["A1"].font = title_font
+        lines = [("Hoofdstuk", part.title), ("Vraag", item.get("question")), ("Basis", item.get("base"))]
+        row = 1
+        for label, value in lines:
+            if value in (None, ""):
+                continue
+            row += 1
+            sheet.cell(row=row, column=1, value=label).font = bold
+            sheet.cell(row=row, column=2, value=value)
+        if synthetic:
+            row += 1
+            sheet.cell(row=row, column=1, value=SYNTHETIC_NOTICE).font = bold
+            sheet.cell(row=row, column=1).fill = notice_fill
+        row += 2
+        csv_name = item.get("csv") or f"tables/{item['kind']}_{item['number']}.csv"
+        table_path = Path(parts_dir) / part.stem / csv_name
+        if not table_path.is_file():
+            raise PublishError(f"{table_path}: not found ({name} of {part.stem})")
+        with open(table_path, newline="", encoding="utf-8") as handle:
+            table = list(csv.reader(handle))
+        header_row = row
+        widths: dict[int, int] = {}
+        for offset, values in enumerate(table):
+            for column, value in enumerate(values, start=1):
+                cell = sheet.cell(row=header_row + offset, column=column,
+                                  value=value if offset == 0 else _cell_value(value))
+                if offset == 0:
+                    cell.font, cell.fill = bold, header_fill
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                widths[column] = max(widths.get(column, 8), min(len(str(value)) + 2, 60))
+        widths[1] = max(widths.get(1, 8), 12)
+        for column, width in widths.items():
+            sheet.column_dimensions[get_column_letter(column)].width = width
+        sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+
+    workbook.properties.title = f"Tabellenboek {_report_title(year)}"
+    workbook.properties.creator = "helpers.publish"
+    workbook.properties.language = "nl"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(target)
+    normalise_xlsx(target)
+    return ["Index", *names]
+
+
+def write_cijfers(parts: Sequence[Part], parts_dir: Path, target: Path) -> int:
+    """All parts' cijfers.csv in one file: the columns of CIJFERS_COLUMNS, duplicate rows once, sorted by table
+    (natural order: figuur_2 before figuur_10), item, group and answer. Returns the number of rows."""
+    rows: set[tuple[str, ...]] = set()
+    for part in parts:
+        path = Path(parts_dir) / part.stem / "cijfers.csv"
+        if not path.is_file():
+            if part.kind == "chapter":
+                raise PublishError(f"{path}: not found (chapter {part.stem})")
+            continue
+        with open(path, newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            missing = [column for column in CIJFERS_COLUMNS if column not in (reader.fieldnames or [])]
+            if missing:
+                raise PublishError(f"{path}: columns missing: {', '.join(missing)}")
+            rows.update(tuple(record[column] or "" for column in CIJFERS_COLUMNS) for record in reader)
+    ordered = sorted(rows, key=lambda record: (_natural(record[0]), _natural(record[1]), _natural(record[2]),
+                                               _natural(record[7]), record))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CIJFERS_COLUMNS)
+    writer.writerows(ordered)
+    target.write_text(buffer.getvalue(), encoding="utf-8")
+    return len(ordered)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The whole publication
+
+
+@dataclass
+class Paths:
+    """Where one wave's inputs and outputs are."""
+
+    year: int
+    report_yml: Path
+    notebooks_dir: Path  # the executed notebooks
+    parts_dir: Path
+    reports_dir: Path  # the publication: reports/<year>
+    staging_dir: Path
+
+    @classmethod
+    def for_year(cls, year: int, root: Path = REPO_ROOT) -> Paths:
+        build = root / "build" / str(year)
+        return cls(year=year, report_yml=root / "notebooks" / "report.yml", notebooks_dir=build / "notebooks",
+                   parts_dir=build / "parts", reports_dir=root / "reports" / str(year), staging_dir=build / "staging")
+
+
+def whole_report_name(year: int) -> str:
+    return f"flitspeiling_{year}"
+
+
+def _swap_into_place(staging: Path, target: Path) -> None:
+    """Replace `target` by `staging` with two renames; on failure the previous target is put back."""
+    for name in CARRIED_OVER:
+        if (target / name).is_file() and not (staging / name).exists():
+            shutil.copy2(target / name, staging / name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    previous = staging.with_name(staging.name + ".previous")
+    if previous.exists():
+        shutil.rmtree(previous)
+    if target.exists():
+        os.replace(target, previous)
+    try:
+        os.replace(staging, target)
+    except OSError:
+        if previous.exists():
+            os.replace(previous, target)
+        raise
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def _write_manifest(directory: Path, year: int) -> None:
+    files = sorted(path for path in directory.iterdir() if path.is_file() and path.name != "MANIFEST")
+    lines = [f"# {_report_title(year)}: published files (sha256, bytes, name)"]
+    lines += [f"{sha256_file(path)}  {path.stat().st_size:>9}  {path.name}" for path in files]
+    (directory / "MANIFEST").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def publish(paths: Paths, pdf: bool = True, check: bool = True) -> dict:
+    """Build every output of one wave in the staging directory, check it, then move it into reports/<year>/.
+
+    Returns a summary: files written, pages per PDF and seconds per document.
+    """
+    started = time.perf_counter()
+    parts = load_parts(paths.report_yml)
+    manifests = {part.stem: load_manifest(paths.parts_dir, part) for part in parts}
+    flags = {manifest.get("synthetic") for manifest in manifests.values()} - {None}
+    synthetic = True in flags
+    for part in parts:
+        year = manifests[part.stem].get("year")
+        if year is not None and int(year) != paths.year:
+            raise PublishError(f"{paths.parts_dir / part.stem}/manifest.json is of {year}, not {paths.year}")
+
+    staging = paths.staging_dir
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+
+    exporter = _exporter()
+    rendered: list[RenderedPart] = []
+    for part in parts:
+        notebook = paths.notebooks_dir / f"{part.stem}.ipynb"
+        if not notebook.is_file():
+            raise PublishError(f"{notebook}: not found; the chapter was not executed (make report)")
+        html = notebook_html(notebook, exporter, resources_dir=paths.report_yml.parent)
+        rendered.append(process_fragment(html, part, manifests[part.stem]))
+
+    summary: dict = {"year": paths.year, "synthetic": synthetic, "documents": {}}
+    pages: dict[str, int] = {}
+
+    def emit(name: str, html: str, items: list[dict]) -> None:
+        problems = external_resources(html)
+        if problems:
+            raise PublishError(f"{name}.html would load from elsewhere: {problems[:3]}")
+        (staging / f"{name}.html").write_text(html, encoding="utf-8")
+        if not pdf:
+            return
+        begin = time.perf_counter()
+        pages[name] = write_pdf(html, staging / f"{name}.pdf", base_url=staging)
+        seconds = time.perf_counter() - begin
+        summary["documents"][name] = {"pages": pages[name], "seconds": round(seconds, 2)}
+        LOG.info("%s.pdf: %d pages in %.2f s", name, pages[name], seconds)
+        if check:
+            issues = check_pdf(staging / f"{name}.pdf", items)
+            if issues:
+                raise PublishError("; ".join(issues))
+
+    for index, part in enumerate(rendered):
+        previous = rendered[index - 1] if index > 0 else None
+        following = rendered[index + 1] if index + 1 < len(rendered) else None
+        emit(part.part.stem, render_part_page(part, paths.year, synthetic, previous, following),
+             part.manifest.get("items", []))
+    whole = whole_report_name(paths.year)
+    all_items = [item for part in rendered for item in part.manifest.get("items", [])]
+    emit(whole, render_report_page(rendered, paths.year, synthetic), all_items)
+
+    entries = [(part.part, item) for part in rendered for item in part.manifest.get("items", [])]
+    summary["sheets"] = write_tabellenboek(entries, paths.parts_dir, staging / "tabellenboek.xlsx", paths.year,
+                                           synthetic)
+    summary["cijfers_rows"] = write_cijfers(parts, paths.parts_dir, staging / "cijfers.csv")
+
+    for name in CARRIED_OVER:
+        if (paths.reports_dir / name).is_file():
+            shutil.copy2(paths.reports_dir / name, staging / name)
+    extras = [{"href": "datakwaliteit.html", "title": "Datakwaliteit: hoe de antwoorden zijn opgeschoond"}
+              for name in CARRIED_OVER if (staging / name).is_file()]
+    context = _common(paths.year, synthetic)
+    context.update(page_title=_report_title(paths.year),
+                   whole={"html": f"{whole}.html", "pdf": f"{whole}.pdf" if pdf else None, "pages": pages.get(whole)},
+                   parts=[{"title": part.part.title, "html": f"{part.part.stem}.html",
+                           "pdf": f"{part.part.stem}.pdf" if pdf else None, "pages": pages.get(part.part.stem)}
+                          for part in rendered],
+                   tabellenboek="tabellenboek.xlsx", cijfers="cijfers.csv", extras=extras)
+    (staging / "index.html").write_text(_environment().get_template("index.html.j2").render(context), encoding="utf-8")
+    _write_manifest(staging, paths.year)
+
+    _swap_into_place(staging, paths.reports_dir)
+    summary["files"] = sorted(path.name for path in paths.reports_dir.iterdir())
+    summary["seconds"] = round(time.perf_counter() - started, 2)
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m helpers.publish",
+                                     description="Publish one wave: HTML, PDF, tabellenboek and cijfers in reports/<year>/.")
+    parser.add_argument("--year", type=int, required=True)
+    parser.add_argument("--root", type=Path, default=REPO_ROOT, help="repository root (default: this repository)")
+    parser.add_argument("--report-yml", type=Path, help="list of parts (default: notebooks/report.yml)")
+    parser.add_argument("--notebooks-dir", type=Path, help="executed notebooks (default: build/<year>/notebooks)")
+    parser.add_argument("--parts-dir", type=Path, help="parts written by the notebooks (default: build/<year>/parts)")
+    parser.add_argument("--out", type=Path, help="publication directory (default: reports/<year>)")
+    parser.add_argument("--no-pdf", action="store_true", help="HTML, tabellenboek and cijfers only")
+    parser.add_argument("--no-check", action="store_true", help="skip the check of the PDFs' text and images")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+    paths = Paths.for_year(args.year, args.root)
+    for attribute, value in (("report_yml", args.report_yml), ("notebooks_dir", args.notebooks_dir),
+                             ("parts_dir", args.parts_dir), ("reports_dir", args.out)):
+        if value is not None:
+            setattr(paths, attribute, value)
+    try:
+        summary = publish(paths, pdf=not args.no_pdf, check=not args.no_check)
+    except PublishError as error:
+        print(f"error: {error}\nreports/{args.year}/ was left as it was; the partial build is in {paths.staging_dir}",
+              file=sys.stderr)
+        return 1
+    documents = ", ".join(f"{name} {info['pages']} p. {info['seconds']} s" for name, info in summary["documents"].items())
+    print(f"published {paths.reports_dir}: {len(summary['files'])} files in {summary['seconds']} s"
+          f"{'; synthetic data' if summary['synthetic'] else ''}" + (f"\n  PDF: {documents}" if documents else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,319 @@
+"""Publishing (helpers.publish) on the fake parts set in tests/fixtures/parts (made by its make_fixture.py).
+
+The fixture is a tiny report of four parts as `make report` leaves them in build/<year>/: the summary (no manifest),
+chapter 1 (figures 1-2, one drawn as an HTML <figure>, table 1), chapter 2 (figure 3, a 60-row table 2 that runs over
+a page, then text and figure 4 after it) and Bijlage A (a long table, no figures). Every chapter notebook also has a
+parameters cell, injected parameters and a cell that only printed a warning to stderr: none of it may be published.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from openpyxl import load_workbook
+
+from helpers import publish
+from helpers.publish import CIJFERS_COLUMNS, Paths, PublishError
+
+FIXTURE = Path(__file__).parent / "fixtures" / "parts"
+YEAR = 2023
+WHOLE = f"flitspeiling_{YEAR}"
+PART_ORDER = ["06_samenvatting", "01_achtergrond", "02_reikwijdte_fase", "07_bijlage_a"]
+
+
+def fixture_paths(root: Path, parts_dir: Path = FIXTURE / "parts", notebooks_dir: Path = FIXTURE / "executed") -> Paths:
+    return Paths(year=YEAR, report_yml=FIXTURE / "report.yml", notebooks_dir=notebooks_dir, parts_dir=parts_dir,
+                 reports_dir=root / "reports" / str(YEAR), staging_dir=root / "build" / str(YEAR) / "staging")
+
+
+def manifest_items() -> list[dict]:
+    items = []
+    for stem in PART_ORDER:
+        path = FIXTURE / "parts" / stem / "manifest.json"
+        if path.is_file():
+            items += json.loads(path.read_text(encoding="utf-8"))["items"]
+    return items
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory) -> tuple[Path, Path, dict]:
+    """The fixture published twice, in two separate trees; the first tree has a datakwaliteit.html beforehand."""
+    first = tmp_path_factory.mktemp("first")
+    second = tmp_path_factory.mktemp("second")
+    (first / "reports" / str(YEAR)).mkdir(parents=True)
+    (first / "reports" / str(YEAR) / "datakwaliteit.html").write_text("<p>appendix</p>", encoding="utf-8")
+    summary = publish.publish(fixture_paths(first))
+    publish.publish(fixture_paths(second))
+    return first / "reports" / str(YEAR), second / "reports" / str(YEAR), summary
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# report.yml
+
+
+def test_parts_are_ordered_summary_chapters_appendices(tmp_path):
+    parts = publish.load_parts(FIXTURE / "report.yml")
+    assert [part.stem for part in parts] == PART_ORDER
+    assert [part.kind for part in parts] == ["summary", "chapter", "chapter", "appendix"]
+    listed = tmp_path / "report.yml"
+    listed.write_text("- {notebook: 07_bijlage_a.ipynb, title: Bijlage A}\n- {notebook: 02_b.ipynb, number: 2}\n"
+                      "- {notebook: 06_samenvatting.ipynb, kind: summary}\n- {notebook: 01_a.ipynb, number: 1}\n",
+                      encoding="utf-8")
+    assert [part.stem for part in publish.load_parts(listed)] == ["06_samenvatting", "02_b", "01_a", "07_bijlage_a"]
+    listed.write_text("- {notebook: 01_a.ipynb}\n- {notebook: 01_a.ipynb}\n", encoding="utf-8")
+    with pytest.raises(PublishError, match="listed twice"):
+        publish.load_parts(listed)
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# HTML
+
+
+def test_published_files(builds):
+    first, _, summary = builds
+    expected = {f"{stem}.{ext}" for stem in [*PART_ORDER, WHOLE] for ext in ("html", "pdf")}
+    expected |= {"tabellenboek.xlsx", "cijfers.csv", "index.html", "MANIFEST", "datakwaliteit.html"}
+    assert {path.name for path in first.iterdir()} == expected
+    assert summary["synthetic"] is True
+    manifest = (first / "MANIFEST").read_text(encoding="utf-8").splitlines()
+    assert sorted(line.split()[-1] for line in manifest[1:]) == sorted(expected - {"MANIFEST"})
+
+
+@pytest.mark.parametrize("stem", PART_ORDER)
+def test_chapter_page_is_self_contained_without_code(builds, stem):
+    first, _, _ = builds
+    html = (first / f"{stem}.html").read_text(encoding="utf-8")
+    assert publish.external_resources(html) == []
+    assert not re.search(r"<(script|link|iframe)\b", html)
+    assert not re.search(r"https?://", html)
+    assert '<html lang="nl">' in html
+    page = BeautifulSoup(html, "html.parser")
+    assert page.title.string.endswith(f"Flitspeiling VN-verdrag Handicap in gemeenten {YEAR}")
+    assert len(page.find_all("h1")) == 1
+    for image in page.find_all("img"):
+        assert image["src"].startswith("data:image/png;base64,")
+        assert image["alt"].strip()
+    # No code, prompts, parameters or stderr.
+    for fragment in ("report.figure", "year = 2023", "In&nbsp;[", "Out[", "UserWarning", "jp-InputArea-editor"):
+        assert fragment not in html
+    assert "Synthetische gegevens" in html
+    ids = [tag["id"] for tag in page.find_all(id=True)]
+    assert len(ids) == len(set(ids))
+
+
+def test_chapter_page_anchors_captions_and_embeds_images(builds):
+    first, _, _ = builds
+    page = soup(first / "01_achtergrond.html")
+    assert page.h1.get_text(strip=True) == "1 Achtergrond"
+    assert len(page.find_all("img")) == 2  # figure 1 as a PNG output, figure 2 as an HTML <figure>
+    assert page.find(id="achtergrond-figuur-1").get_text(" ", strip=True).startswith("Figuur 1 ")
+    assert page.find(id="achtergrond-tabel-1").get_text(" ", strip=True).startswith("Tabel 1 ")
+    assert page.find("details")  # the data of a figure
+    assert all(table.parent.get("class") == ["table-scroll"] for table in page.find_all("table"))
+
+
+def test_whole_report_html(builds):
+    first, _, _ = builds
+    html = (first / f"{WHOLE}.html").read_text(encoding="utf-8")
+    assert publish.external_resources(html) == []
+    page = BeautifulSoup(html, "html.parser")
+    cover = page.find(class_="cover")
+    assert cover.find(class_="cover-title").get_text(strip=True) == f"Flitspeiling VN-verdrag Handicap in gemeenten {YEAR}"
+    assert "Movisie & VNG" in cover.get_text()
+    assert "Synthetische gegevens" in cover.find(class_="notice-synthetic").get_text()
+
+    ids = [tag["id"] for tag in page.find_all(id=True)]
+    assert len(ids) == len(set(ids)), "anchors must be unique across the whole report"
+    # One h1 per part, in the report's order, after the contents; then Bijlage B.
+    h1s = [tag.get_text(" ", strip=True) for tag in page.find_all("h1")]
+    assert h1s == ["Inhoud", "Samenvatting", "1 Achtergrond", "2 Reikwijdte en fase",
+                   "Bijlage A Deelnemende gemeenten", "Bijlage B Overzicht figuren en tabellen"]
+    # The contents link to every h1 and h2 after it, in order.
+    toc = [link["href"][1:] for link in page.find("nav", class_="toc").find_all("a")]
+    headings = [tag["id"] for tag in page.find_all(["h1", "h2"]) if tag["id"] != "inhoud"]
+    assert toc == headings
+    assert all(page.find(id=anchor) for anchor in toc)
+    # Bijlage B lists every figure and table of the manifests, linked to its caption.
+    listed = page.find("section", class_="bijlage-b").find_all("a")
+    items = manifest_items()
+    assert len(listed) == len(items)
+    for item in items:
+        label = f"{item['kind'].capitalize()} {item['number']}"
+        link = next(link for link in listed if link.get_text(" ", strip=True).startswith(label + ":"))
+        assert item["title"] in link.get_text()
+        assert page.find(id=link["href"][1:]).get_text(" ", strip=True).startswith(label)
+    assert f"year={YEAR}" in page.find(class_="colophon").get_text()
+
+
+def test_index_links_every_output(builds):
+    first, _, _ = builds
+    page = soup(first / "index.html")
+    links = {link["href"] for link in page.find_all("a")}
+    assert links == {path.name for path in first.iterdir()} - {"index.html", "MANIFEST"}
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# PDF
+
+
+def test_pdfs_hold_every_caption_and_figure(builds):
+    first, _, summary = builds
+    items = {stem: json.loads((FIXTURE / "parts" / stem / "manifest.json").read_text())["items"]
+             for stem in PART_ORDER if (FIXTURE / "parts" / stem / "manifest.json").is_file()}
+    for stem in PART_ORDER:
+        assert publish.check_pdf(first / f"{stem}.pdf", items.get(stem, [])) == []
+    assert publish.check_pdf(first / f"{WHOLE}.pdf", manifest_items()) == []
+    text, images, pages = publish.pdf_text_and_images(first / f"{WHOLE}.pdf")
+    assert images == 4
+    assert pages > 5
+    assert summary["documents"][WHOLE]["pages"] == pages
+    flat = " ".join(text.split())
+    # What comes after a table that runs over a page is still there, and so is Bijlage A's last row.
+    assert "Tekst na de tabel moet ook in de PDF staan" in flat
+    assert "Gemeente 040" in flat
+    # Contents with page numbers: "1 Achtergrond .... 4".
+    assert re.search(r"1 Achtergrond \.+ ?\d+", flat)
+
+
+def test_pdf_metadata(builds):
+    from pypdf import PdfReader
+
+    first, _, _ = builds
+    reader = PdfReader(str(first / f"{WHOLE}.pdf"))
+    assert reader.metadata.title == f"Flitspeiling VN-verdrag Handicap in gemeenten {YEAR}"
+    assert reader.trailer["/Root"]["/Lang"] == "nl"
+    assert "/CreationDate" not in reader.metadata and "/ModDate" not in reader.metadata
+    chapter = PdfReader(str(first / "01_achtergrond.pdf"))
+    assert chapter.metadata.title.startswith("Achtergrond")
+
+
+def test_check_pdf_reports_a_missing_caption_and_image_count(builds):
+    first, _, _ = builds
+    missing = {"kind": "figuur", "number": 9, "title": "Een figuur die er niet is"}
+    problems = publish.check_pdf(first / "06_samenvatting.pdf", [missing])
+    assert any("Figuur 9" in problem for problem in problems)
+    assert any("0 images" in problem for problem in problems)
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# Tabellenboek and cijfers
+
+
+def test_tabellenboek(builds):
+    first, _, _ = builds
+    workbook = load_workbook(first / "tabellenboek.xlsx")
+    items = manifest_items()
+    expected = ["Index"] + [f"{item['kind'].capitalize()} {item['number']}" for item in items]
+    assert workbook.sheetnames == expected
+    index = workbook["Index"]
+    assert index["A1"].value == f"Tabellenboek Flitspeiling VN-verdrag Handicap in gemeenten {YEAR}"
+    index_values = [cell.value for row in index.iter_rows() for cell in row if cell.value is not None]
+    assert any(str(value).startswith("Let op: synthetische gegevens") for value in index_values)
+    for item, name in zip(items, expected[1:], strict=True):
+        sheet = workbook[name]
+        assert sheet["A1"].value == f"{name}. {item['title']}"
+        values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+        flat = [value for row in values for value in row if value is not None]
+        assert item["question"] in flat and item["base"] in flat
+        assert any(str(value).startswith("Let op: synthetische gegevens") for value in flat)
+        with open(FIXTURE / "parts" / next(stem for stem in PART_ORDER if (FIXTURE / "parts" / stem / item["csv"])
+                                           .is_file()) / item["csv"], newline="", encoding="utf-8") as handle:
+            table = list(csv.reader(handle))
+        header_row = next(index for index, row in enumerate(values) if row[: len(table[0])] == table[0])
+        body = values[header_row + 1: header_row + len(table)]
+        assert len(body) == len(table) - 1
+        assert all(isinstance(row[1], int) for row in body)  # n and counts are numbers, not text
+
+
+def test_cijfers_csv(builds):
+    first, _, _ = builds
+    with open(first / "cijfers.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert tuple(rows[0]) == CIJFERS_COLUMNS
+    source_rows = set()
+    for stem in PART_ORDER:
+        path = FIXTURE / "parts" / stem / "cijfers.csv"
+        if path.is_file():
+            with open(path, newline="", encoding="utf-8") as handle:
+                source_rows |= {tuple(row) for row in list(csv.reader(handle))[1:]}
+    assert {tuple(row) for row in rows[1:]} == source_rows
+    assert len(rows) - 1 == len(source_rows)
+    tables = [row[0] for row in rows[1:]]
+    assert tables.index("figuur_2") < tables.index("figuur_3") < tables.index("tabel_1")
+    assert tables == sorted(tables, key=lambda name: (name.split("_")[0], int(name.split("_")[1])))
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# Reproducible and atomic
+
+
+def test_two_builds_are_byte_identical(builds):
+    first, second, _ = builds
+    names = sorted(path.name for path in second.iterdir())
+    assert names == sorted(path.name for path in first.iterdir() if path.name != "datakwaliteit.html")
+    for name in names:
+        if name in {"index.html", "MANIFEST"}:
+            continue  # these list datakwaliteit.html, which only the first tree has
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def _snapshot(directory: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(directory.iterdir())}
+
+
+def test_failed_build_leaves_previous_publication_untouched(builds, tmp_path):
+    first, _, _ = builds
+    root = tmp_path / "root"
+    shutil.copytree(first, root / "reports" / str(YEAR))
+    before = _snapshot(root / "reports" / str(YEAR))
+
+    # Late failure: every page and PDF succeeds, then a table of the tabellenboek is missing.
+    parts = tmp_path / "parts"
+    shutil.copytree(FIXTURE / "parts", parts)
+    (parts / "02_reikwijdte_fase" / "tables" / "tabel_2.csv").unlink()
+    with pytest.raises(PublishError, match="tabel_2.csv"):
+        publish.publish(fixture_paths(root, parts_dir=parts))
+    assert _snapshot(root / "reports" / str(YEAR)) == before
+
+    # Early failure: the manifest lists a figure the notebook does not show.
+    shutil.rmtree(parts)
+    shutil.copytree(FIXTURE / "parts", parts)
+    manifest_path = parts / "01_achtergrond" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["items"].append({"id": "extra", "kind": "figuur", "number": 99, "title": "Extra", "csv": "x.csv"})
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(PublishError, match="Figuur 99"):
+        publish.publish(fixture_paths(root, parts_dir=parts))
+    assert _snapshot(root / "reports" / str(YEAR)) == before
+
+    # A notebook that holds an error is never published.
+    import nbformat
+
+    notebooks = tmp_path / "executed"
+    shutil.copytree(FIXTURE / "executed", notebooks)
+    node = nbformat.read(notebooks / "01_achtergrond.ipynb", as_version=4)
+    node.cells[-1].outputs.append(nbformat.v4.new_output("error", ename="KeyError", evalue="'lia'", traceback=[]))
+    nbformat.write(node, notebooks / "01_achtergrond.ipynb")
+    with pytest.raises(PublishError, match="KeyError"):
+        publish.publish(fixture_paths(root, notebooks_dir=notebooks))
+    assert _snapshot(root / "reports" / str(YEAR)) == before
+
+
+def test_cli_without_pdf(tmp_path, capsys):
+    code = publish.main(["--year", str(YEAR), "--report-yml", str(FIXTURE / "report.yml"), "--notebooks-dir",
+                         str(FIXTURE / "executed"), "--parts-dir", str(FIXTURE / "parts"), "--out",
+                         str(tmp_path / "out"), "--root", str(tmp_path), "--no-pdf"])
+    assert code == 0
+    assert (tmp_path / "out" / f"{WHOLE}.html").is_file()
+    assert not list((tmp_path / "out").glob("*.pdf"))
+    assert "published" in capsys.readouterr().out
