@@ -101,12 +101,13 @@ def test_chapter_page_is_self_contained_without_code(builds, stem):
     assert page.title.string.endswith(f"Flitspeiling VN-verdrag Handicap in gemeenten {YEAR}")
     assert len(page.find_all("h1")) == 1
     for image in page.find_all("img"):
-        assert image["src"].startswith("data:image/png;base64,")
+        assert re.match(r"data:image/(png|svg\+xml);base64,", image["src"])
         assert image["alt"].strip()
     # No code, prompts, parameters or stderr.
     for fragment in ("report.figure", "year = 2023", "In&nbsp;[", "Out[", "UserWarning", "jp-InputArea-editor"):
         assert fragment not in html
-    assert "Synthetische gegevens" in html
+    assert "synthetische gegevens" in html.lower()
+    assert len(page.find_all(class_=["fp-notice", "notice-synthetic"])) == 1
     ids = [tag["id"] for tag in page.find_all(id=True)]
     assert len(ids) == len(set(ids))
 
@@ -173,11 +174,12 @@ def test_pdfs_hold_every_caption_and_figure(builds):
     for stem in PART_ORDER:
         assert publish.check_pdf(first / f"{stem}.pdf", items.get(stem, [])) == []
     assert publish.check_pdf(first / f"{WHOLE}.pdf", manifest_items()) == []
-    text, images, pages = publish.pdf_text_and_images(first / f"{WHOLE}.pdf")
-    assert images == 4
-    assert pages > 5
-    assert summary["documents"][WHOLE]["pages"] == pages
-    flat = " ".join(text.split())
+    contents = publish.read_pdf(first / f"{WHOLE}.pdf")
+    assert contents.images == 4  # two PNG outputs and two SVG data URIs in HTML
+    assert all(alt.endswith(": staafdiagram") for alt in contents.figures)
+    assert contents.pages > 5
+    assert summary["documents"][WHOLE]["pages"] == contents.pages
+    flat = " ".join(contents.text.split())
     # What comes after a table that runs over a page is still there, and so is Bijlage A's last row.
     assert "Tekst na de tabel moet ook in de PDF staan" in flat
     assert "Gemeente 040" in flat

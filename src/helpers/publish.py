@@ -67,6 +67,8 @@ BIJLAGE_B_TITLE = "Bijlage B Overzicht figuren en tabellen"
 KIND_LABELS = {"figuur": "Figuur", "tabel": "Tabel"}
 KIND_GROUP_TITLES = {"figuur": "Figuren", "tabel": "Tabellen"}
 CIJFERS_COLUMNS = ("table", "item", "group", "n", "count", "pct", "question", "answer")
+# A part that shows its own synthetic-data notice (helpers.report's Chapter.notice) gets no second one on its page.
+NOTICE_MARKERS = ('class="fp-notice"', 'class="notice-synthetic"')
 # Files in reports/<year>/ written by other steps; a new publication keeps them.
 CARRIED_OVER = ("datakwaliteit.html",)
 SYNTHETIC_NOTICE = ("Let op: synthetische gegevens. Deze cijfers komen uit een synthetische vervanger van de "
@@ -212,6 +214,7 @@ def _ascii_slug(text: str) -> str:
 
 _CAPTION_RE = re.compile(r"^\s*(Figuur|Tabel)\s+(\d+)\b", re.IGNORECASE)
 _NUMBER_RE = re.compile(r"^[−\-+]?\d[\d.,]*\s*%?$")
+SHORT_TABLE_ROWS = 20
 _CAPTION_TAGS = ("h2", "h3", "h4", "h5", "h6", "caption", "figcaption")
 
 
@@ -231,9 +234,14 @@ def _text(tag: Tag) -> str:
     return " ".join(tag.get_text(" ", strip=True).split())
 
 
-def _find_caption(main: Tag, kind: str, number: int) -> Tag | None:
-    """The element captioning figure/table `number`: a heading, caption or figcaption whose text starts with
-    "Figuur N"/"Tabel N", else a paragraph or element with a caption class starting so (first in document order)."""
+def _find_caption(main: Tag, kind: str, number: int, block_id: str) -> Tag | None:
+    """The element that marks figure/table `number`: the block with id "<kind>-<number>" (helpers.report gives every
+    figure and table block that id; here already prefixed as `block_id`), else a heading, caption or figcaption whose
+    text starts with "Figuur N"/"Tabel N", else the first paragraph or element with a caption class starting so."""
+    block = main.find(id=block_id)
+    if block is not None:
+        return block
+
     def starts(tag: Tag) -> bool:
         match = _CAPTION_RE.match(_text(tag))
         return bool(match) and match.group(1).lower() == kind and int(match.group(2)) == number
@@ -241,7 +249,7 @@ def _find_caption(main: Tag, kind: str, number: int) -> Tag | None:
     for tag in main.find_all(_CAPTION_TAGS):
         if starts(tag):
             return tag
-    for tag in main.find_all(True, class_=re.compile("caption")):
+    for tag in main.find_all(True, class_=re.compile("caption|bijschrift")):
         if starts(tag):
             return tag
     for tag in main.find_all("p"):
@@ -322,11 +330,11 @@ def process_fragment(html: str, part: Part, manifest: dict) -> RenderedPart:
     anchors: dict[tuple[str, int], str] = {}
     for item in manifest.get("items", []):
         key = (item["kind"], int(item["number"]))
-        caption = _find_caption(main, *key)
+        wanted = f"{part.slug}-{item['kind']}-{item['number']}"
+        caption = _find_caption(main, *key, block_id=wanted)
         if caption is None:
             raise PublishError(f"{part.stem}: the manifest lists {item_label(item)} ({item['title']}) but the "
                                f"executed notebook shows no caption starting with '{item_label(item)}'")
-        wanted = f"{part.slug}-{item['kind']}-{item['number']}"
         old = caption.get("id")
         if old != wanted:
             if wanted in used:
@@ -336,13 +344,16 @@ def process_fragment(html: str, part: Part, manifest: dict) -> RenderedPart:
             if old:
                 for link in main.find_all("a", href="#" + old):
                     link["href"] = "#" + wanted
-        caption["class"] = [*caption.get("class", []), "report-caption"]
+        if caption.name in _CAPTION_TAGS or caption.name == "p":
+            caption["class"] = [*caption.get("class", []), "report-caption"]
         anchors[key] = wanted
 
     for table in main.find_all("table"):
         parent = table.parent
         if not (isinstance(parent, Tag) and "table-scroll" in parent.get("class", [])):
-            table.wrap(soup.new_tag("div", attrs={"class": "table-scroll"}))
+            parent = table.wrap(soup.new_tag("div", attrs={"class": "table-scroll"}))
+        if len(table.find_all("tr")) <= SHORT_TABLE_ROWS:  # kept on one page in print
+            parent["class"] = [*parent.get("class", []), "table-short"]
         _mark_numeric_columns(table)
 
     images = main.find_all("img")
@@ -404,7 +415,8 @@ def render_part_page(rendered: RenderedPart, year: int, synthetic: bool, previou
 
     context = _common(year, synthetic)
     context.update(page_title=f"{rendered.part.title} | {_report_title(year)}",
-                   part={"slug": rendered.part.slug, "kind": rendered.part.kind, "body": rendered.body},
+                   part={"slug": rendered.part.slug, "kind": rendered.part.kind, "body": rendered.body,
+                         "has_notice": any(mark in rendered.body for mark in NOTICE_MARKERS)},
                    previous=link(previous), next=link(following))
     return _environment().get_template("chapter.html.j2").render(context)
 
@@ -470,12 +482,27 @@ def _normalised(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).replace("\u00ad", "").split()).casefold()
 
 
-def _images_drawn(stream, resources, reader, depth: int = 0) -> int:
-    """How many times a content stream paints an image (the `Do` operator on an image XObject, also inside forms).
+def _struct_figures(node, found: list[str], depth: int = 0) -> None:
+    """Collect the /Alt of every /Figure element of a tagged PDF's structure tree (following /K only)."""
+    from pypdf.generic import ArrayObject, DictionaryObject
 
-    pypdf's ``page.images`` lists the images a page's resources offer; WeasyPrint shares one resource dictionary
-    between all pages, so that would count every image on every page.
-    """
+    if depth > 200:
+        return
+    node = node.get_object() if hasattr(node, "get_object") else node
+    if isinstance(node, ArrayObject):
+        for child in node:
+            _struct_figures(child, found, depth + 1)
+    elif isinstance(node, DictionaryObject):
+        if node.get("/S") == "/Figure":
+            found.append(str(node.get("/Alt", "")))
+        if "/K" in node:
+            _struct_figures(node["/K"], found, depth + 1)
+
+
+def _images_drawn(stream, resources, reader, depth: int = 0) -> int:
+    """How many times a content stream paints an image XObject (`Do`, also inside forms): the count for a PDF
+    without tags. (pypdf's ``page.images`` lists what a page's resources offer; WeasyPrint shares one resource
+    dictionary between pages, so that would count every image on every page.)"""
     from pypdf.generic import ContentStream
 
     if stream is None or depth > 8:
@@ -495,31 +522,51 @@ def _images_drawn(stream, resources, reader, depth: int = 0) -> int:
     return count
 
 
-def pdf_text_and_images(path: Path) -> tuple[str, int, int]:
-    """The PDF's text (all pages), the number of images painted on its pages and its number of pages (pypdf)."""
+@dataclass
+class PdfContents:
+    text: str
+    pages: int
+    figures: list[str]  # the alternative text of every image (PNG or SVG), in order
+
+    @property
+    def images(self) -> int:
+        return len(self.figures)
+
+
+def read_pdf(path: Path) -> PdfContents:
+    """The PDF's text (all pages), its number of pages and its images with their alternative text.
+
+    Images are counted in the structure tree of the tagged PDF (one /Figure per <img>, whether PNG or SVG; an SVG is
+    drawn as vectors and leaves no image object); a PDF without tags falls back to the image objects painted.
+    """
     from pypdf import PdfReader
 
     reader = PdfReader(str(path))
     text = "\n".join(page.extract_text() or "" for page in reader.pages)
-    images = 0
-    for page in reader.pages:
-        resources = page.get("/Resources")
-        images += _images_drawn(page.get_contents(), resources.get_object() if resources is not None else {}, reader)
-    return text, images, len(reader.pages)
+    figures: list[str] = []
+    tree = reader.trailer["/Root"].get("/StructTreeRoot")
+    if tree is not None:
+        _struct_figures(tree, figures)
+    else:
+        for page in reader.pages:
+            resources = page.get("/Resources")
+            drawn = _images_drawn(page.get_contents(), resources.get_object() if resources is not None else {}, reader)
+            figures += [""] * drawn
+    return PdfContents(text=text, pages=len(reader.pages), figures=figures)
 
 
 def check_pdf(path: Path, items: Iterable[dict]) -> list[str]:
     """Problems with a rendered PDF: a figure/table caption of the manifests missing from its text, or a number of
     images other than the number of figures (WeasyPrint dropping content after a construct it cannot lay out)."""
     items = list(items)
-    text, images, _ = pdf_text_and_images(path)
-    flat = _normalised(text)
+    contents = read_pdf(path)
+    flat = _normalised(contents.text)
     problems = [f"{path.name}: '{item_label(item)}' ({item['title']}) not found in the PDF text"
                 for item in items if _normalised(f"{item_label(item)}") not in flat
                 or _normalised(str(item["title"])) not in flat]
     figures = sum(item["kind"] == "figuur" for item in items)
-    if images != figures:
-        problems.append(f"{path.name}: {images} images in the PDF, {figures} figures in the manifests")
+    if contents.images != figures:
+        problems.append(f"{path.name}: {contents.images} images in the PDF, {figures} figures in the manifests")
     return problems
 
 
