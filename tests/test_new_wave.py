@@ -1,0 +1,444 @@
+"""Adding a wave (README, "Adding a wave"), worked through on a made-up 2024 wave in a third export dialect.
+
+The fixture (tests/fixtures/wave2024/, see its README.md) is a codebook directory with a new waves/2024.yml in the
+dialect qualtrics_csv and a small invented Qualtrics export. Point the pipeline at it with FLITSPEILING_CODEBOOK_DIR
+(helpers/__init__.py); the municipality frame of 2024 comes from the rule for a wave after the last CBS list
+(helpers.municipalities: the 2023 list, since no reorganisation took effect in 2024).
+
+(a) the codebook with 2024 loads and resolves the Qualtrics columns; (b) read_export + clean_wave give the designed
+counts per rule; (c) the cleaning notebook runs for 2024 under papermill; (d) bad Qualtrics exports give located
+errors; the fixture is reproducible and the environment variable reaches every module.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import helpers
+from helpers.cleaning import clean_wave, load_cleaning_rules
+from helpers.codebook import DIALECT_PROPERTIES, DIALECTS, SELECTED, CodebookError, load_codebook
+from helpers.exports import ExportError, ExportProblems, read_export, write_export
+from helpers.processed import read_processed, write_processed
+
+FIXTURE = Path(__file__).parent / "fixtures" / "wave2024"
+CODEBOOK = FIXTURE / "codebook"
+NOTEBOOK = Path(__file__).parents[1] / "notebooks" / "00_opschonen.ipynb"
+YEAR = 2024
+ENV = helpers.CODEBOOK_DIR_ENV
+
+sys.path.insert(0, str(FIXTURE))
+import make_fixture  # noqa: E402
+
+
+def _reference_available() -> bool:
+    municipalities = pytest.importorskip("helpers.municipalities")
+    try:
+        municipalities.load_frame(2023)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+needs_reference = pytest.mark.skipif(not _reference_available(), reason="no CBS reference set (make reference)")
+
+
+@pytest.fixture(scope="module")
+def cb():
+    return load_codebook(CODEBOOK)
+
+
+@pytest.fixture(scope="module")
+def spec(cb):
+    return cb.wave(YEAR)
+
+
+@pytest.fixture
+def raw_dir(tmp_path) -> Path:
+    """A copy of the fixture's survey folder, as data/raw would hold it."""
+    directory = tmp_path / "raw"
+    shutil.copytree(FIXTURE / "survey", directory / "survey")
+    return directory
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# (a) The codebook with 2024
+
+
+def test_the_codebook_with_2024_loads(cb, spec):
+    assert sorted(cb.waves) == [2023, 2024]
+    assert spec.dialect == "qualtrics_csv" and spec.dialect_spec.first_data_row == 4
+    assert (spec.frame_date.isoformat(), spec.size_reference_date.isoformat()) == ("2024-01-01", "2023-01-01")
+    assert not spec.asks("vng_topics") and cb.wave(2023).asks("vng_topics")
+    assert cb.waves_asking("vng_topics") == [2023]
+
+
+def test_qualtrics_columns_resolve(spec):
+    by_column = {c.column: c for c in spec.columns}
+    assert spec.expected_columns()[:5] == ["ResponseId", "StartDate", "EndDate", "Finished", "Q1"]
+    assert spec.ignored == ("Status", "Progress", "Duration (in seconds)", "RecordedDate", "DistributionChannel",
+                            "UserLanguage")
+    # {n} is the position of the item/option; for "other" the position of the option with the text field.
+    assert [by_column[f"Q9_{n}"].item for n in (1, 2, 10)] == ["betrekken", "communicatie", "openbaar_vervoer"]
+    assert (by_column["Q7_6_TEXT"].role, by_column["Q7_6_TEXT"].item) == ("other", "anders")
+    assert (by_column["Q11_9_TEXT"].role, by_column["Q11_9_TEXT"].item) == ("other", "ander")
+    assert (by_column["Q13_7_TEXT"].item, by_column["Q14_6_TEXT"].item) == ("anders", "anders")
+    # Answers are choice texts; the relabelled 2024 wording maps onto the harmonised code.
+    assert by_column["Q7"].values["Wij voeren de Lokale Inclusie Agenda uit."] == "uitgevoerd"
+    assert "De Lokale Inclusie Agenda wordt uitgevoerd." not in by_column["Q7"].values
+    assert by_column["Q12"].values == {"Ja": "ja", "Nee": "nee"}
+    # A ticked box holds the option's label.
+    assert by_column["Q13_6"].values == {"Geen behoefte aan ondersteuning op inhoud": SELECTED}
+    # Row 2: the question texts, reworded where the wave file says so.
+    assert by_column["Q6"].header_text == "Welke omschrijving past het best bij het beleid van uw gemeente?"
+    assert by_column["Q9_2"].header_text.endswith(" - Toegankelijkheid van communicatie (website, brieven, sociale "
+                                                  "media)")
+    assert by_column["Q7_6_TEXT"].header_text.endswith(" - Anders, namelijk - Tekst")
+    assert by_column["Q12_toelichting"].header_text == ("Kent u de ondersteuning vanuit het VNG-programma 'Iedereen "
+                                                        "doet mee!'? - Toelichting")
+
+
+def test_dialect_properties_are_declared_once():
+    assert set(DIALECTS) == {"coded_csv", "text_xlsx", "qualtrics_csv"} == set(DIALECT_PROPERTIES)
+    qualtrics = DIALECT_PROPERTIES["qualtrics_csv"]
+    assert (qualtrics.question_codes, qualtrics.coded_answers, qualtrics.tick, qualtrics.separator) == (
+        True, False, "label", ",")
+    assert qualtrics.header_rows == ("ids", "texts", "import_ids") and qualtrics.finished == {"True": True,
+                                                                                            "False": False}
+    assert DIALECT_PROPERTIES["coded_csv"].tick == "mark" and DIALECT_PROPERTIES["coded_csv"].first_data_row == 2
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("  status: Finished ", "  # status: Finished ", "map that column as metadata.status"),
+    ("  lia_results: {qcode: Q8}", "  lia_results: {}", "lia_results: a coded export needs the question code"),
+    ("item: '{qcode}_{n}'", "item: '{qcode}_{m}'", "export.columns.item '{qcode}_{m}' uses an unknown field"),
+    ("relabel:                   #", "relabels:                   #", None),
+    ("      uitgevoerd: Wij voeren", "      uitgevoerd_: Wij voeren", "relabel names unknown answers ['uitgevoerd_']"),
+])
+def test_mistakes_in_the_new_mapping_are_named(tmp_path, old, new, message):
+    directory = tmp_path / "codebook"
+    shutil.copytree(CODEBOOK, directory)
+    path = directory / "waves" / "2024.yml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    if message is None:  # an unknown key inside a question entry is ignored; the relabelled text then stays unknown
+        values = load_codebook(directory).wave(YEAR).columns_for("lia_phase")[0].values
+        assert "Wij voeren de Lokale Inclusie Agenda uit." not in values
+        return
+    with pytest.raises(CodebookError) as caught:
+        load_codebook(directory)
+    assert "waves/2024.yml" in str(caught.value) and message in str(caught.value)
+
+
+def test_texts_templates_only_for_dialects_with_a_text_row(tmp_path):
+    directory = tmp_path / "codebook"
+    shutil.copytree(CODEBOOK, directory)
+    path = directory / "waves" / "2023.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  dialect: coded_csv\n", "  dialect: coded_csv\n  texts: {answer: '{text}'}\n"),
+                    encoding="utf-8")
+    with pytest.raises(CodebookError, match="waves/2023.yml: export.texts"):
+        load_codebook(directory)
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# The fixture and the environment variable
+
+
+def test_committed_fixture_is_reproducible(tmp_path):
+    """The export and its provenance are what make_fixture.py writes from the fixture's codebook."""
+    written = make_fixture.main(tmp_path, source=CODEBOOK)
+    for path in written:
+        relative = path.relative_to(tmp_path)
+        assert path.read_bytes() == (FIXTURE / relative).read_bytes(), (
+            f"{relative} differs from a fresh generation: run .venv/bin/python tests/fixtures/wave2024/make_fixture.py")
+
+
+def test_codebook_copies_are_those_of_data_codebook():
+    """The fixture's copies follow data/codebook, so that the 2024 report reads the project's questionnaire."""
+    source = helpers.DATA_DIR / "codebook"
+    expected = {*make_fixture.COPIED, *(p.relative_to(source).as_posix() for p in (source / "coding").rglob("*")
+                                        if p.is_file()), make_fixture.NEW_MAPPING}
+    assert {p.relative_to(CODEBOOK).as_posix() for p in CODEBOOK.rglob("*") if p.is_file()} == expected
+    for name in sorted(expected - {make_fixture.NEW_MAPPING}):
+        assert (CODEBOOK / name).read_bytes() == (source / name).read_bytes(), (
+            f"data/codebook/{name} changed: run .venv/bin/python tests/fixtures/wave2024/make_fixture.py")
+
+
+def test_the_environment_variable_reaches_every_module():
+    """Every module that reads the codebook directory takes it from helpers.CODEBOOK_DIR, set from the environment."""
+    script = """
+import json
+import helpers
+from helpers import cleaning, codebook, municipalities, published
+print(json.dumps({
+    "CODEBOOK_DIR": str(helpers.CODEBOOK_DIR),
+    "waves": sorted(codebook.codebook().waves),
+    "cleaning": [str(cleaning.CLEANING_FILE), str(cleaning.ALIASES_FILE)],
+    "municipalities": [str(municipalities.ALIASES_PATH), str(municipalities.RESOLUTIONS_PATH)],
+    "published": sorted(published._wave_questions(2024)),
+    "codebook_waves": municipalities.codebook_waves(),
+}))
+"""
+    relative = CODEBOOK.relative_to(helpers.REPO_ROOT).as_posix()
+    for value in (str(CODEBOOK), relative):  # absolute, or relative to the repository root (from any directory)
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                              cwd=Path(__file__).parent, env={**os.environ, ENV: value})
+        seen = json.loads(done.stdout)
+        assert Path(seen["CODEBOOK_DIR"]).resolve() == CODEBOOK.resolve()
+        assert seen["waves"] == [2023, 2024] and seen["codebook_waves"] == [2023, 2024]
+        assert all(Path(p).resolve().parent == CODEBOOK.resolve() for p in seen["cleaning"] + seen["municipalities"])
+        assert "vng_topics" not in seen["published"] and "lia_phase" in seen["published"]
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# (b) Reading and cleaning the 2024 export
+
+
+def test_round_trip_and_file_rows(spec, raw_dir, tmp_path):
+    raw = read_export(spec, raw_dir)
+    assert len(raw.table) == 40 and raw.file_rows == tuple(range(4, 44))
+    rewritten = write_export(raw.table, spec, tmp_path / "again")
+    assert rewritten.read_bytes() == (raw_dir / spec.file).read_bytes()
+    first = raw.table.iloc[0]
+    assert first["Finished"] == "True" and first["StartDate"].startswith("2024-02-05 ")
+
+
+@pytest.fixture(scope="module")
+def cleaned(cb, tmp_path_factory):
+    if not _reference_available():
+        pytest.skip("no CBS reference set (make reference)")
+    from helpers import municipalities
+
+    raw_dir = tmp_path_factory.mktemp("raw2024")
+    shutil.copytree(FIXTURE / "survey", raw_dir / "survey")
+    with pytest.MonkeyPatch.context() as patch:
+        # Set as for the notebook; this process imported helpers already, so the fixture's files are passed explicitly.
+        patch.setenv(ENV, str(CODEBOOK))
+        result = clean_wave(YEAR, raw_dir, codebook=cb, rules=load_cleaning_rules(CODEBOOK / "cleaning.yml"),
+                            resolutions=municipalities.load_resolutions(YEAR, CODEBOOK / "municipality_resolutions.yml"))
+    out_dir = write_processed(result, tmp_path_factory.mktemp("processed") / str(YEAR))
+    return result, out_dir
+
+
+def test_counts_per_rule(cleaned):
+    result, _ = cleaned
+    steps = {s["step"]: (s["in"], s["removed"], s["added"], s["out"]) for s in result.quality["steps"]}
+    assert steps == {
+        "rows_in": (40, 0, 0, 40),
+        "test_responses": (40, 1, 0, 39),
+        "no_first_content": (39, 1, 0, 38),
+        "municipality_matching": (38, 0, 0, 38),
+        "joint_answers": (38, 0, 0, 38),
+        "duplicates": (38, 1, 0, 37),
+        "unmatched": (37, 0, 0, 37),
+        "privacy": (37, 0, 0, 37),
+        "routing": (37, 0, 0, 37),
+    }
+    counts = result.quality["counts"]
+    assert counts["match_status"] == {"alias": 3, "ambiguous": 1, "exact": 34}
+    assert (counts["units_out"], counts["identified_municipalities"], counts["unmatched_total"]) == (37, 36, 1)
+    assert counts["not_routed_answers_dropped"] == 1
+    assert counts["scrubbed"] == {"email": 1, "phone": 1, "ip": 0, "name": 1}
+    assert counts["personal_columns_dropped"] == ["IPAddress", "Q3", "Q4", "Q5"]
+    assert result.quality["source"] == {"file": "survey/flitspeiling_2024.csv", "dialect": "qualtrics_csv",
+                                        "codebook": "waves/2024.yml"}
+    assert result.quality["provenance"]["synthetic"] is True
+
+
+def test_finished_false_counts_as_not_completed(cleaned, spec):
+    result, _ = cleaned
+    responses = result.responses
+    assert int(responses["completed"].sum()) == 35
+    unfinished = responses[~responses["completed"]]
+    assert sorted(unfinished["municipality_name"]) == ["Emmen", "Harderwijk"]
+    assert unfinished["submitted_at"].isna().all()
+    # The unfinished first try of Amersfoort is the duplicate that goes.
+    (duplicate,) = result.quality["duplicates"]
+    assert duplicate["municipality_code"] == "GM0307" and duplicate["reason"] == "most_answered"
+
+
+def test_frame_and_sizes_of_2024(cleaned):
+    result, _ = cleaned
+    parameters = result.quality["parameters"]
+    assert (parameters["frame_date"], parameters["population_source"], parameters["population_year"]) == (
+        "2024-01-01", "population_on", 2023)
+    responses = result.responses.set_index("municipality_name")
+    assert responses.at["'s-Hertogenbosch", "match_status"] == "alias"
+    assert responses.at["Súdwest-Fryslân", "match_status"] == "exact"
+    assert responses.at["Vlieland", "size_class"] == "lt10k" and bool(responses.at["Vlieland", "klein"])
+    assert responses.at["Voorne aan Zee", "code_2023"] == "GM1992"
+    assert [u["typed"] for u in result.quality["unmatched"]] == ["Bergen"]
+
+
+def test_answers_follow_the_2024_mapping(cleaned):
+    result, _ = cleaned
+    answers = result.answers
+    assert "vng_topics" not in set(answers["question"])
+    assert set(answers.loc[answers["question"] == "lia_phase", "value"].dropna()) <= {
+        "verkennend", "onderzocht", "ontwikkelen", "gereed", "uitgevoerd", "anders"}
+    assert (answers["value"] == "uitgevoerd").any()
+    other = answers[(answers["question"] == "obstacles") & (answers["kind"] == "other")]
+    assert list(other["text"]) == ["Personeelstekort bij de bouwtoezichthouders."]
+    texts = " ".join(answers["text"].dropna())
+    assert "@" not in texts and "024-3299999" not in texts and "Anna Jansen" not in texts
+    assert "Vragen? Mail [naam] via [e-mailadres] of bel [telefoonnummer]." in texts
+
+
+def test_processed_files_have_no_personal_or_ignored_columns(cleaned):
+    _, out_dir = cleaned
+    responses, answers, quality = read_processed(YEAR, out_dir.parent)
+    assert len(responses) == quality["counts"]["units_out"] == 37
+    stored = " ".join(p.read_bytes().decode("latin-1") for p in out_dir.iterdir())
+    # Values of personal and ignored columns (quality.json names the dropped columns, nothing more).
+    for needle in ("192.0.2.", "Survey Preview", "anonymous", "@nijmegen.nl", "06-"):
+        assert needle not in stored
+    assert set(responses.columns).isdisjoint(["IPAddress", "Q3", "Q4", "Q5", "Status", "Progress"])
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# (c) The cleaning notebook for 2024
+
+
+@needs_reference
+def test_cleaning_notebook_runs_for_2024(raw_dir, tmp_path, monkeypatch):
+    papermill = pytest.importorskip("papermill")
+    monkeypatch.setenv(ENV, str(CODEBOOK))  # the kernel inherits it
+    output = tmp_path / "00_opschonen.ipynb"
+    papermill.execute_notebook(str(NOTEBOOK), str(output), cwd=str(NOTEBOOK.parent), kernel_name="flitspeiling",
+                               parameters={"year": YEAR, "raw_dir": str(raw_dir),
+                                           "processed_dir": str(tmp_path / "processed")},
+                               progress_bar=False, log_output=False)
+    text = output.read_text(encoding="utf-8")
+    assert "Bijlage: datakwaliteit en opschoning 2024" in text and "Let op: synthetische gegevens" in text
+    assert "De export telt 40 rijen" in text and "Volledig ingezonden: 35 van 37 eenheden" in text
+    responses, _, quality = read_processed(YEAR, tmp_path / "processed")
+    assert len(responses) == quality["counts"]["units_out"] == 37
+    assert quality["parameters"]["frame_date"] == "2024-01-01"
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# (d) Bad Qualtrics exports
+
+
+def _records(raw_dir: Path, spec) -> list[list[str]]:
+    text = (raw_dir / spec.file).read_bytes().decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def _write(raw_dir: Path, spec, records: list[list[str]], separator: str = ",") -> None:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, delimiter=separator, lineterminator="\r\n").writerows(records)
+    (raw_dir / spec.file).write_bytes(buffer.getvalue().encode("utf-8-sig"))
+
+
+def _error(spec, raw_dir) -> ExportError:
+    with pytest.raises(ExportError) as caught:
+        read_export(spec, raw_dir)
+    return caught.value
+
+
+def test_missing_header_row_3(spec, raw_dir):
+    records = _records(raw_dir, spec)
+    _write(raw_dir, spec, records[:2] + records[3:])
+    error = _error(spec, raw_dir)
+    assert error.row == 3 and "header row 3 (import ids) is missing" in str(error)
+    assert "Use choice text" in error.suggestion and "R_" in error.found
+
+
+def test_missing_header_row_2(spec, raw_dir):
+    records = _records(raw_dir, spec)
+    _write(raw_dir, spec, records[:1] + records[2:])
+    error = _error(spec, raw_dir)
+    assert error.row == 2 and "the question-text row is missing" in str(error)
+
+
+def test_wrong_separator(spec, raw_dir):
+    _write(raw_dir, spec, _records(raw_dir, spec), separator=";")
+    error = _error(spec, raw_dir)
+    assert error.row == 1 and "not separated by commas" in str(error)
+    assert "';'" in error.suggestion and "','" in error.suggestion
+
+
+def test_wrong_question_text_names_the_column(spec, raw_dir):
+    records = _records(raw_dir, spec)
+    column = records[0].index("Q12")
+    records[1][column] = "Bent u bekend met 'Iedereen doet mee!'?"
+    _write(raw_dir, spec, records)
+    error = _error(spec, raw_dir)
+    assert (error.row, error.column) == (2, "Q12")
+    assert "question text does not match the codebook for awareness_idm" in str(error)
+    assert "Kent u de ondersteuning" in error.expected and "waves/2024.yml" in error.suggestion
+
+
+def test_swapped_columns_are_recognised_by_their_texts(spec, raw_dir):
+    records = _records(raw_dir, spec)
+    a, b = records[0].index("Q9_1"), records[0].index("Q9_2")
+    records[1][a], records[1][b] = records[1][b], records[1][a]
+    _write(raw_dir, spec, records)
+    error = _error(spec, raw_dir)
+    assert isinstance(error, ExportProblems) and [p.column for p in error.problems] == ["Q9_1", "Q9_2"]
+    assert "That is the text of column 'Q9_2'" in error.problems[0].suggestion
+
+
+def test_import_id_of_another_question(spec, raw_dir):
+    records = _records(raw_dir, spec)
+    column = records[0].index("Q9_3")
+    records[2][column] = '{"ImportId":"QID12_3"}'
+    _write(raw_dir, spec, records)
+    error = _error(spec, raw_dir)
+    assert (error.row, error.column, error.found) == (3, "Q9_3", "QID12_3")
+    assert "does not belong to question domains" in str(error)
+
+
+def test_finished_written_as_numbers(spec, raw_dir):
+    records = _records(raw_dir, spec)
+    column = records[0].index("Finished")
+    for record in records[3:]:
+        record[column] = "1" if record[column] == "True" else "0"
+    _write(raw_dir, spec, records)
+    error = _error(spec, raw_dir)
+    assert isinstance(error, ExportProblems) and error.problems[0].row == 4
+    assert "'True' or 'False'" in str(error) and "Use choice text" in str(error)
+
+
+def test_ragged_row_gets_the_row_number_a_person_sees(spec, raw_dir):
+    records = _records(raw_dir, spec)
+    records[9].append("extra")  # the 7th response, in row 10 of the file
+    _write(raw_dir, spec, records)
+    error = _error(spec, raw_dir)
+    assert error.row == 10 and "cells, the header has" in str(error)
+
+
+@needs_reference
+def test_unknown_choice_text_with_a_suggestion(cb, spec, raw_dir):
+    records = _records(raw_dir, spec)
+    column = records[0].index("Q7")
+    row = next(i for i, r in enumerate(records) if r[column] == "Wij voeren de Lokale Inclusie Agenda uit.")
+    records[row][column] = "De Lokale Inclusie Agenda wordt uitgevoerd."  # the 2023 wording in a 2024 file
+    _write(raw_dir, spec, records)
+    with pytest.raises(ExportProblems) as caught:
+        clean_wave(YEAR, raw_dir, codebook=cb, rules=load_cleaning_rules(CODEBOOK / "cleaning.yml"), resolutions={})
+    (problem,) = caught.value.problems
+    assert (problem.row, problem.column) == (row + 1, "Q7")
+    assert "unknown answer for lia_phase" in str(problem)
+    assert "Closest expected value: 'Wij voeren de Lokale Inclusie Agenda uit.'" in problem.suggestion
+    assert "waves/2024.yml" in problem.suggestion
+
+
+def test_processed_contract_unchanged_for_the_new_dialect(cleaned):
+    result, _ = cleaned
+    from helpers.cleaning import RESPONSES_COLUMNS
+
+    assert list(result.responses.columns) == list(RESPONSES_COLUMNS)
+    assert isinstance(result.responses, pd.DataFrame) and result.responses["response_id"].is_unique
