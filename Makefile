@@ -10,7 +10,7 @@ VENV          := .venv
 PY            := $(VENV)/bin/python
 ENV_STAMP     := $(VENV)/.installed
 KERNEL        := flitspeiling
-WAVES         := 2018 2019 2020 2021 2022 2023
+WAVES         := $(sort $(basename $(notdir $(wildcard data/codebook/waves/*.yml))))
 YEAR          ?= 2023
 
 .PHONY: help
