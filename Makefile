@@ -69,6 +69,8 @@ NB_TIMEOUT    := 600
 CODEBOOK      := $(wildcard data/codebook/*.yml data/codebook/waves/*.yml)
 HELPERS       := $(wildcard src/helpers/*.py)
 PROCESSED     := $(foreach w,$(WAVES),data/processed/$(w)/responses.parquet)
+# The report's nbconvert template (src/helpers/templates/flitspeiling): no code, no external scripts, lang="nl".
+NB_TEMPLATE   := --template flitspeiling --TemplateExporter.extra_template_basedirs=src/helpers/templates
 
 .PHONY: data
 data: $(PROCESSED) $(FRAMES) ## Clean every wave into data/processed/<year>/ (with the data-quality appendix per wave)
@@ -79,15 +81,67 @@ data/processed/%/responses.parquet: notebooks/00_opschonen.ipynb $$(wildcard dat
 	@mkdir -p build/notebooks/$* reports/$*
 	$(PAPERMILL) --log-level WARNING --no-progress-bar --cwd notebooks -k $(KERNEL) --execution-timeout $(NB_TIMEOUT) \
 		-p year $* notebooks/00_opschonen.ipynb build/notebooks/$*/00_opschonen.ipynb
-	$(NBCONVERT) --log-level WARN --to html --no-input --output-dir reports/$* --output datakwaliteit \
+	$(NBCONVERT) --log-level WARN --to html --no-input $(NB_TEMPLATE) --output-dir reports/$* --output datakwaliteit \
 		build/notebooks/$*/00_opschonen.ipynb
 	@test -f $@ || { echo "error: the cleaning notebook ran but did not write $@" >&2; exit 1; }
 	@touch $@
 
 # ---------------------------------------------------------------------------------------------------------------
+# Report. Per wave: every notebook listed in notebooks/report.yml is run by papermill (one target per notebook, so
+# `make -j2` runs two at once); it writes its parts to build/<year>/parts/<notebook>/ and its executed copy, the build
+# log, to build/<year>/notebooks/. Then one process (helpers.publish) turns them into HTML and PDF per chapter and for
+# the whole report, the tabellenboek and cijfers.csv, all in build/<year>/staging, and moves that into reports/<year>/
+# only when everything succeeded. reports/<year>/MANIFEST (written last) is the wave's final target.
+REPORT_YML      := notebooks/report.yml
+CHAPTERS        := $(sort $(basename $(shell grep -o '[0-9][0-9]_[A-Za-z0-9_]*\.ipynb' $(REPORT_YML) 2>/dev/null)))
+CHAPTER_INPUTS  := $(REPORT_YML) $(filter-out src/helpers/publish.py,$(HELPERS)) $(CODEBOOK) $(PROCESSED) $(FRAMES)
+PUBLISH_INPUTS  := $(REPORT_YML) src/helpers/publish.py $(shell find src/helpers/templates -type f 2>/dev/null)
+# WeasyPrint (PDF) needs the system's Pango and a font.
+DEB_PACKAGES    := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+LDCONFIG        := $(firstword $(wildcard /sbin/ldconfig /usr/sbin/ldconfig) ldconfig)
+
+.PHONY: report all-waves report-clean system-packages
+report: reports/$(YEAR)/MANIFEST ## Build the report of YEAR (default 2023): HTML + PDF per chapter and whole, tabellenboek
+all-waves: $(foreach w,$(WAVES),reports/$(w)/MANIFEST) ## Build the report of every wave (reports/<year>/ for each)
+
+report-clean: ## Remove the build logs and parts of YEAR, so that `make report` runs every chapter again
+	rm -rf build/$(YEAR)
+
+system-packages: ## Check for the Debian packages the PDFs need (Pango, fonts); as root install the missing ones
+	@if $(LDCONFIG) -p 2>/dev/null | grep -q 'libpango-1\.0\.so\.0' && $(LDCONFIG) -p | grep -q 'libpangoft2-1\.0\.so\.0' \
+		&& test -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing $(DEB_PACKAGES) (Pango and fonts for WeasyPrint)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_PACKAGES) >/dev/null \
+			|| { echo "error: apt-get could not install $(DEB_PACKAGES)" >&2; exit 1; }; \
+	else \
+		echo "error: the PDFs need Pango and a font: install the Debian packages $(DEB_PACKAGES)" >&2; \
+		echo "       (as root: apt-get update && apt-get install -y $(DEB_PACKAGES))" >&2; exit 1; \
+	fi
+
+# One wave's rules. A chapter runs into <name>.running.ipynb; it becomes the target only when papermill succeeded,
+# else it is kept as <name>.failed.ipynb (papermill prints the failing cell) and the build stops.
+define WAVE_RULES
+build/$(1)/notebooks/%.ipynb: notebooks/%.ipynb $(CHAPTER_INPUTS) $(ENV_STAMP)
+	@mkdir -p build/$(1)/notebooks && rm -rf build/$(1)/parts/$$* build/$(1)/notebooks/$$*.failed.ipynb
+	@echo "chapter $$* ($(1))"
+	@$(PAPERMILL) --log-level WARNING --no-progress-bar --cwd notebooks -k $(KERNEL) --execution-timeout $(NB_TIMEOUT) \
+		-p year $(1) $$< build/$(1)/notebooks/$$*.running.ipynb \
+		|| { mv -f build/$(1)/notebooks/$$*.running.ipynb build/$(1)/notebooks/$$*.failed.ipynb 2>/dev/null; \
+		     echo "error: $$< failed for $(1); the executed notebook is build/$(1)/notebooks/$$*.failed.ipynb;" \
+		          "reports/$(1)/ was not changed" >&2; exit 1; }
+	@mv -f build/$(1)/notebooks/$$*.running.ipynb $$@
+
+reports/$(1)/MANIFEST: $(foreach c,$(CHAPTERS),build/$(1)/notebooks/$(c).ipynb) $(PUBLISH_INPUTS) $(ENV_STAMP) \
+		| system-packages
+	$(PY) -m helpers.publish --year $(1)
+endef
+$(foreach w,$(WAVES),$(eval $(call WAVE_RULES,$(w))))
+
+# ---------------------------------------------------------------------------------------------------------------
 # Checks
 .PHONY: test
-test: $(ENV_STAMP) $(REFERENCE) data ## Run the test suite (builds the environment, reference and processed data first)
+test: $(ENV_STAMP) $(REFERENCE) data | system-packages ## Run the test suite (builds the environment, reference and processed data first)
 	$(PY) -m pytest -q
 
 .PHONY: lint
