@@ -61,10 +61,29 @@ from rapidfuzz import fuzz, process
 from helpers import CODEBOOK_DIR, PROCESSED_DIR, PUBLISHED_DIR, RAW_DIR
 from helpers.cbs import FIX_HINT, LIST_COLUMNS, REFERENCE_YEARS, REORGANISATION_COLUMNS, REORGANISATIONS_FILE, list_file
 
+
+class _FrameSizes(dict):
+    """Municipalities per wave. Holds the known sizes of 2018-2023, which check the reference set (build_frames); a
+    later wave (FRAME_SIZES[2024], FRAME_SIZES.get(2024)) gets the size of its frame in the default reference set, or
+    KeyError / the default when it has none. Iterating, `in` and equality see the fixed waves only."""
+
+    def __missing__(self, year):
+        try:
+            return len(load_frame(int(year)))
+        except (ValueError, FileNotFoundError, TypeError) as error:
+            raise KeyError(year) from error
+
+    def get(self, year, default=None):
+        try:
+            return self[year]
+        except KeyError:
+            return default
+
+
 # The waves whose frames are built from the reference set's fixed lists 2020-2023, with their known sizes. Later
 # waves have frames too when the reference set allows it: see available_waves().
 WAVES = (2018, 2019, 2020, 2021, 2022, 2023)
-FRAME_SIZES = {2018: 380, 2019: 355, 2020: 355, 2021: 352, 2022: 345, 2023: 342}
+FRAME_SIZES = _FrameSizes({2018: 380, 2019: 355, 2020: 355, 2021: 352, 2022: 345, 2023: 342})
 REFERENCE_DIR_ENV = "FLITSPEILING_REFERENCE_DIR"
 ALIASES_PATH = CODEBOOK_DIR / "municipality_aliases.yml"
 RESOLUTIONS_PATH = CODEBOOK_DIR / "municipality_resolutions.yml"
