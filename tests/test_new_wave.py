@@ -152,6 +152,74 @@ def test_texts_templates_only_for_dialects_with_a_text_row(tmp_path):
 
 
 # --------------------------------------------------------------------------------------------------------------------
+# The municipality frame of a wave after the last CBS list
+
+
+def _reference_copy(tmp_path: Path) -> Path:
+    from helpers import municipalities
+
+    source = municipalities.default_reference_dir()
+    if not (source / "gemeenten_2023.csv").is_file():
+        source = Path("/work/shared/reference")
+    directory = tmp_path / "reference"
+    directory.mkdir()
+    for path in source.glob("*.csv"):
+        shutil.copyfile(path, directory / path.name)
+    return directory
+
+
+@needs_reference
+def test_2024_frame_is_the_2023_list_with_approximate_inhabitants():
+    from helpers import municipalities as m
+
+    assert m.available_waves() == (*m.WAVES, 2024)
+    frame, list_2023 = m.load_frame(2024), m.load_list(2023)
+    assert frame["population_approx"].all() and len(frame) == m.FRAME_SIZES[2024] == 342
+    assert frame.drop(columns="population_approx").equals(list_2023)
+    assert m.FRAME_SIZES.get(2025) is None and 2024 not in m.FRAME_SIZES  # the fixed sizes stay 2018-2023
+    assert m.match_municipality("Den Bosch", 2024).codes == ("GM0796",)
+    assert m.match_municipality("Weesp", 2024).status == "other_year"
+    assert m.crosswalk_to_2023()["valid_to_year"].max() == 2023  # the crosswalk is that of the frames 2018-2023
+
+
+@needs_reference
+def test_a_later_wave_without_its_list_names_the_file_to_add(tmp_path):
+    from helpers import municipalities as m
+
+    reference = _reference_copy(tmp_path)
+    with pytest.raises(m.FrameNotAvailable, match="gemeenten_2025.csv: the CBS list of 1 January 2025"):
+        m.load_frame(2025, reference)
+    with pytest.raises(ValueError, match="gemeenten_2025.csv"):
+        m.match_municipality("Utrecht", 2025, reference_dir=reference)
+    # A reorganisation in 2024 means the 2023 list is not the 2024 frame.
+    with open(reference / "herindelingen.csv", "a", encoding="utf-8") as handle:
+        handle.write("2024-01-01,GM0088,Schiermonnikoog,GM9999,Waddeneiland,merged into,made up for a test\n")
+    with pytest.raises(m.FrameNotAvailable) as caught:
+        m.load_frame(2024, reference)
+    assert "records reorganisations after 1-1-2023 up to 2024 (1-1-2024 Waddeneiland)" in str(caught.value)
+    assert str(reference / "gemeenten_2024.csv") in str(caught.value)
+    assert m.available_waves(reference) == m.WAVES
+
+
+@needs_reference
+def test_a_later_list_is_used_and_extends_the_frames_by_a_year(tmp_path):
+    from helpers import municipalities as m
+
+    reference = _reference_copy(tmp_path)
+    text = (reference / "gemeenten_2023.csv").read_text(encoding="utf-8")
+    (reference / "gemeenten_2024.csv").write_text(text.replace("GM0344,Utrecht,Utrecht,367947",
+                                                               "GM0344,Utrecht,Utrecht,370000"), encoding="utf-8")
+    assert m.available_waves(reference) == (*m.WAVES, 2024, 2025)
+    frame = m.load_frame(2024, reference)
+    assert not frame["population_approx"].any() and m.population_on(2024, "GM0344", reference_dir=reference) == 370000
+    assert m.load_frame(2025, reference)["population_approx"].all()  # 2025 = the 2024 list (no reorganisation)
+    paths = m.build_frames(reference, tmp_path / "processed", waves=[2023, 2024])
+    frames = pd.read_parquet(paths[0])
+    assert frames.groupby("wave").size().to_dict() == {2023: 342, 2024: 342}
+    assert frames.loc[frames["wave"] == 2024, "code_2023"].equals(frames.loc[frames["wave"] == 2024, "code"])
+
+
+# --------------------------------------------------------------------------------------------------------------------
 # The fixture and the environment variable
 
 
