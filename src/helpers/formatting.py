@@ -121,13 +121,16 @@ def fraction_phrase(percentage: float) -> str:
         return "alle"
     if p <= 0:
         return "geen enkele"
+    anchors = anchors[1:-1]
     for value, phrase in anchors:
         if math.isclose(p, value, abs_tol=1.0):
             return f"ongeveer {phrase}"
     for value, phrase in anchors:
+        if 0 < value - p <= 3:
+            return f"iets minder dan {phrase}"
         if p > value:
             return f"{'ruim' if p - value <= 5 else 'meer dan'} {phrase}"
-    return "bijna geen"
+    return "minder dan een tiende"
 
 
 def direction(now: float, before: float, *, more: str = "meer", less: str = "minder", same: str = "evenveel",
@@ -138,3 +141,15 @@ def direction(now: float, before: float, *, more: str = "meer", less: str = "min
     if abs(float(now) - float(before)) < tolerance:
         return same
     return more if now > before else less
+
+
+def change_phrase(now: float, before: float, *, clear: float = 10.0) -> str:
+    """How a count changed, in the report's words: "een duidelijke stijging" (10 % or more), "een lichte stijging",
+    "geen verandering", "een lichte daling", "een duidelijke daling"."""
+    if _missing(now) or _missing(before) or not before:
+        return ""
+    if now == before:
+        return "geen verandering"
+    relative = 100 * (float(now) - float(before)) / float(before)
+    size = "duidelijke" if abs(relative) >= clear else "lichte"
+    return f"een {size} {'stijging' if relative > 0 else 'daling'}"

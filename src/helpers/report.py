@@ -309,6 +309,7 @@ class Chapter:
         self.cijfers: list[pd.DataFrame] = []
         self.full_tables: dict[str, pd.DataFrame] = {}
         self.key_figures: dict[str, dict] = {}
+        self.shown: list[tuple[str, str]] = []  # (kind, text) of everything shown, in order (for tests and logs)
 
     # ---------------------------------------------------------------------------------------------------------------
     # Facts about the wave
@@ -367,6 +368,17 @@ class Chapter:
     def question_text(self, question: str) -> str:
         return self.cb.question(question).text
 
+    def wave_wording(self, question: str, year: int | None = None) -> tuple[str, dict[str, str]]:
+        """(question text, {answer code: answer label}) as wave `year` asked it: the wave's own wording where
+        data/codebook/waves/<year>.yml gives one (2018-2020 asked about a "plan van aanpak"), else the codebook's."""
+        wave = self.cb.wave(self.year if year is None else int(year))
+        raw = yaml.safe_load(Path(wave.source).read_text(encoding="utf-8"))
+        entry = ((raw.get("questions") or {}).get(question)) or {}
+        q = self.cb.question(question)
+        relabel = entry.get("relabel") or {}
+        labels = {option.code: " ".join(str(relabel.get(option.code, option.label)).split()) for option in q.options}
+        return " ".join(str(entry.get("text", q.text)).split()), labels
+
     def population_label(self, population: str = "klein") -> str:
         """ "kleine gemeenten (minder dan 25.000 inwoners)" for klein; the plain label otherwise."""
         if population == "klein":
@@ -420,11 +432,11 @@ class Chapter:
     # ---------------------------------------------------------------------------------------------------------------
     # Display
 
-    def notice(self) -> str | None:
-        """Show the synthetic-data notice (nothing for a real export); returns its text."""
+    def notice(self) -> None:
+        """Show the synthetic-data notice (nothing for a real export); the text is also kept in `shown`."""
         synthetic_waves = [w for w in self.waves() if self._synthetic(w)]
         if not self.synthetic and not synthetic_waves:
-            return None
+            return
         if self.synthetic:
             text = (f"Let op: synthetische gegevens. Dit hoofdstuk is gemaakt met een synthetische vervanging van de "
                     f"vertrouwelijke antwoorden van de flitspeiling {self.year}. Alleen de aantallen die het rapport "
@@ -433,12 +445,12 @@ class Chapter:
         else:
             text = (f"Let op: de vergelijkingen met {fmt.join(str(w) for w in synthetic_waves)} gebruiken synthetische "
                     "gegevens (een nagebootste vervanging van de vertrouwelijke antwoorden), niet de echte peiling.")
+        self.shown.append(("notice", text))
         if self.show:
             head, _, rest = text.partition(". ")
             _html(f'<div class="fp-notice" role="note" style="border:2px solid #D55E00;background:#fff4e5;'
                   f'padding:0.6em 0.9em;margin:0.8em 0;"><strong>{html.escape(head)}.</strong> '
                   f"{html.escape(rest)}</div>")
-        return text
 
     def _synthetic(self, year: int) -> bool:
         if int(year) == self.year:
@@ -449,29 +461,34 @@ class Chapter:
         quality = json.loads(path.read_text(encoding="utf-8"))
         return bool((quality.get("provenance") or {}).get("synthetic", False))
 
-    def text(self, markdown: str) -> str:
+    def text(self, markdown: str) -> None:
         """Show Markdown text (an f-string with the numbers filled in)."""
+        self.shown.append(("text", markdown))
         if self.show:
             _markdown(markdown)
-        return markdown
 
-    def note(self, text: str) -> str:
-        """Show a short note in small print (e.g. why our count differs from the published one)."""
+    def note(self, text: str) -> None:
+        """Show a short note in small print (e.g. why our count differs from the published one); inline Markdown
+        (**vet**, *cursief*) is allowed."""
+        self.shown.append(("note", text))
         if self.show:
-            _html(f'<p class="fp-noot" style="font-size:0.9em;color:#444;">{html.escape(text)}</p>')
-        return text
+            import mistune  # nbconvert's Markdown renderer
 
-    def not_asked(self, question: str, item: str | None = None, year: int | None = None) -> str:
-        """Show (and return) the one-line note that a question was not asked in the wave."""
+            body = mistune.html(text).strip()
+            body = body[3:-4] if body.startswith("<p>") and body.endswith("</p>") else body
+            _html(f'<p class="fp-noot" style="font-size:0.9em;color:#444;">{body}</p>')
+
+    def not_asked(self, question: str, item: str | None = None, year: int | None = None) -> None:
+        """Show the one-line note that a question was not asked in the wave (kept in `shown` as well)."""
         year = self.year if year is None else int(year)
         text = f"Deze vraag (‘{self.question_text(question)}’) is in {year} niet gesteld."
         if item is not None:
             spec = self.outline.item(item)
             kind = "De figuur" if spec.kind == "figuur" else "De tabel"
             text += f" {kind} ‘{self.outline.title_for(item, year)}’ ontbreekt daarom in deze editie."
+        self.shown.append(("not_asked", text))
         if self.show:
             _html(f'<p class="fp-niet-gesteld"><em>{html.escape(text)}</em></p>')
-        return text
 
     def _question_line(self, question: str | None, item: ItemSpec) -> tuple[str, str]:
         """(question id or "", question text or "") of a figure/table."""
@@ -494,8 +511,11 @@ class Chapter:
                     return int(base[key])
             return int(max(base.values()))
         if data is not None and "n" in data and len(data):
-            alle = data[data["group"] == "alle"] if "group" in data else data
-            return int((alle if len(alle) else data)["n"].max())
+            if "group" in data:
+                for key in ("alle", "deelnemers"):
+                    if (data["group"] == key).any():
+                        return int(data.loc[data["group"] == key, "n"].max())
+            return int(data["n"].max())
         return None
 
     def _base_text(self, base, data: pd.DataFrame | None, who: str) -> str:
@@ -565,13 +585,13 @@ class Chapter:
 
     def figure(self, item_id: str, fig, data: pd.DataFrame, alt: str, question: str | None = None, base=None,
                note: str | None = None, caution: bool = True, who: str = "gemeenten die de vraag beantwoordden",
-               table_columns: Mapping[str, str] | None = None) -> int:
+               table_columns: Mapping[str, str] | None = None) -> None:
         """Show "Figuur N" with its title, the figure (embedded SVG), a caption with the question and the base, an
         optional note, and the data as an accessible table inside <details>. Returns N.
 
         `data`: tidy (helpers.tables: item, group, n, count, pct, answer, labels). `question`: a question id or a
         text (default: the item's question in report.yml). `base`: int, {group: n}, a text, or None (from data).
-        `table_columns`: the columns of the data table to show, {column: header}.
+        `table_columns`: the columns of the data table to show, {column: header}. The number: ch.number_of(id).
         """
         question_id, question_text = self._question_line(question, self.outline.item(item_id))
         spec, number, _ = self._register(item_id, data, question_id, question_text, base, alt)
@@ -580,27 +600,29 @@ class Chapter:
             notes += self._cautions(data)
         svg = figs.svg_bytes(fig)
         fig.clear()
+        self.shown.append(("figuur", f"Figuur {number}"))
         if not self.show:
-            return number
+            return
         label = f"{KIND_LABELS[spec.kind]} {number}"
         src = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
         caption = []
         if question_text:
-            caption.append(f"Vraag: {html.escape(question_text)}")
+            caption.append(f"{'Vraag' if question_id else 'Gegevens'}: {html.escape(question_text)}")
         base_text = self._base_text(base, data, who)
         if base_text:
             caption.append(f"Basis: {html.escape(base_text)}.")
         caption += [html.escape(n) for n in notes]
         columns = table_columns or self._default_columns(data)
         shown = data[list(columns)].rename(columns=columns)
-        table = html_table(shown, caption=f"Gegevens bij {label.lower()}: {self.outline.title_for(item_id, self.year)}")
+        percentages = {header: fmt.pct for column, header in columns.items() if column.startswith("pct")}
+        table = html_table(shown, caption=f"Gegevens bij {label.lower()}: {self.outline.title_for(item_id, self.year)}",
+                           formats=percentages)
         _html(f'<figure class="fp-figuur" id="{spec.kind}-{number}" style="margin:1.2em 0;">'
-              f'<p class="fp-bijschrift"><strong>{label}</strong><br>'
+              f'<p class="fp-bijschrift fp-caption"><strong>{label}</strong><br>'
               f"{html.escape(self.outline.title_for(item_id, self.year))}</p>"
               f'<img src="{src}" alt="{html.escape(alt)}" style="max-width:100%;height:auto;">'
               f'<figcaption style="font-size:0.9em;color:#444;">{"<br>".join(caption)}</figcaption>'
               f"<details><summary>Tabel bij {label.lower()}</summary>{table}</details></figure>")
-        return number
 
     @staticmethod
     def _default_columns(data: pd.DataFrame) -> dict[str, str]:
@@ -616,9 +638,9 @@ class Chapter:
 
     def table(self, item_id: str, table: pd.DataFrame, question: str | None = None, base=None,
               footnote: str | None = None, caution: bool = True, label_header: str = "Omschrijving",
-              data: pd.DataFrame | None = None, who: str = "gemeenten die de vraag beantwoordden") -> int:
+              data: pd.DataFrame | None = None, who: str = "gemeenten die de vraag beantwoordden") -> None:
         """Show "Tabel N" with its title and an accessible HTML table (caption, header scopes, Dutch formats), the
-        question, the base and footnotes (a small-base caution is added for a base below 50). Returns N.
+        question, the base and footnotes (a small-base caution is added for a base below 50).
 
         `table`: a helpers.tables.matrix_table result (shown as "1. label | % alle gemeenten | % kleine gemeenten"),
         or any DataFrame shown as it is, with its tidy numbers in `data` (for the cijfers).
@@ -633,8 +655,9 @@ class Chapter:
         notes = [footnote] if footnote else []
         if caution:
             notes += self._cautions(data)
+        self.shown.append(("tabel", f"Tabel {number}"))
         if not self.show:
-            return number
+            return
         if wide:
             shown = pd.DataFrame({label_header: [f"{r}. {lab}" for r, lab in zip(table["rank"], table["label"],
                                                                                  strict=True)]})
@@ -646,16 +669,15 @@ class Chapter:
         title = self.outline.title_for(item_id, self.year)
         lines = []
         if question_text:
-            lines.append(f"Vraag: {html.escape(question_text)}")
+            lines.append(f"{'Vraag' if question_id else 'Gegevens'}: {html.escape(question_text)}")
         base_text = self._base_text(base, data, who)
         if base_text:
             lines.append(f"Basis: {html.escape(base_text)}.")
         lines += [html.escape(n) for n in notes]
         _html(f'<div class="fp-tabel-blok" id="{spec.kind}-{number}" style="margin:1.2em 0;">'
-              f'<p class="fp-bijschrift"><strong>{label}</strong><br>{html.escape(title)}</p>'
+              f'<p class="fp-bijschrift fp-caption"><strong>{label}</strong><br>{html.escape(title)}</p>'
               f"{html_table(shown, caption=f'{label}: {title}')}"
               f'<p style="font-size:0.9em;color:#444;">{"<br>".join(lines)}</p></div>')
-        return number
 
     def number(self, name: str, value, text: str | None = None, **context) -> Any:
         """Register a key figure for the summary (manifest key_figures[name]); returns `value`.
@@ -690,8 +712,8 @@ class Chapter:
             ["_kind", "_number", "item", "group", "answer"], kind="stable")
         return frame.drop(columns=["_kind", "_number"]).reset_index(drop=True)
 
-    def finish(self) -> Path:
-        """Write manifest.json, cijfers.csv and tables/*.csv to the parts folder (same input, same bytes)."""
+    def finish(self) -> None:
+        """Write manifest.json, cijfers.csv and tables/*.csv to `parts_dir` (same input, same bytes)."""
         directory = self.parts_dir
         (directory / "tables").mkdir(parents=True, exist_ok=True)
         written = set()
@@ -705,7 +727,6 @@ class Chapter:
         _write_csv(self.cijfers_table(), directory / "cijfers.csv")
         text = json.dumps(self.manifest(), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
         (directory / "manifest.json").write_text(text, encoding="utf-8", newline="\n")
-        return directory
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:

@@ -27,6 +27,7 @@ import pandas as pd
 from helpers import PROCESSED_DIR
 from helpers.codebook import SELECTED, Codebook, Question, codebook
 from helpers.municipalities import FRAME_SIZES, SIZE_CLASSES
+from helpers.published import matches, round_half_up
 
 TIDY_COLUMNS = ["question", "item", "answer", "answer_label", "group", "n", "count", "pct", "item_label",
                 "group_label"]
@@ -35,6 +36,10 @@ SIZE_LABELS = {c.code: c.label for c in SIZE_CLASSES}
 POPULATION_LABELS = {"alle": "alle gemeenten", "klein": "kleine gemeenten", "niet_klein": "overige gemeenten",
                      **{c.code: f"{c.label} inwoners" for c in SIZE_CLASSES}}
 POPULATIONS = tuple(POPULATION_LABELS)
+# The size classes as the report writes them in a sentence ("gemeenten met minder dan 10.000 inwoners").
+SIZE_TEXT = {"lt10k": "minder dan 10.000 inwoners", "10k_25k": "10.000 tot 25.000 inwoners",
+             "25k_50k": "25.000 tot 50.000 inwoners", "50k_100k": "50.000 tot 100.000 inwoners",
+             "ge100k": "100.000 inwoners of meer"}
 
 Loader = Callable[[int], tuple[pd.DataFrame, pd.DataFrame]]
 
@@ -421,7 +426,9 @@ def trend(question: str | Question, answer_or_group: str | Sequence[str], waves:
     Per wave: computed from the processed data when the wave asked the question and its data is there (source
     "verwerkt"); else the published share with the same definition (source "gepubliceerd", n and count <NA>); waves
     with neither are left out. Columns: wave, question, item, answer, answer_label, group, n, count, pct, source,
-    published (the published share for that wave, if any: to compare), published_comparison ("rounded", "approx").
+    published (the published share for that wave, if any: to compare), published_comparison ("rounded", "approx"),
+    published_quote (the published wording) and published_match (does the computed share reproduce it; <NA> when
+    nothing is published or the value is the published one).
     """
     cb = cb or codebook()
     q = _question(question, cb)
@@ -434,20 +441,24 @@ def trend(question: str | Question, answer_or_group: str | Sequence[str], waves:
         published = _published_share(numbers, wave, q, item, codes, population)
         record = {"wave": wave, "question": q.id, "item": item, "answer": answer, "answer_label": label,
                   "group": population, "published": published.value if published else None,
-                  "published_comparison": published.comparison if published else ""}
+                  "published_comparison": published.comparison if published else "",
+                  "published_quote": published.quote if published else ""}
         asked = wave in cb.waves and cb.wave(wave).asks(q.id)
         if asked and _available(load, wave):
             responses, answers = load(wave)
             share = group_share(responses, answers, q, list(codes), item or None, [population], cb=cb).iloc[0]
-            records.append({**record, "n": int(share["n"]), "count": int(share["count"]), "pct": float(share["pct"]),
-                            "source": "verwerkt"})
+            pct = float(share["pct"])
+            records.append({**record, "n": int(share["n"]), "count": int(share["count"]), "pct": pct,
+                            "source": "verwerkt",
+                            "published_match": matches(published, pct) if published is not None else None})
         elif published is not None:
             records.append({**record, "n": None, "count": None, "pct": float(published.value),
-                            "source": "gepubliceerd"})
+                            "source": "gepubliceerd", "published_match": None})
     columns = ["wave", "question", "item", "answer", "answer_label", "group", "n", "count", "pct", "source",
-               "published", "published_comparison"]
+               "published", "published_comparison", "published_quote", "published_match"]
     table = pd.DataFrame.from_records(records, columns=columns)
-    return table.astype({"wave": "int64", "n": "Int64", "count": "Int64", "pct": "float64", "published": "float64"})
+    return table.astype({"wave": "int64", "n": "Int64", "count": "Int64", "pct": "float64", "published": "float64",
+                         "published_match": "boolean"})
 
 
 def trend_long(table: pd.DataFrame) -> pd.DataFrame:
@@ -664,9 +675,9 @@ def unknown_size_reasons(responses: pd.DataFrame, quality: dict) -> pd.DataFrame
     for response_id, code in zip(unknown["response_id"].astype(str), unknown["municipality_code"], strict=True):
         if pd.isna(code):
             status = unmatched.get(response_id, "unknown")
-            reasons.append(f"gemeente niet vast te stellen: {STATUS_LABELS.get(status, status)}")
+            reasons.append(STATUS_LABELS.get(status, status))
         elif str(code).startswith("X"):
-            reasons.append("gemeente bestaat niet meer; geen CBS-inwonertal in de referentieset")
+            reasons.append("opgeheven gemeente zonder CBS-inwonertal in de referentieset")
         else:
             reasons.append("geen CBS-inwonertal op de peildatum")
     counts = pd.Series(reasons, dtype=object).value_counts()
@@ -682,3 +693,35 @@ def published_list(year: int) -> pd.DataFrame | None:
     if not path.exists():
         return None
     return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def published_list_summary(year: int) -> dict | None:
+    """What the published participant list of `year` (Bijlage A) holds, or None when there is no list.
+
+    {"entries": list entries, "municipalities": municipalities named (a joint entry names several; an ambiguous
+    entry counts once), "unresolved": [(entry, [candidate names])] for entries that are not one municipality,
+    "size_counts": helpers.municipalities.bijlage_a_size_counts() indexed by group (computed, published)}.
+    """
+    from helpers import municipalities
+
+    listing = published_list(year)
+    if listing is None or int(year) != 2023:  # bijlage_a_size_counts knows the 2023 list only
+        return None
+    results = [municipalities.match_municipality(name, int(year)) for name in listing["name_as_published"]]
+    unresolved = [(r.text, list(r.candidates)) for r in results if not r.matched]
+    counts = municipalities.bijlage_a_size_counts().set_index("group")
+    return {"entries": len(listing), "municipalities": int(counts.at["total", "computed"]),
+            "unresolved": unresolved, "size_counts": counts}
+
+
+def representation_gaps(table: pd.DataFrame) -> pd.DataFrame:
+    """Per size class the rounded shares of participants and of all municipalities (a representativeness result)
+    and their difference in percentage points: size_class, text, participants, frame, difference."""
+    wide = table.pivot(index="item", columns="group", values="pct")
+    rows = []
+    for code in SIZE_CODES:
+        participants = round_half_up(float(wide.at[code, "deelnemers"]))
+        frame = round_half_up(float(wide.at[code, "nederland"]))
+        rows.append({"size_class": code, "text": SIZE_TEXT[code], "participants": participants, "frame": frame,
+                     "difference": participants - frame})
+    return pd.DataFrame(rows)
