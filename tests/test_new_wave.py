@@ -1,7 +1,7 @@
 """Adding a wave (README, "Adding a wave"), worked through on a made-up 2024 wave in a third export dialect.
 
-The fixture (tests/fixtures/wave2024/, see its README.md) is a codebook directory with a new waves/2024.yml in the
-dialect qualtrics_csv and a small invented Qualtrics export. Point the pipeline at it with FLITSPEILING_CODEBOOK_DIR
+The fixture (tests/fixtures/wave2024/, see its README.md) is a codebook directory (a copy of data/codebook) with a new
+waves/2024.yml in the dialect qualtrics_csv, and a small invented Qualtrics export. Point the pipeline at it with FLITSPEILING_CODEBOOK_DIR
 (helpers/__init__.py); the municipality frame of 2024 comes from the rule for a wave after the last CBS list
 (helpers.municipalities: the 2023 list, since no reorganisation took effect in 2024).
 
@@ -75,11 +75,11 @@ def raw_dir(tmp_path) -> Path:
 
 
 def test_the_codebook_with_2024_loads(cb, spec):
-    assert sorted(cb.waves) == [2023, 2024]
+    assert sorted(cb.waves) == [2018, 2019, 2020, 2021, 2022, 2023, 2024]
     assert spec.dialect == "qualtrics_csv" and spec.dialect_spec.first_data_row == 4
     assert (spec.frame_date.isoformat(), spec.size_reference_date.isoformat()) == ("2024-01-01", "2023-01-01")
     assert not spec.asks("vng_topics") and cb.wave(2023).asks("vng_topics")
-    assert cb.waves_asking("vng_topics") == [2023]
+    assert cb.waves_asking("vng_topics") == [2022, 2023]
 
 
 def test_qualtrics_columns_resolve(spec):
@@ -233,10 +233,9 @@ def test_committed_fixture_is_reproducible(tmp_path):
 
 
 def test_codebook_copies_are_those_of_data_codebook():
-    """The fixture's copies follow data/codebook, so that the 2024 report reads the project's questionnaire."""
+    """The fixture's codebook is data/codebook plus waves/2024.yml, so the 2024 report reads the project's codebook."""
     source = helpers.DATA_DIR / "codebook"
-    expected = {*make_fixture.COPIED, *(p.relative_to(source).as_posix() for p in (source / "coding").rglob("*")
-                                        if p.is_file()), make_fixture.NEW_MAPPING}
+    expected = {*make_fixture.copied(source), make_fixture.NEW_MAPPING}
     assert {p.relative_to(CODEBOOK).as_posix() for p in CODEBOOK.rglob("*") if p.is_file()} == expected
     for name in sorted(expected - {make_fixture.NEW_MAPPING}):
         assert (CODEBOOK / name).read_bytes() == (source / name).read_bytes(), (
@@ -264,7 +263,7 @@ print(json.dumps({
                               cwd=Path(__file__).parent, env={**os.environ, ENV: value})
         seen = json.loads(done.stdout)
         assert Path(seen["CODEBOOK_DIR"]).resolve() == CODEBOOK.resolve()
-        assert seen["waves"] == [2023, 2024] and seen["codebook_waves"] == [2023, 2024]
+        assert seen["waves"] == seen["codebook_waves"] == [2018, 2019, 2020, 2021, 2022, 2023, 2024]
         assert all(Path(p).resolve().parent == CODEBOOK.resolve() for p in seen["cleaning"] + seen["municipalities"])
         assert "vng_topics" not in seen["published"] and "lia_phase" in seen["published"]
 
