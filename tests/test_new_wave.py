@@ -509,3 +509,71 @@ def test_processed_contract_unchanged_for_the_new_dialect(cleaned):
 
     assert list(result.responses.columns) == list(RESPONSES_COLUMNS)
     assert isinstance(result.responses, pd.DataFrame) and result.responses["response_id"].is_unique
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# (e) The whole 2024 report, built as `make report YEAR=2024` does, into a temporary directory
+
+REPORT_YML = NOTEBOOK.parent / "report.yml"
+
+
+def _chapter_notebooks() -> list[Path]:
+    """The notebooks of notebooks/report.yml, in report order."""
+    import yaml
+
+    outline = yaml.safe_load(REPORT_YML.read_text(encoding="utf-8"))
+    return [NOTEBOOK.parent / chapter["notebook"] for chapter in outline["chapters"]]
+
+
+@pytest.fixture(scope="module")
+def report_2024(cb, tmp_path_factory):
+    """Processed 2024 (fixture) and 2023 (the stand-in in data/raw), every chapter run by papermill, then
+    helpers.publish; returns the publication directory."""
+    papermill = pytest.importorskip("papermill")
+    if not _reference_available():
+        pytest.skip("no CBS reference set (make reference)")
+    missing = [p.name for p in _chapter_notebooks() if not p.is_file()]
+    if missing:
+        pytest.skip(f"chapter notebooks of notebooks/report.yml not there yet: {', '.join(missing)}")
+    from helpers import municipalities
+    from helpers.codebook import codebook as project_codebook
+
+    root = tmp_path_factory.mktemp("report2024")
+    raw_dir, processed = root / "raw", root / "processed"
+    shutil.copytree(FIXTURE / "survey", raw_dir / "survey")
+    rules = load_cleaning_rules(CODEBOOK / "cleaning.yml")
+    write_processed(clean_wave(YEAR, raw_dir, codebook=cb, rules=rules, resolutions={}), processed / str(YEAR))
+    write_processed(clean_wave(2023, helpers.RAW_DIR, codebook=project_codebook()), processed / "2023")
+    municipalities.build_frames(out_dir=processed, waves=sorted(cb.waves))
+    notebooks, parts = root / "build" / str(YEAR) / "notebooks", root / "build" / str(YEAR) / "parts"
+    notebooks.mkdir(parents=True)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(ENV, str(CODEBOOK))  # papermill's kernels and the publish process inherit it
+        for notebook in _chapter_notebooks():
+            papermill.execute_notebook(
+                str(notebook), str(notebooks / notebook.name), cwd=str(notebook.parent), kernel_name="flitspeiling",
+                parameters={"year": YEAR, "processed_dir": str(processed), "parts_dir": str(parts / notebook.stem)},
+                progress_bar=False, log_output=False)
+        done = subprocess.run([sys.executable, "-m", "helpers.publish", "--year", str(YEAR), "--root", str(root),
+                               "--report-yml", str(REPORT_YML)], capture_output=True, text=True, env=os.environ.copy())
+    assert done.returncode == 0, done.stderr[-3000:]
+    return root / "reports" / str(YEAR), parts
+
+
+def test_the_2024_report_is_published(report_2024):
+    reports, _ = report_2024
+    for name in ("flitspeiling_2024.html", "flitspeiling_2024.pdf", "tabellenboek.xlsx", "cijfers.csv", "MANIFEST"):
+        assert (reports / name).is_file() and (reports / name).stat().st_size > 0, name
+    for notebook in _chapter_notebooks():
+        assert (reports / f"{notebook.stem}.html").is_file() and (reports / f"{notebook.stem}.pdf").is_file()
+    whole = (reports / "flitspeiling_2024.html").read_text(encoding="utf-8")
+    assert "2024" in whole and "synthetische gegevens" in whole
+
+
+def test_questions_not_asked_in_2024_are_noted_not_errors(report_2024):
+    reports, parts = report_2024
+    whole = (reports / "flitspeiling_2024.html").read_text(encoding="utf-8")
+    assert "is in 2024 niet gesteld" in whole
+    items = [item["id"] for path in parts.glob("*/manifest.json")
+             for item in json.loads(path.read_text(encoding="utf-8"))["items"]]
+    assert "vng_onderwerpen" not in items and "breedte" in items
