@@ -126,7 +126,7 @@ build/$(1)/notebooks/%.ipynb: notebooks/%.ipynb $(CHAPTER_INPUTS) $(ENV_STAMP)
 	@mkdir -p build/$(1)/notebooks && rm -rf build/$(1)/parts/$$* build/$(1)/notebooks/$$*.failed.ipynb
 	@echo "chapter $$* ($(1))"
 	@$(PAPERMILL) --log-level WARNING --no-progress-bar --cwd notebooks -k $(KERNEL) --execution-timeout $(NB_TIMEOUT) \
-		-p year $(1) $$< build/$(1)/notebooks/$$*.running.ipynb \
+		-p year $(1) -p parts_dir $(CURDIR)/build/$(1)/parts/$$* $$< build/$(1)/notebooks/$$*.running.ipynb \
 		|| { mv -f build/$(1)/notebooks/$$*.running.ipynb build/$(1)/notebooks/$$*.failed.ipynb 2>/dev/null; \
 		     echo "error: $$< failed for $(1); the executed notebook is build/$(1)/notebooks/$$*.failed.ipynb;" \
 		          "reports/$(1)/ was not changed" >&2; exit 1; }
@@ -134,7 +134,7 @@ build/$(1)/notebooks/%.ipynb: notebooks/%.ipynb $(CHAPTER_INPUTS) $(ENV_STAMP)
 
 reports/$(1)/MANIFEST: $(foreach c,$(CHAPTERS),build/$(1)/notebooks/$(c).ipynb) $(PUBLISH_INPUTS) $(ENV_STAMP) \
 		| system-packages
-	$(PY) -m helpers.publish --year $(1)
+	$(PY) -m helpers.publish --year $(1) --root $(CURDIR)
 endef
 $(foreach w,$(WAVES),$(eval $(call WAVE_RULES,$(w))))
 

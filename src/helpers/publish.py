@@ -750,6 +750,13 @@ def _swap_into_place(staging: Path, target: Path) -> None:
         if (target / name).is_file() and not (staging / name).exists():
             shutil.copy2(target / name, staging / name)
     target.parent.mkdir(parents=True, exist_ok=True)
+    if staging.stat().st_dev != target.parent.stat().st_dev:  # renames cannot cross file systems: copy next to it
+        nearby = target.with_name(f".{target.name}.staging")
+        if nearby.exists():
+            shutil.rmtree(nearby)
+        shutil.copytree(staging, nearby)
+        shutil.rmtree(staging)
+        staging = nearby
     previous = staging.with_name(staging.name + ".previous")
     if previous.exists():
         shutil.rmtree(previous)
