@@ -243,18 +243,31 @@ def test_codebook_copies_are_those_of_data_codebook():
 
 
 def test_the_environment_variable_reaches_every_module():
-    """Every module that reads the codebook directory takes it from helpers.CODEBOOK_DIR, set from the environment."""
+    """Every module that reads the codebook directory takes it from helpers.CODEBOOK_DIR, set from the environment:
+    with the variable set, no module-level path of any helpers module points into data/codebook any more."""
     script = """
-import json
+import importlib, json, pkgutil
+from pathlib import Path
 import helpers
-from helpers import cleaning, codebook, municipalities, published
+from helpers import codebook, municipalities, published
+default = helpers.DATA_DIR / "codebook"
+paths, stuck = {}, []
+for info in pkgutil.iter_modules(helpers.__path__):
+    if info.ispkg:
+        continue
+    module = importlib.import_module("helpers." + info.name)
+    for name, value in vars(module).items():
+        if isinstance(value, Path) and (value == helpers.CODEBOOK_DIR or helpers.CODEBOOK_DIR in value.parents):
+            paths[info.name + "." + name] = str(value)
+        if isinstance(value, Path) and (value == default or default in value.parents):
+            stuck.append(info.name + "." + name)
 print(json.dumps({
     "CODEBOOK_DIR": str(helpers.CODEBOOK_DIR),
     "waves": sorted(codebook.codebook().waves),
-    "cleaning": [str(cleaning.CLEANING_FILE), str(cleaning.ALIASES_FILE)],
-    "municipalities": [str(municipalities.ALIASES_PATH), str(municipalities.RESOLUTIONS_PATH)],
-    "published": sorted(published._wave_questions(2024)),
     "codebook_waves": municipalities.codebook_waves(),
+    "published": sorted(published._wave_questions(2024)),
+    "paths": paths,
+    "stuck": stuck,
 }))
 """
     relative = CODEBOOK.relative_to(helpers.REPO_ROOT).as_posix()
@@ -264,8 +277,10 @@ print(json.dumps({
         seen = json.loads(done.stdout)
         assert Path(seen["CODEBOOK_DIR"]).resolve() == CODEBOOK.resolve()
         assert seen["waves"] == seen["codebook_waves"] == [2018, 2019, 2020, 2021, 2022, 2023, 2024]
-        assert all(Path(p).resolve().parent == CODEBOOK.resolve() for p in seen["cleaning"] + seen["municipalities"])
         assert "vng_topics" not in seen["published"] and "lia_phase" in seen["published"]
+        assert seen["stuck"] == [], f"module-level paths still in data/codebook: {seen['stuck']}"
+        assert {"cleaning.CLEANING_FILE", "cleaning.ALIASES_FILE", "municipalities.ALIASES_PATH",
+                "municipalities.RESOLUTIONS_PATH"} <= set(seen["paths"])
 
 
 # --------------------------------------------------------------------------------------------------------------------
