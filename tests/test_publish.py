@@ -104,7 +104,7 @@ def test_chapter_page_is_self_contained_without_code(builds, stem):
         assert re.match(r"data:image/(png|svg\+xml);base64,", image["src"])
         assert image["alt"].strip()
     # No code, prompts, parameters or stderr.
-    for fragment in ("report.figure", "year = 2023", "In&nbsp;[", "Out[", "UserWarning", "jp-InputArea-editor"):
+    for fragment in ("ch.figure", "report.Chapter", "year = 2023", "In&nbsp;[", "Out[", "UserWarning", "jp-InputArea-editor"):
         assert fragment not in html
     assert "synthetische gegevens" in html.lower()
     assert len(page.find_all(class_=["fp-notice", "notice-synthetic"])) == 1
@@ -228,13 +228,20 @@ def test_tabellenboek(builds):
         flat = [value for row in values for value in row if value is not None]
         assert item["question"] in flat and item["base"] in flat
         assert any(str(value).startswith("Let op: synthetische gegevens") for value in flat)
-        with open(FIXTURE / "parts" / next(stem for stem in PART_ORDER if (FIXTURE / "parts" / stem / item["csv"])
-                                           .is_file()) / item["csv"], newline="", encoding="utf-8") as handle:
+        part = next(stem for stem in PART_ORDER if (FIXTURE / "parts" / stem / item["csv"]).is_file())
+        with open(FIXTURE / "parts" / part / item["csv"], newline="", encoding="utf-8") as handle:
             table = list(csv.reader(handle))
-        header_row = next(index for index, row in enumerate(values) if row[: len(table[0])] == table[0])
+        if item["kind"] == "figuur":  # tidy: Dutch headers, labels first, empty and duplicate columns left out
+            header = ["Antwoord", "Groep", "Aantal", "Basis (n)", "Percentage", "Antwoord (code)", "Groep (code)"]
+        else:  # a table with its own columns stays as it is
+            header = table[0]
+        header_row = next(index for index, row in enumerate(values) if list(row[: len(header)]) == header)
         body = values[header_row + 1: header_row + len(table)]
         assert len(body) == len(table) - 1
-        assert all(isinstance(row[1], int) for row in body)  # n and counts are numbers, not text
+        numbers = body[0][header.index("Aantal" if item["kind"] == "figuur" else "aantal")]
+        assert isinstance(numbers, int)  # counts are numbers, not text
+        if item["kind"] == "figuur":
+            assert sheet.cell(row=header_row + 2, column=5).number_format == "0.0"
 
 
 def test_cijfers_csv(builds):

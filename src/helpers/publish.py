@@ -574,6 +574,10 @@ def check_pdf(path: Path, items: Iterable[dict]) -> list[str]:
 # Tabellenboek and cijfers.csv
 
 
+def _part_heading(part: Part) -> str:
+    return f"{part.number} {part.title}" if part.number is not None and part.kind == "chapter" else part.title
+
+
 def _natural(value: str) -> list:
     return [int(piece) if piece.isdigit() else piece.casefold() for piece in re.split(r"(\d+)", value or "")]
 
@@ -589,6 +593,36 @@ def _cell_value(text: str):
     if re.fullmatch(r"[-+]?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?", stripped):
         return float(stripped)
     return text
+
+
+# The tidy columns of helpers.tables, with Dutch headers for the tabellenboek; labels first, then the numbers, then
+# the codes. Other columns keep their name and come last; columns without any value are left out.
+TABLE_HEADERS = {"item_label": "Onderdeel", "answer_label": "Antwoord", "group_label": "Groep", "count": "Aantal",
+                 "n": "Basis (n)", "pct": "Percentage", "item": "Onderdeel (code)", "answer": "Antwoord (code)",
+                 "group": "Groep (code)", "question": "Vraag (code)"}
+
+
+def readable_table(path: Path) -> list[list[str]]:
+    """A table CSV of the parts as the tabellenboek shows it: Dutch headers, readable columns first, empty ones out."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    if not rows:
+        raise PublishError(f"{path}: empty")
+    header, body = rows[0], rows[1:]
+    filled = [index for index in range(len(header)) if any(index < len(row) and row[index].strip() for row in body)]
+    if not {"count", "pct"} <= set(header):  # not a helpers.tables table: shown as it is
+        return [[header[index] for index in filled]] + [[row[index] if index < len(row) else "" for index in filled]
+                                                        for row in body]
+    known = [header.index(name) for name in TABLE_HEADERS if name in header and header.index(name) in filled]
+    # A code column identical to its label column says nothing new.
+    for code, label in (("item", "item_label"), ("answer", "answer_label"), ("group", "group_label")):
+        if code in header and label in header and header.index(label) in filled:
+            same = all(row[header.index(code)] == row[header.index(label)] for row in body)
+            if same and header.index(code) in known:
+                known.remove(header.index(code))
+    order = known + [index for index in filled if index not in known and header[index] not in TABLE_HEADERS]
+    return [[TABLE_HEADERS.get(header[index], header[index]) for index in order]] + \
+           [[row[index] if index < len(row) else "" for index in order] for row in body]
 
 
 def _sheet_names(entries: Sequence[tuple[Part, dict]]) -> list[str]:
@@ -638,7 +672,7 @@ def write_tabellenboek(entries: Sequence[tuple[Part, dict]], parts_dir: Path, ta
         cell = index.cell(row=row, column=1, value=name)
         cell.hyperlink = f"#'{name}'!A1"
         cell.style = "Hyperlink"
-        index.cell(row=row, column=2, value=part.title)
+        index.cell(row=row, column=2, value=_part_heading(part))
         index.cell(row=row, column=3, value=item["title"])
         index.cell(row=row, column=4, value=item.get("question"))
         index.cell(row=row, column=5, value=item.get("base"))
@@ -649,7 +683,7 @@ def write_tabellenboek(entries: Sequence[tuple[Part, dict]], parts_dir: Path, ta
         sheet = workbook.create_sheet(name)
         sheet["A1"] = f"{name}. {item['title']}"
         sheet["A1"].font = title_font
-        lines = [("Hoofdstuk", part.title), ("Vraag", item.get("question")), ("Basis", item.get("base"))]
+        lines = [("Hoofdstuk", _part_heading(part)), ("Vraag", item.get("question")), ("Basis", item.get("base"))]
         row = 1
         for label, value in lines:
             if value in (None, ""):
@@ -666,8 +700,7 @@ def write_tabellenboek(entries: Sequence[tuple[Part, dict]], parts_dir: Path, ta
         table_path = Path(parts_dir) / part.stem / csv_name
         if not table_path.is_file():
             raise PublishError(f"{table_path}: not found ({name} of {part.stem})")
-        with open(table_path, newline="", encoding="utf-8") as handle:
-            table = list(csv.reader(handle))
+        table = readable_table(table_path)
         header_row = row
         widths: dict[int, int] = {}
         for offset, values in enumerate(table):
@@ -677,6 +710,8 @@ def write_tabellenboek(entries: Sequence[tuple[Part, dict]], parts_dir: Path, ta
                 if offset == 0:
                     cell.font, cell.fill = bold, header_fill
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
+                elif table[0][column - 1] == TABLE_HEADERS["pct"] and isinstance(cell.value, float):
+                    cell.number_format = "0.0"
                 widths[column] = max(widths.get(column, 8), min(len(str(value)) + 2, 60))
         widths[1] = max(widths.get(1, 8), 12)
         for column, width in widths.items():
