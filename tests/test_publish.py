@@ -196,7 +196,7 @@ def test_pdf_metadata(builds):
     assert reader.trailer["/Root"]["/Lang"] == "nl"
     assert "/CreationDate" not in reader.metadata and "/ModDate" not in reader.metadata
     chapter = PdfReader(str(first / "01_achtergrond.pdf"))
-    assert chapter.metadata.title.startswith("Achtergrond")
+    assert chapter.metadata.title.startswith("1 Achtergrond | ")
 
 
 def test_check_pdf_reports_a_missing_caption_and_image_count(builds):

@@ -92,6 +92,16 @@ class Part:
     number: int | None
     title: str
     kind: str  # "summary", "chapter" or "appendix"
+    label: str = ""  # report.yml's label of a part without a number ("Bijlage A")
+
+    @property
+    def heading(self) -> str:
+        """How the part is named: "1 Achtergrond", "Bijlage A Overzicht deelnemende gemeenten", "Samenvatting"."""
+        if self.number is not None and self.kind == "chapter":
+            return f"{self.number} {self.title}"
+        if self.label and self.label.lower() not in self.title.lower() and self.title.lower() not in self.label.lower():
+            return f"{self.label} {self.title}"
+        return self.title
 
 
 def _kind_of(entry: dict, slug: str, stem: str, title: str) -> str:
@@ -137,7 +147,8 @@ def load_parts(report_yml: Path | str) -> list[Part]:
         title = str(entry.get("title") or slug)
         number = entry.get("number")
         parts.append(Part(stem=stem, slug=slug, number=int(number) if isinstance(number, int) else None,
-                          title=title, kind=_kind_of(entry, slug, stem, title)))
+                          title=title, kind=_kind_of(entry, slug, stem, f"{entry.get('label') or ''} {title}".strip()),
+                          label=str(entry.get("label") or "")))
     for attribute in ("stem", "slug"):
         values = [getattr(part, attribute) for part in parts]
         duplicates = sorted({value for value in values if values.count(value) > 1})
@@ -319,7 +330,7 @@ def process_fragment(html: str, part: Part, manifest: dict) -> RenderedPart:
     h1s = main.find_all("h1")
     if not h1s:
         heading = soup.new_tag("h1")
-        heading.string = part.title
+        heading.string = part.heading
         main.insert(0, heading)
     elif len(h1s) > 1:
         LOG.warning("%s: %d h1 headings; a part should have one (its title)", part.stem, len(h1s))
@@ -411,10 +422,10 @@ def _common(year: int, synthetic: bool) -> dict:
 def render_part_page(rendered: RenderedPart, year: int, synthetic: bool, previous: RenderedPart | None = None,
                      following: RenderedPart | None = None) -> str:
     def link(other: RenderedPart | None) -> dict | None:
-        return None if other is None else {"href": f"{other.part.stem}.html", "title": other.part.title}
+        return None if other is None else {"href": f"{other.part.stem}.html", "title": other.part.heading}
 
     context = _common(year, synthetic)
-    context.update(page_title=f"{rendered.part.title} | {_report_title(year)}",
+    context.update(page_title=f"{rendered.part.heading} | {_report_title(year)}",
                    part={"slug": rendered.part.slug, "kind": rendered.part.kind, "body": rendered.body,
                          "has_notice": any(mark in rendered.body for mark in NOTICE_MARKERS)},
                    previous=link(previous), next=link(following))
@@ -574,10 +585,6 @@ def check_pdf(path: Path, items: Iterable[dict]) -> list[str]:
 # Tabellenboek and cijfers.csv
 
 
-def _part_heading(part: Part) -> str:
-    return f"{part.number} {part.title}" if part.number is not None and part.kind == "chapter" else part.title
-
-
 def _natural(value: str) -> list:
     return [int(piece) if piece.isdigit() else piece.casefold() for piece in re.split(r"(\d+)", value or "")]
 
@@ -672,7 +679,7 @@ def write_tabellenboek(entries: Sequence[tuple[Part, dict]], parts_dir: Path, ta
         cell = index.cell(row=row, column=1, value=name)
         cell.hyperlink = f"#'{name}'!A1"
         cell.style = "Hyperlink"
-        index.cell(row=row, column=2, value=_part_heading(part))
+        index.cell(row=row, column=2, value=part.heading)
         index.cell(row=row, column=3, value=item["title"])
         index.cell(row=row, column=4, value=item.get("question"))
         index.cell(row=row, column=5, value=item.get("base"))
@@ -683,7 +690,7 @@ def write_tabellenboek(entries: Sequence[tuple[Part, dict]], parts_dir: Path, ta
         sheet = workbook.create_sheet(name)
         sheet["A1"] = f"{name}. {item['title']}"
         sheet["A1"].font = title_font
-        lines = [("Hoofdstuk", _part_heading(part)), ("Vraag", item.get("question")), ("Basis", item.get("base"))]
+        lines = [("Hoofdstuk", part.heading), ("Vraag", item.get("question")), ("Basis", item.get("base"))]
         row = 1
         for label, value in lines:
             if value in (None, ""):
@@ -884,7 +891,7 @@ def publish(paths: Paths, pdf: bool = True, check: bool = True) -> dict:
     context = _common(paths.year, synthetic)
     context.update(page_title=_report_title(paths.year),
                    whole={"html": f"{whole}.html", "pdf": f"{whole}.pdf" if pdf else None, "pages": pages.get(whole)},
-                   parts=[{"title": part.part.title, "html": f"{part.part.stem}.html",
+                   parts=[{"title": part.part.heading, "html": f"{part.part.stem}.html",
                            "pdf": f"{part.part.stem}.pdf" if pdf else None, "pages": pages.get(part.part.stem)}
                           for part in rendered],
                    tabellenboek="tabellenboek.xlsx", cijfers="cijfers.csv", extras=extras)
