@@ -515,6 +515,8 @@ class Chapter:
                 for key in ("alle", "deelnemers"):
                     if (data["group"] == key).any():
                         return int(data.loc[data["group"] == key, "n"].max())
+                if set(data["group"]) <= set(tables.SIZE_CODES):  # by size class: the units with a known size
+                    return int(data.groupby("group")["n"].max().sum())
             return int(data["n"].max())
         return None
 
@@ -537,6 +539,17 @@ class Chapter:
             label = rows["group_label"].iloc[0] if "group_label" in rows else group
             parts.append(f"{label} {_n_text(rows['n'])}")
         return f"{'; '.join(parts)} ({who})"
+
+    def _caption_lines(self, question_id: str, question_text: str, base, data: pd.DataFrame | None, who: str,
+                       notes: list[str]) -> list[str]:
+        """The lines under a figure or table: the question (or what the data are), the base, the notes."""
+        lines = []
+        if question_text:
+            lines.append(f"{'Vraag' if question_id else 'Gegevens'}: {question_text}")
+        base_text = self._base_text(base, data, who)
+        if base_text:
+            lines.append(f"Basis: {base_text}.")
+        return lines + [note for note in notes if note]
 
     def _cautions(self, data: pd.DataFrame | None) -> list[str]:
         if data is None or "group" not in data or "n" not in data:
@@ -600,18 +613,13 @@ class Chapter:
             notes += self._cautions(data)
         svg = figs.svg_bytes(fig)
         fig.clear()
-        self.shown.append(("figuur", f"Figuur {number}"))
+        label = f"{KIND_LABELS[spec.kind]} {number}"
+        lines = self._caption_lines(question_id, question_text, base, data, who, notes)
+        self.shown.append((spec.kind, "\n".join([label, self.outline.title_for(item_id, self.year), *lines])))
         if not self.show:
             return
-        label = f"{KIND_LABELS[spec.kind]} {number}"
         src = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
-        caption = []
-        if question_text:
-            caption.append(f"{'Vraag' if question_id else 'Gegevens'}: {html.escape(question_text)}")
-        base_text = self._base_text(base, data, who)
-        if base_text:
-            caption.append(f"Basis: {html.escape(base_text)}.")
-        caption += [html.escape(n) for n in notes]
+        caption = [html.escape(line) for line in lines]
         columns = table_columns or self._default_columns(data)
         shown = data[list(columns)].rename(columns=columns)
         percentages = {header: fmt.pct for column, header in columns.items() if column.startswith("pct")}
@@ -655,7 +663,10 @@ class Chapter:
         notes = [footnote] if footnote else []
         if caution:
             notes += self._cautions(data)
-        self.shown.append(("tabel", f"Tabel {number}"))
+        label = f"{KIND_LABELS[spec.kind]} {number}"
+        title = self.outline.title_for(item_id, self.year)
+        lines = self._caption_lines(question_id, question_text, base, data, who, notes)
+        self.shown.append((spec.kind, "\n".join([label, title, *lines])))
         if not self.show:
             return
         if wide:
@@ -665,15 +676,7 @@ class Chapter:
                 shown[f"% {tables.population_label(population)}"] = table[f"pct_{population}"].to_numpy()
         else:
             shown = table
-        label = f"{KIND_LABELS[spec.kind]} {number}"
-        title = self.outline.title_for(item_id, self.year)
-        lines = []
-        if question_text:
-            lines.append(f"{'Vraag' if question_id else 'Gegevens'}: {html.escape(question_text)}")
-        base_text = self._base_text(base, data, who)
-        if base_text:
-            lines.append(f"Basis: {html.escape(base_text)}.")
-        lines += [html.escape(n) for n in notes]
+        lines = [html.escape(line) for line in lines]
         _html(f'<div class="fp-tabel-blok" id="{spec.kind}-{number}" style="margin:1.2em 0;">'
               f'<p class="fp-bijschrift fp-caption"><strong>{label}</strong><br>{html.escape(title)}</p>'
               f"{html_table(shown, caption=f'{label}: {title}')}"
@@ -735,3 +738,16 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
         if pd.api.types.is_float_dtype(out[column]):
             out[column] = out[column].map(lambda v: "" if pd.isna(v) else repr(round(float(v), 6)))
     path.write_text(out.to_csv(index=False, lineterminator="\n"), encoding="utf-8", newline="\n")
+
+
+def read_manifests(year: int, parts_root: Path | str | None = None, outline: Outline | None = None) -> dict[str, dict]:
+    """The manifests the chapters of wave `year` wrote, by chapter slug (for the summary: key_figures), in report
+    order; chapters that have not run yet are missing. `parts_root` defaults to build/<year>/parts."""
+    outline = outline or load_outline()
+    root = Path(parts_root) if parts_root is not None else BUILD_DIR / str(int(year)) / "parts"
+    manifests = {}
+    for chapter in outline.chapters:
+        path = root / chapter.stem / "manifest.json"
+        if path.exists():
+            manifests[chapter.slug] = json.loads(path.read_text(encoding="utf-8"))
+    return manifests

@@ -1,0 +1,329 @@
+"""The chapter API (helpers.report): the outline and its numbering, the parts contract, notices, the stored chapter
+notebooks, and a papermill run of chapters 1 and 2 on the small processed fixture (tests/fixtures/processed)."""
+
+import ast
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from helpers import figures, tables
+from helpers.report import CIJFERS_COLUMNS, MANIFEST_ITEM_KEYS, Chapter, OutlineError, load_outline
+
+ROOT = Path(__file__).parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+FIXTURE = Path(__file__).parent / "fixtures" / "processed"
+CHAPTER_NOTEBOOKS = ["01_achtergrond.ipynb", "02_reikwijdte_fase.ipynb"]
+
+# Bijlage B of the 2023 report, in order.
+FIGURES_2023 = [
+    ("respons", "Aantal deelnemende gemeenten 2018-2023"),
+    ("representativiteit", "Representativiteit deelnemende gemeenten in relatie tot aantal inwoners (procentueel)"),
+    ("breedte", "Breedte inclusiebeleid"),
+    ("lia_fase", "Stand van zaken Lokale Inclusie Agenda (LIA) (procentueel)"),
+    ("lia_grootte", "Uitvoering LIA naar grootte gemeente"),
+    ("domeinen", "Domeinen waar gemeenten heel veel of veel aandacht voor hebben"),
+    ("bekendheid", "Bekend met ondersteuning vanuit VNG-project ‘Iedereen doet mee!’"),
+    ("procesmatig", "Behoefte aan procesmatige ondersteuning"),
+    ("vorm", "Voorkeur ondersteuningsvorm"),
+]
+TABLES_2023 = [
+    ("vng_onderwerpen", "Onderwerpen waar de VNG extra aandacht voor vraagt waar gemeenten veel of heel veel aandacht "
+                        "voor hebben"),
+    ("partners_betrokken", "Zeer veel of veel betrokken partijen"),
+    ("partners_niet", "Niet betrokken partijen"),
+    ("knelpunten", "Grote en zeer grote knelpunten bij uitvoering VN-verdrag Handicap"),
+    ("inhoudelijk", "Behoefte aan inhoudelijke ondersteuning"),
+]
+
+
+@pytest.fixture(scope="module")
+def outline():
+    return load_outline()
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Outline and numbering
+
+
+def test_outline_has_the_titles_and_order_of_bijlage_b(outline):
+    for kind, expected in (("figuur", FIGURES_2023), ("tabel", TABLES_2023)):
+        items = [(i.id, i.title) for i in outline.items if i.kind == kind]
+        assert items == expected
+        assert [outline.number(item_id, 2023) for item_id, _ in items] == list(range(1, len(items) + 1))
+
+
+def test_chapters_in_the_order_of_the_combined_report(outline):
+    assert [c.slug for c in outline.chapters][0] == "samenvatting"
+    assert outline.chapters[-1].notebook == "07_bijlage_a.ipynb"
+    assert [c.heading for c in outline.chapters if c.number] == [
+        "1 Achtergrond", "2 Reikwijdte en fase lokaal inclusiebeleid", "3 Inhoud lokaal inclusiebeleid",
+        "4 Ondersteuning", "5 Aanvullingen door de gemeenten"]
+    assert outline.chapter(2).stem == "02_reikwijdte_fase"
+    assert outline.chapter("bijlage_a").stem == "07_bijlage_a"
+
+
+def test_2018_renumbers_the_tables(outline):
+    numbers = {i.id: outline.number(i.id, 2018) for i in outline.items}
+    assert numbers["vng_onderwerpen"] is None  # the VNG topics were first asked in 2022
+    assert [numbers[t] for t in ("partners_betrokken", "partners_niet", "knelpunten", "inhoudelijk")] == [1, 2, 3, 4]
+    assert numbers["bekendheid"] is None  # "Iedereen doet mee!" from 2020
+    assert (numbers["procesmatig"], numbers["vorm"]) == (7, 8)
+    assert outline.number("bekendheid", 2020) == 7 and outline.number("vng_onderwerpen", 2020) is None
+    assert outline.number("vng_onderwerpen", 2022) == 1
+    bijlage_b = outline.numbering(2018)
+    assert bijlage_b["number"].isna().sum() == 2
+
+
+def test_titles_follow_the_wave(outline):
+    assert outline.title_for("respons", 2023) == "Aantal deelnemende gemeenten 2018-2023"
+    assert outline.title_for("respons", 2022) == "Aantal deelnemende gemeenten 2018-2022"
+    assert outline.title_for("respons", 2018) == "Aantal deelnemende gemeenten 2018"
+    assert outline.title_for("breedte", 2018) == "Breedte inclusiebeleid"
+
+
+def test_outline_errors_name_the_entry(tmp_path):
+    bad = tmp_path / "report.yml"
+    bad.write_text("chapters:\n  - {slug: a, number: 1, notebook: 01_a.ipynb, title: A}\n"
+                   "items:\n  - {id: x, kind: figuur, chapter: 1, title: X, requires: [no_such_question]}\n",
+                   encoding="utf-8")
+    with pytest.raises(OutlineError, match="item 'x': unknown question 'no_such_question'"):
+        load_outline(bad)
+    bad.write_text("chapters:\n  - {slug: a, number: 1, notebook: 01_a.ipynb, title: A}\n"
+                   "items:\n  - {id: x, kind: grafiek, chapter: 1, title: X}\n", encoding="utf-8")
+    with pytest.raises(OutlineError, match="kind must be one of"):
+        load_outline(bad)
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# The parts contract
+
+
+def _chapter_two(parts_dir, year=2023, processed_dir=FIXTURE):
+    ch = Chapter(chapter=2, year=year, processed_dir=processed_dir, parts_dir=parts_dir, show=False)
+    data = ch.distribution("policy_breadth", populations=("alle", "klein"))
+    ch.figure("breedte", figures.bar_shares(data[data["group"] == "alle"]), data=data, alt="Staafdiagram")
+    cross = ch.crosstab("lia_phase")
+    ch.figure("lia_grootte", figures.stacked_shares(cross), data=cross, alt="Gestapeld", caution=False)
+    ch.number("breed_inclusiebeleid", 12.5, text="13 %", question="policy_breadth")
+    ch.finish()
+    return ch
+
+
+def test_parts_manifest_schema(tmp_path):
+    ch = _chapter_two(tmp_path)
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert set(manifest) == {"chapter", "slug", "title", "year", "synthetic", "items", "key_figures"}
+    assert (manifest["chapter"], manifest["slug"], manifest["year"], manifest["synthetic"]) == (
+        2, "reikwijdte_fase", 2023, True)
+    assert manifest["title"] == "Reikwijdte en fase lokaal inclusiebeleid"
+    assert [tuple(item) for item in manifest["items"]] == [tuple(sorted(MANIFEST_ITEM_KEYS))] * 2
+    first, second = manifest["items"]
+    assert (first["id"], first["kind"], first["number"], first["csv"]) == ("breedte", "figuur", 3,
+                                                                           "tables/figuur_3.csv")
+    assert first["title"] == "Breedte inclusiebeleid" and first["base"] == 10 and first["alt"] == "Staafdiagram"
+    assert first["question"] == ch.question_text("policy_breadth")
+    assert second["number"] == 5 and second["base"] == 8  # units with a known size class
+    assert manifest["key_figures"] == {"breed_inclusiebeleid": {"value": 12.5, "text": "13 %",
+                                                                "question": "policy_breadth"}}
+    for item in manifest["items"]:
+        full = pd.read_csv(tmp_path / item["csv"])
+        assert {"n", "count", "pct"} <= set(full.columns)
+
+
+def test_parts_cijfers_columns_rounding_and_order(tmp_path):
+    _chapter_two(tmp_path)
+    raw = (tmp_path / "cijfers.csv").read_bytes()
+    assert b"\r\n" not in raw
+    text = raw.decode("utf-8")
+    assert text.splitlines()[0] == ",".join(CIJFERS_COLUMNS)
+    cijfers = pd.read_csv(tmp_path / "cijfers.csv", dtype={"item": str, "answer": str}, keep_default_na=False,
+                          na_values={"pct": [""]})
+    assert set(cijfers["table"]) == {"figuur_3", "figuur_5"}
+    breedte = cijfers[cijfers["table"] == "figuur_3"].set_index(["answer", "group"])
+    assert breedte.at[("fysiek_zintuiglijk", "alle"), "pct"] == 40
+    assert breedte.at[("fysiek_zintuiglijk", "alle"), "n"] == 10
+    assert breedte.at[("fysiek_zintuiglijk", "klein"), "count"] == 1
+    assert set(breedte["question"]) == {"policy_breadth"}
+    lia = cijfers[cijfers["table"] == "figuur_5"].set_index(["answer", "group"])
+    assert lia.at[("gereed", "25k_50k"), "pct"] == 100
+    keys = list(zip(cijfers["table"], cijfers["item"], cijfers["group"], cijfers["answer"], strict=True))
+    assert keys == sorted(keys)
+
+
+def test_parts_are_byte_identical_across_runs_and_stale_tables_go(tmp_path):
+    _chapter_two(tmp_path / "a")
+    _chapter_two(tmp_path / "b")
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    assert [str(f) for f in files] == ["cijfers.csv", "manifest.json", "tables/figuur_3.csv", "tables/figuur_5.csv"]
+    for relative in files:
+        assert (tmp_path / "a" / relative).read_bytes() == (tmp_path / "b" / relative).read_bytes(), relative
+    (tmp_path / "a" / "tables" / "figuur_9.csv").write_text("old\n", encoding="utf-8")
+    _chapter_two(tmp_path / "a")
+    assert not (tmp_path / "a" / "tables" / "figuur_9.csv").exists()
+
+
+def test_half_up_rounding_in_cijfers(tmp_path):
+    ch = Chapter(chapter=2, year=2023, processed_dir=FIXTURE, parts_dir=tmp_path, show=False)
+    data = pd.DataFrame({"question": "policy_breadth", "item": "", "answer": ["a", "b"], "group": "alle", "n": 8,
+                         "count": [1, 7], "pct": [12.5, 87.5]})
+    ch.figure("breedte", figures.bar_shares(data.assign(answer_label=["A", "B"])), data=data, alt="x")
+    ch.finish()
+    cijfers = pd.read_csv(tmp_path / "cijfers.csv")
+    assert cijfers["pct"].tolist() == [13, 88]
+
+
+def test_not_asked_items_wrong_chapter_and_small_bases(tmp_path):
+    ch = Chapter(chapter=3, year=2018, processed_dir=FIXTURE, parts_dir=tmp_path, show=False)
+    assert not ch.shows("vng_onderwerpen") and ch.shows("partners_betrokken")
+    ch.not_asked("vng_topics", item="vng_onderwerpen")
+    kind, text = ch.shown[-1]
+    assert kind == "not_asked" and "is in 2018 niet gesteld" in text and "De tabel ‘Onderwerpen waar" in text
+    with pytest.raises(ValueError, match="not in the 2018 report"):
+        ch.table("vng_onderwerpen", ch.matrix_table("partners", "zeer_veel_of_veel"))
+    with pytest.raises(ValueError, match="belongs to chapter 2"):
+        ch.figure("breedte", figures.bar_shares(ch.distribution("policy_breadth")),
+                  data=ch.distribution("policy_breadth"), alt="x")
+    ch.table("partners_betrokken", ch.matrix_table("partners", "zeer_veel_of_veel"), label_header="Partijen")
+    kind, text = ch.shown[-1]
+    assert kind == "tabel" and text.startswith("Tabel 1\nZeer veel of veel betrokken partijen")
+    assert "Maar 2 kleine gemeenten hebben deze vraag ingevuld; de percentages moeten terughoudend worden " \
+           "geïnterpreteerd." in text
+    assert "Basis: alle gemeenten n = " in text
+
+
+def test_notice_only_for_synthetic_data(tmp_path):
+    ch = Chapter(chapter=1, year=2023, processed_dir=FIXTURE, parts_dir=tmp_path / "p", show=False)
+    ch.notice()
+    assert ch.shown[0][0] == "notice" and "synthetische" in ch.shown[0][1]
+    real = tmp_path / "real"
+    for year_dir in FIXTURE.iterdir():
+        if year_dir.is_dir():
+            shutil.copytree(year_dir, real / year_dir.name)
+            quality = json.loads((real / year_dir.name / "quality.json").read_text(encoding="utf-8"))
+            quality["provenance"]["synthetic"] = False
+            (real / year_dir.name / "quality.json").write_text(json.dumps(quality), encoding="utf-8")
+    ch = Chapter(chapter=1, year=2023, processed_dir=real, parts_dir=tmp_path / "q", show=False)
+    ch.notice()
+    ch.finish()
+    assert ch.shown == []
+    assert json.loads((tmp_path / "q" / "manifest.json").read_text(encoding="utf-8"))["synthetic"] is False
+
+
+def test_default_parts_dir_and_threshold(tmp_path):
+    ch = Chapter(chapter=1, year=2022, processed_dir=FIXTURE, small_threshold=50_000, show=False)
+    assert ch.parts_dir == ROOT / "build" / "2022" / "parts" / "01_achtergrond"
+    # with a threshold of 50.000, the 25.000-50.000 municipalities count as klein too
+    assert int(ch.responses["klein"].sum()) == int(tables.population_ids(ch.responses, "lt10k").size
+                                                   + tables.population_ids(ch.responses, "10k_25k").size
+                                                   + tables.population_ids(ch.responses, "25k_50k").size)
+    assert ch.wave_wording("lia_phase", 2018)[0].startswith("In welke fase bevindt uw gemeente zich met het plan")
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# The stored notebooks
+
+
+@pytest.mark.parametrize("name", CHAPTER_NOTEBOOKS)
+def test_notebooks_are_stored_clean_with_plain_parameters(name):
+    nb = nbformat.read(NOTEBOOKS / name, as_version=4)
+    assert nb.metadata["kernelspec"]["name"] == "flitspeiling"
+    assert nb.metadata["kernelspec"]["display_name"] == "Python (flitspeiling)"
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.outputs == [] and c.execution_count is None for c in code)
+    parameters = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(parameters) == 1
+    assigned = {}
+    for node in ast.parse(parameters[0].source).body:
+        assert isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant), ast.dump(node)
+        assigned[node.targets[0].id] = node.value.value
+    assert assigned == {"year": 2023, "processed_dir": "../data/processed", "parts_dir": "",
+                        "small_threshold": 25000}
+
+
+@pytest.mark.parametrize("name", CHAPTER_NOTEBOOKS)
+def test_no_number_typed_into_markdown(name):
+    nb = nbformat.read(NOTEBOOKS / name, as_version=4)
+    markdown = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    headings = [line for text in markdown for line in text.splitlines() if line.startswith("#")]
+    assert len([h for h in headings if re.match(r"# ", h)]) == 1  # one h1 per chapter
+    prose = [line for text in markdown for line in text.splitlines() if not line.startswith("#")]
+    assert not [line for line in prose if re.search(r"\d", line)]
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Papermill on the fixture: both chapters, the newest wave and the first (which lacks questions)
+
+RUNS = [(name, year) for name in CHAPTER_NOTEBOOKS for year in (2023, 2018)]
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory):
+    if shutil.which("papermill", path=str(Path(sys.executable).parent)) is None:
+        pytest.skip("papermill is not installed in this environment")
+    out = tmp_path_factory.mktemp("executed")
+    processes = {}
+    for name, year in RUNS:  # in parallel: each run starts its own kernel
+        target = out / f"{Path(name).stem}_{year}.ipynb"
+        command = [str(Path(sys.executable).parent / "papermill"), "--log-level", "WARNING", "--no-progress-bar",
+                   "--cwd", str(NOTEBOOKS), "-k", "flitspeiling", "-p", "year", str(year),
+                   "-p", "processed_dir", str(FIXTURE), "-p", "parts_dir", str(out / "parts" / str(year) / name),
+                   str(NOTEBOOKS / name), str(target)]
+        processes[(name, year)] = (subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                                    env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}),
+                                   target)
+    results = {}
+    for key, (process, target) in processes.items():
+        log, _ = process.communicate(timeout=120)
+        results[key] = (process.returncode, log.decode("utf-8", "replace"), target)
+    return out, results
+
+
+def _outputs(notebook: Path) -> list[dict]:
+    nb = nbformat.read(notebook, as_version=4)
+    return [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+
+
+@pytest.mark.parametrize(("name", "year"), RUNS)
+def test_chapter_runs_and_writes_its_parts(executed, name, year):
+    out, results = executed
+    returncode, log, target = results[(name, year)]
+    assert returncode == 0, log[-3000:]
+    outputs = _outputs(target)
+    assert not [o for o in outputs if o.output_type == "error"]
+    # only rich displays: no stray Out[] values, no printed text, no warnings in the report
+    assert all(o.output_type == "display_data" for o in outputs), [o.get("text", o.get("data")) for o in outputs
+                                                                  if o.output_type != "display_data"]
+    shown = "\n".join(o.data.get("text/html", o.data.get("text/markdown", "")) for o in outputs)
+    assert "Let op: synthetische gegevens." in shown
+    manifest = json.loads((out / "parts" / str(year) / name / "manifest.json").read_text(encoding="utf-8"))
+    expected = {"01_achtergrond.ipynb": ["respons", "representativiteit"],
+                "02_reikwijdte_fase.ipynb": ["breedte", "lia_fase", "lia_grootte"]}[name]
+    assert [item["id"] for item in manifest["items"]] == expected
+    for item in manifest["items"]:
+        label = f"Figuur {item['number']}"
+        assert f"<strong>{label}</strong>" in shown and f'alt="{item["alt"]}"'.replace("<", "&lt;") in shown
+        assert f"<summary>Tabel bij figuur {item['number']}</summary>" in shown
+        assert "Basis: n = " in shown or "Basis: " in shown
+    if name == "01_achtergrond.ipynb" and year == 2018:
+        assert "Deze vraag (‘Wat is uw functie?’) is in 2018 niet gesteld." in shown
+    if name == "01_achtergrond.ipynb" and year == 2023:
+        assert "Verschillen met de gepubliceerde cijfers." in shown and "Bijlage A" in shown
+    if name == "02_reikwijdte_fase.ipynb":
+        assert "Geen enkele gemeente met minder dan 10.000 inwoners" in shown  # the fixture has no such executor
+
+
+def test_read_manifests_for_the_summary(tmp_path):
+    from helpers.report import read_manifests
+
+    _chapter_two(tmp_path / "02_reikwijdte_fase")
+    manifests = read_manifests(2023, tmp_path)
+    assert list(manifests) == ["reikwijdte_fase"]
+    assert manifests["reikwijdte_fase"]["key_figures"]["breed_inclusiebeleid"]["text"] == "13 %"
