@@ -63,6 +63,8 @@ REPORT_TITLE = "Flitspeiling VN-verdrag Handicap in gemeenten"
 SUBTITLE = "Stand van zaken van de implementatie van het VN-verdrag Handicap in gemeenten"
 AUTHORS = "Movisie & VNG"
 AUTHORS_NOTE = "Vragenlijst en opzet van het rapport: Movisie & VNG"
+COVER_NOTE = ("Movisie en VNG zijn de makers van de vragenlijst en van het oorspronkelijke rapport. Deze uitgave is "
+              "automatisch opnieuw opgebouwd uit de enquêtegegevens.")
 BIJLAGE_B_TITLE = "Bijlage B Overzicht figuren en tabellen"
 KIND_LABELS = {"figuur": "Figuur", "tabel": "Tabel"}
 KIND_GROUP_TITLES = {"figuur": "Figuren", "tabel": "Tabellen"}
@@ -403,7 +405,8 @@ def _report_title(year: int) -> str:
 def _colophon(year: int, synthetic: bool) -> str:
     data = "synthetische vervanger van de enquêtegegevens" if synthetic else "enquêtegegevens van de flitspeiling"
     return (f"{_report_title(year)}. {AUTHORS_NOTE}. Deze uitgave is automatisch opgebouwd uit de {data} met "
-            f"helpers.publish. Parameters: year={year}.")
+            "helpers.publish; de gegevens bij elke figuur staan in de webversie (onder de figuur) en in het "
+            f"tabellenboek. Parameters: year={year}.")
 
 
 def _common(year: int, synthetic: bool) -> dict:
@@ -413,6 +416,7 @@ def _common(year: int, synthetic: bool) -> dict:
         "running_title": f"{AUTHORS} • {_report_title(year)}",
         "subtitle": SUBTITLE,
         "authors": AUTHORS,
+        "cover_note": COVER_NOTE,
         "description": f"{SUBTITLE}. {AUTHORS_NOTE}.",
         "synthetic": synthetic,
         "colophon": _colophon(year, synthetic),
