@@ -412,3 +412,44 @@ def test_frames_on_the_processed_2023_texts():
     for theme in ("regelgeving", "bouwbesluit", "financiering", "verschillende_belangen", "ervaringsdeskundigheid",
                   "prioriteren"):
         assert counts[theme] > 0, theme
+
+
+def test_quotes_prefer_texts_about_the_theme_only_and_skip_shared_sentences():
+    coded = pd.DataFrame({
+        "response_id": ["a", "a", "b", "c", "c"],
+        "theme": ["geld", "regels", "geld", "geld", "regels"],
+        "text": ["Geen geld voor aanpassingen in de openbare ruimte. De regels spreken elkaar tegen.",
+                 "Geen geld voor aanpassingen in de openbare ruimte. De regels spreken elkaar tegen.",
+                 "Er is in de begroting geen ruimte voor extra toegankelijke voorzieningen.",
+                 "Geen geld voor aanpassingen in de openbare ruimte. Ook de planning loopt achter.",
+                 "Geen geld voor aanpassingen in de openbare ruimte. Ook de planning loopt achter."],
+    })
+    for seed in ("een", "twee", "drie"):
+        chosen = choose_quotes(coded, "geld", 3, seed)
+        assert chosen[0] == "Er is in de begroting geen ruimte voor extra toegankelijke voorzieningen."  # focused
+        assert len(chosen) == 2                # a and c share a sentence: only one of them
+    # several themes at once (a group): texts with themes outside the group come last
+    assert choose_quotes(coded, {"geld", "regels"}, 1, "x") != []
+
+
+def test_texts_of_and_theme_items():
+    answers = pd.DataFrame({"response_id": ["a", "b"], "question": ["partners", "partners"], "item": ["", ""],
+                            "kind": ["comment", "answer"], "value": [None, "veel"], "text": ["Toelichting.", None]})
+    assert list(coding_texts_of(answers)["text"]) == ["Toelichting."]
+    knelpunten = load_frame("knelpunten")
+    assert knelpunten.theme("capaciteit").item == "capaciteit"
+    assert knelpunten.theme("financiering").item == ""
+
+
+def coding_texts_of(answers):
+    from helpers.coding import texts_of
+
+    return texts_of(answers, "partners", "comment")
+
+
+def test_frame_items_are_items_of_the_question():
+    from helpers.codebook import codebook
+
+    items = {item.code for item in codebook().question("obstacles").items}
+    frame = load_frame("knelpunten")
+    assert {t.item for t in frame.themes if t.item} <= items

@@ -24,6 +24,8 @@ Frame file::
         none: [subsidieregeling]         # ... and none of these may occur (optional)
         question: obstacles              # optional: only texts of this question (default: applies_to)
         kind: [other]                    # optional: only texts of these kinds (default: applies_to)
+        item: capaciteit                 # optional: the item of the question the theme comes down to (e.g. an
+                                         # "ander knelpunt" that is really one of the listed obstacles)
 
 Keywords are matched on the folded text (lower case, accents removed: "geëvalueerd" -> "geevalueerd"). A plain
 keyword matches at the beginning of a word ("regel" matches "regels" and "regelgeving", not "bouwregels"); several
@@ -45,9 +47,10 @@ Quotes (`choose_quotes`): the texts are already scrubbed of personal data by the
 which leaves placeholders such as "[naam]" or "[e-mailadres]". Decision: a text with a placeholder is NEVER quoted
 (it is mostly a contact line, and a placeholder in a quote reads as an edited quote), and neither is a text in which
 helpers.privacy would still find an e-mail address, IP address or phone number (defence in depth). Candidates are
-deduplicated, medium-length texts (`min_length`-`max_length` characters) come first, and within each length band the
-order is that of sha256(seed_key + normalised text): reproducible, independent of row order, and another seed key
-(e.g. "2023/knelpunten/financiering") gives another but equally fixed choice.
+deduplicated (also texts that share a sentence with a chosen one), medium-length texts (`min_length`-`max_length` characters) come
+first, then texts about the theme only (fewest other themes), and within that the order is that of
+sha256(seed_key + normalised text): reproducible, independent of row order, and another seed key (e.g.
+"2023/knelpunten/financiering") gives another but equally fixed choice.
 """
 
 from __future__ import annotations
@@ -132,6 +135,7 @@ class Theme:
     questions: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     fallback: bool = False
+    item: str = ""
 
     def matches(self, folded: str) -> bool:
         """Do the rules match a folded text (`fold`)? The fallback theme never matches by rule."""
@@ -201,7 +205,7 @@ def _as_tuple(value, where: str, name: str) -> tuple[str, ...]:
 
 
 def _theme(entry: Mapping, where: str, groups: Mapping[str, str], *, fallback: bool = False) -> Theme:
-    allowed = {"code", "label", "description", "group", "any", "all", "none", "question", "kind"}
+    allowed = {"code", "label", "description", "group", "any", "all", "none", "question", "kind", "item"}
     unknown = set(entry) - allowed
     if unknown:
         raise CodingError(f"{where} has unknown keys {sorted(unknown)}; allowed: {sorted(allowed)}")
@@ -227,7 +231,8 @@ def _theme(entry: Mapping, where: str, groups: Mapping[str, str], *, fallback: b
     return Theme(code=code, label=" ".join(str(entry["label"]).split()),
                  description=" ".join(str(entry.get("description") or "").split()), group=group, any=any_, all=all_,
                  none=none, questions=_as_tuple(entry.get("question"), where, "question"),
-                 kinds=_as_tuple(entry.get("kind"), where, "kind"), fallback=fallback)
+                 kinds=_as_tuple(entry.get("kind"), where, "kind"), fallback=fallback,
+                 item=str(entry.get("item") or ""))
 
 
 def load_frame(path: Path | str) -> Frame:
@@ -369,8 +374,17 @@ def _manual_for(manual, frame: Frame) -> dict[str, ManualCoding]:
 
 def frame_texts(answers: pd.DataFrame, frame: Frame) -> pd.DataFrame:
     """The non-empty texts of the processed `answers` the frame codes: response_id, question, kind, item, text."""
-    rows = answers[answers["question"].isin(frame.questions) & answers["kind"].isin(frame.kinds)
-                   & answers["text"].notna()]
+    return texts_of(answers, frame.questions, frame.kinds)
+
+
+def texts_of(answers: pd.DataFrame, questions: str | Sequence[str], kinds: str | Sequence[str] = TEXT_KINDS
+             ) -> pd.DataFrame:
+    """The non-empty free texts of the processed `answers` of `questions` and `kinds` ("text", "comment", "other"):
+    response_id, question, kind, item, text, in the order of the answers (e.g. for quotes from comments that no
+    frame codes)."""
+    questions = (questions,) if isinstance(questions, str) else tuple(questions)
+    kinds = (kinds,) if isinstance(kinds, str) else tuple(kinds)
+    rows = answers[answers["question"].isin(questions) & answers["kind"].isin(kinds) & answers["text"].notna()]
     rows = rows[rows["text"].astype(str).str.strip() != ""]
     return pd.DataFrame({"response_id": rows["response_id"].astype(str).to_numpy(),
                          "question": rows["question"].astype(str).to_numpy(),
@@ -493,29 +507,44 @@ def is_quotable(text: str) -> bool:
     return not scrub_text(text).counts
 
 
-def _quote_key(seed_key: str, text: str, min_length: int, max_length: int) -> tuple[int, str]:
+def _quote_key(seed_key: str, text: str, min_length: int, max_length: int, outside: int = 0) -> tuple[int, int, str]:
     length = len(" ".join(str(text).split()))
     band = 0 if min_length <= length <= max_length else 1 if length > max_length else 2
     digest = hashlib.sha256(f"{seed_key}\x1f{normalise_text(text)}".encode()).hexdigest()
-    return band, digest
+    return band, outside, digest
 
 
-def choose_quotes(texts: pd.DataFrame | Sequence[str], theme: str | None, k: int, seed_key: str, *,
+def _sentences(normalised: str) -> set[str]:
+    """The sentences of a normalised text (split after . ! ? ;), for the near-duplicate check of quotes."""
+    return {part.strip(" .!?;") for part in re.split(r"(?<=[.!?;])\s+", normalised) if part.strip(" .!?;")}
+
+
+def choose_quotes(texts: pd.DataFrame | Sequence[str], theme: str | Iterable[str] | None, k: int, seed_key: str, *,
                   min_length: int = QUOTE_MIN_LENGTH, max_length: int = QUOTE_MAX_LENGTH,
                   exclude: Iterable[str] = ()) -> list[str]:
     """Up to `k` quotes, chosen reproducibly (see the module docstring).
 
-    `texts`: a DataFrame with a `text` column (e.g. a `code_texts` result; with a `theme` column only rows of `theme`
-    are candidates, unless `theme` is None), or a sequence of texts. `exclude`: text hashes (`text_hash`) not to
-    choose, e.g. the quotes already shown for another theme. Returns the texts (whitespace tidied), best first.
+    `texts`: a DataFrame with a `text` column, or a sequence of texts. With a `theme` column (a `code_texts` result)
+    and `theme` given (one code, or several: e.g. the themes of a group), the candidates are the texts coded with
+    (one of) those themes, and texts about the theme only are preferred to texts that also name other themes
+    ("focused" quotes). `exclude`: text hashes (`text_hash`) not to choose, e.g. the quotes already shown for another
+    theme. A text that contains, is contained in, or shares a sentence with a text already chosen is skipped (no
+    near-duplicates).
+    Order: medium length first, then focus, then sha256(seed_key, normalised text). Returns the texts (whitespace
+    tidied), best first.
     """
     if k <= 0:
         return []
+    targets = None if theme is None else ({str(theme)} if isinstance(theme, str) else {str(t) for t in theme})
+    themes_of: dict[str, set[str]] = {}
     if isinstance(texts, pd.DataFrame):
-        rows = texts
-        if theme is not None and "theme" in rows:
-            rows = rows[rows["theme"].astype(str) == str(theme)]
-        candidates = [str(t) for t in rows["text"] if t is not None and t == t]
+        rows = texts[texts["text"].notna()]
+        if "theme" in rows:
+            for text, code in zip(rows["text"].astype(str), rows["theme"].astype(str), strict=True):
+                themes_of.setdefault(text_hash(text), set()).add(code)
+            if targets is not None:
+                rows = rows[rows["theme"].astype(str).isin(targets)]
+        candidates = [str(t) for t in rows["text"]]
     else:
         candidates = [str(t) for t in texts if t is not None]
     excluded = set(exclude)
@@ -526,8 +555,22 @@ def choose_quotes(texts: pd.DataFrame | Sequence[str], theme: str | None, k: int
         if hashed in excluded or hashed in unique or not is_quotable(tidy):
             continue
         unique[hashed] = tidy
-    ranked = sorted(unique.values(), key=lambda t: _quote_key(seed_key, t, min_length, max_length))
-    return ranked[:k]
+    ranked = sorted(unique.items(), key=lambda pair: _quote_key(
+        seed_key, pair[1], min_length, max_length,
+        len(themes_of.get(pair[0], set()) - targets) if targets is not None else 0))
+    chosen: list[str] = []
+    seen_sentences: set[str] = set()
+    for _, text in ranked:
+        folded = normalise_text(text)
+        sentences = _sentences(folded)
+        if sentences & seen_sentences or any(folded in normalise_text(c) or normalise_text(c) in folded
+                                             for c in chosen):
+            continue
+        chosen.append(text)
+        seen_sentences |= sentences
+        if len(chosen) == k:
+            break
+    return chosen
 
 
 def blockquote(text: str) -> str:
