@@ -270,17 +270,20 @@ print(json.dumps({
     "stuck": stuck,
 }))
 """
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                          env={**os.environ, ENV: str(CODEBOOK)})
+    seen = json.loads(done.stdout)
+    assert Path(seen["CODEBOOK_DIR"]) == CODEBOOK
+    assert seen["waves"] == seen["codebook_waves"] == [2018, 2019, 2020, 2021, 2022, 2023, 2024]
+    assert "vng_topics" not in seen["published"] and "lia_phase" in seen["published"]
+    assert seen["stuck"] == [], f"module-level paths still in data/codebook: {seen['stuck']}"
+    assert {"cleaning.CLEANING_FILE", "cleaning.ALIASES_FILE", "municipalities.ALIASES_PATH",
+            "municipalities.RESOLUTIONS_PATH"} <= set(seen["paths"])
+    # A relative path is taken from the repository root, whatever the working directory (papermill: notebooks/).
     relative = CODEBOOK.relative_to(helpers.REPO_ROOT).as_posix()
-    for value in (str(CODEBOOK), relative):  # absolute, or relative to the repository root (from any directory)
-        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
-                              cwd=Path(__file__).parent, env={**os.environ, ENV: value})
-        seen = json.loads(done.stdout)
-        assert Path(seen["CODEBOOK_DIR"]).resolve() == CODEBOOK.resolve()
-        assert seen["waves"] == seen["codebook_waves"] == [2018, 2019, 2020, 2021, 2022, 2023, 2024]
-        assert "vng_topics" not in seen["published"] and "lia_phase" in seen["published"]
-        assert seen["stuck"] == [], f"module-level paths still in data/codebook: {seen['stuck']}"
-        assert {"cleaning.CLEANING_FILE", "cleaning.ALIASES_FILE", "municipalities.ALIASES_PATH",
-                "municipalities.RESOLUTIONS_PATH"} <= set(seen["paths"])
+    done = subprocess.run([sys.executable, "-c", "import helpers; print(helpers.CODEBOOK_DIR)"], capture_output=True,
+                          text=True, check=True, cwd=Path(__file__).parent, env={**os.environ, ENV: relative})
+    assert Path(done.stdout.strip()) == CODEBOOK
 
 
 # --------------------------------------------------------------------------------------------------------------------
