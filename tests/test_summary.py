@@ -48,8 +48,8 @@ CH3 = kf(top_domeinen=["Betrekken van (vertegenwoordigers van) mensen met een be
          minste_aandacht_domeinen=["Toegankelijkheid van het onderwijs", "Toegankelijkheid van het openbaar vervoer",
                                    "Toegankelijkheid van de arbeidsmarkt"],
          niet_samenwerken_pct=11.4, wmo_raad_pct=62.0, clientenorganisaties_niet_pct=21.2,
-         belangenorganisaties_niet_pct=12.8, alle_werken_samen=True, knelpunt_capaciteit_pct=(75.8, {"rank": 1}),
-         knelpunt_capaciteit_klein_pct=80.0, knelpunt_capaciteit_vorig_pct=(76.1, {"jaar": 2022}),
+         belangenorganisaties_niet_pct=12.8, alle_werken_samen=True, knelpunt_capaciteit_pct=(75.8, {"rank": 1, "n": 178}),
+         knelpunt_capaciteit_klein_pct=(80.0, {"n": 50}), knelpunt_capaciteit_vorig_pct=(76.1, {"jaar": 2022}),
          knelpunten_vaker_dan_vorig=(["Betrekken van ervaringsdeskundigen en belangenorganisaties",
                                       "Onduidelijkheid over wat volgens het VN-verdrag Handicap wettelijk verplicht c.q. "
                                       "mogelijk is"], {"jaar": 2022}),
@@ -140,7 +140,9 @@ def test_the_2023_summary_statements():
         "Positief is dat alle gemeenten", "De Wmo-raad wordt door meer dan de helft van de gemeenten (62 %)",
         "21 % van de gemeenten aan cliëntenorganisaties niet te betrekken", "zegt 13 % belangenorganisaties",
         "‘Benodigde uitvoeringscapaciteit’ is het meest genoemde knelpunt", "Dat is net als vorig jaar 76 %.",
-        "Zowel grote als kleine gemeenten geven dit aan",
+        "Zowel grote als kleine gemeenten geven dit aan: van de gemeenten met minder dan 25.000 inwoners noemt 80 % "
+        "dit een groot of zeer groot knelpunt, van de grotere gemeenten 74 %.",
+        "Voor elk van deze domeinen heeft tussen 72 % en 76 % van de gemeenten veel of heel veel aandacht.",
         "Vergeleken met 2022 worden het betrekken van ervaringsdeskundigen en belangenorganisaties en onduidelijkheid "
         "over wat volgens het VN-verdrag Handicap wettelijk verplicht",
         "Ten opzichte van vorig jaar zien we dat meer gemeenten behoefte hebben aan ondersteuning.",
@@ -176,6 +178,25 @@ def test_lia_rounding_note_and_plan_van_aanpak():
     assert sm.lia({}, 2023) == []
 
 
+def test_lia_few_implementers_are_counted_not_shared():
+    few = kf(lia_uitgevoerd=3.2, uitvoerders_25k_of_meer=(100.0, {"n": 3}))
+    said = text(sm.lia(few, 2018, plan_van_aanpak=True))
+    assert "Van de drie gemeenten die een plan van aanpak uitvoeren, hebben er drie 25.000 inwoners of meer." in said
+    assert "met name de grotere gemeenten" not in said
+
+
+def test_capacity_is_not_repeated_in_the_obstacles_named_more_often():
+    rising = kf(knelpunt_capaciteit_pct=83.0, knelpunt_capaciteit_vorig_pct=(78.0, {"wave": 2020}),
+                knelpunten_vaker_dan_vorig=(["Benodigde uitvoeringscapaciteit"], {"wave": 2020}))
+    said = text(sm.knelpunten(rising, 2021))
+    assert "Dat is meer dan vorig jaar, toen 78 %." in said and "Vergeleken met" not in said
+
+
+def test_one_year_after_ratification_is_een_not_een_with_accents():
+    said = text(sm.lia(kf(lia_uitgevoerd=1.0), 2017))
+    assert "Eén jaar na de ratificatie" in said and "Één" not in said
+
+
 def test_lia_no_ratification_sentence_when_most_carry_it_out():
     assert "ratificatie van het VN-verdrag Handicap is" not in text(sm.lia(kf(lia_uitgevoerd=55.0), 2030))
 
@@ -185,7 +206,9 @@ def test_breedte_lower_and_first_wave():
     said = text(sm.breedte(lower, 2021))
     assert "minder gemeenten dan vorig jaar" in said and "trend" not in said
     first = text(sm.breedte(kf(breed_inclusiebeleid=50.0), 2018))
-    assert "Ongeveer de helft van de gemeenten (50 %)" in first and "vorig" not in first
+    assert first == ("Kijkend naar de inhoud van het inclusiebeleid zien we dat ongeveer de helft van de gemeenten "
+                     "(50 %) zich niet richt op één specifieke doelgroep, maar een breed inclusiebeleid heeft, gericht "
+                     "op alle burgers.")
     once = text(sm.breedte(kf(breed_inclusiebeleid=56.0, breed_inclusiebeleid_2020=54.0), 2021))
     assert "stellen we vast dat meer gemeenten" in once and "weer" not in once and "trend" not in once
 
@@ -203,16 +226,28 @@ def test_domeinen_small_municipalities_compared_with_all():
 
 def test_knelpunten_changes_and_empty_list():
     changed = dict(CH3, knelpunt_capaciteit_vorig_pct={"value": 70.0, "text": "70 %", "jaar": 2022},
-                   knelpunten_vaker_dan_vorig={"value": [], "text": "", "jaar": 2022},
+                   knelpunten_vaker_dan_vorig={"value": [], "text": "", "jaar": 2022, "verschil": 5},
+                   knelpunt_capaciteit_klein_pct={"value": 40.0, "text": "40 %"},
                    knelpunt_capaciteit_pct={"value": 75.8, "text": "76 %"})
     said = text(sm.knelpunten(changed, 2023, 2022, most_named=None))
     assert "Dat is meer dan vorig jaar, toen 70 %." in said
-    assert "Vergeleken met 2022 wordt geen knelpunt vaker genoemd." in said
+    assert "Vergeleken met 2022 wordt geen knelpunt duidelijk vaker (5 procentpunt of meer) genoemd." in said
+    assert "Van de gemeenten met minder dan 25.000 inwoners noemt 40 % dit een groot of zeer groot knelpunt." in said
     assert "meest genoemde" not in said and said.startswith("Van de gemeenten noemt 76 %")
     detailed = dict(CH3, knelpunten_vaker_dan_vorig={"value": [{"label": "Conflicterende regelgeving", "pct": 13.0,
                                                                 "vorig_pct": 9.0}], "text": "", "jaar": 2021})
-    assert "Vergeleken met 2021 wordt conflicterende regelgeving vaker als knelpunt genoemd (13 % tegen 9 %)." in \
+    assert "Vergeleken met 2021 wordt conflicterende regelgeving (13 %, tegen 9 %) vaker als knelpunt genoemd." in \
         text(sm.knelpunten(detailed, 2023, 2022))
+    in_context = dict(CH3, knelpunten_vaker_dan_vorig={
+        "value": ["Conflicterende regelgeving"], "text": "", "wave": 2022,
+        "details": [{"label": "Conflicterende regelgeving", "pct": 13.0, "vorig_pct": 9.0}]})
+    assert "Vergeleken met 2022 wordt conflicterende regelgeving (13 %, tegen 9 %) vaker" in \
+        text(sm.knelpunten(in_context, 2023))
+
+
+def test_rest_share():
+    assert sm.rest_share(75.84, 178, 80.0, 50) == pytest.approx(74.22, abs=0.01)  # 135 of 178, 40 of 50: 95 of 128
+    assert sm.rest_share(75.0, None, 80.0, 50) is None and sm.rest_share(75.0, 50, 80.0, 50) is None
 
 
 def test_capacity_most_named_from_the_table_ranking():

@@ -35,7 +35,8 @@ BUILD_DIR = REPO_ROOT / "build"
 # The Netherlands ratified the UN Convention on the Rights of Persons with Disabilities on 14 June 2016 (in force
 # 14 July 2016); the 2023 report: "Zeven jaar na de ratificatie van het VN-verdrag Handicap".
 RATIFICATIE_JAAR = 2016
-CAPACITEIT = "capaciteit"  # item code of "Benodigde uitvoeringscapaciteit" (questions.yml, obstacles)
+CAPACITEIT = "capaciteit"
+FEW = 10  # below this many units a share is told as a count ("drie van de vier"), not as a percentage  # item code of "Benodigde uitvoeringscapaciteit" (questions.yml, obstacles)
 
 
 class MissingParts(FileNotFoundError):
@@ -260,12 +261,29 @@ def join_labels(items: Iterable[str], last: str = "en") -> str:
     return fmt.join(texts, last)
 
 
+def rest_share(pct_all: float | None, n_all, pct_part: float | None, n_part) -> float | None:
+    """The percentage among the units outside a part (the larger municipalities when the part is "klein"), from the
+    percentages and bases of all units and of the part; None when a base is unknown or nothing is left."""
+    if None in (pct_all, pct_part) or not all(isinstance(n, int) and not isinstance(n, bool) for n in (n_all, n_part)):
+        return None
+    if n_all <= n_part:
+        return None
+    count_all, count_part = round(pct_all * n_all / 100), round(pct_part * n_part / 100)
+    return 100 * (count_all - count_part) / (n_all - n_part)
+
+
 def small_label(threshold: int) -> str:
     return f"kleine gemeenten (minder dan {fmt.number(threshold)} inwoners)"
 
 
+def capitalize(text: str) -> str:
+    """fmt.capitalize, with Dutch "Eén" (not "Één") at the start of a sentence."""
+    text = fmt.capitalize(text)
+    return "Eén" + text[3:] if text.startswith("Één") else text
+
+
 def _sentence(text: str) -> str:
-    return fmt.capitalize(text.strip())
+    return capitalize(text.strip())
 
 
 def paragraph(*parts: Iterable[str]) -> str:
@@ -362,7 +380,12 @@ def lia(ch2: Mapping, year: int, plan_van_aanpak: bool = False) -> list[str]:
         out.append(f"In totaal heeft dus {fmt.pct(total)} van de gemeenten in dit onderzoek een {short} in "
                    f"ontwikkeling, gereed of in uitvoering{rounding}.")
     big = number(ch2, "uitvoerders_25k_of_meer")
-    if big is not None:
+    n_big = context(ch2, "uitvoerders_25k_of_meer", "n")
+    if big is not None and isinstance(n_big, int) and not isinstance(n_big, bool) and 0 < n_big < FEW:
+        count = round(big * n_big / 100)
+        out.append(f"Van de {fmt.words(n_big)} gemeenten die {een} uitvoeren, "
+                   f"{'heeft' if count == 1 else 'hebben'} er {fmt.words(count)} 25.000 inwoners of meer.")
+    elif big is not None:
         if fmt.rounded_pct(big) > 50:
             out.append(f"Het zijn met name de grotere gemeenten, met 25.000 inwoners of meer, die {een} uitvoeren: "
                        f"zij vormen {fmt.pct(big)} van de gemeenten die dat doen.")
@@ -371,7 +394,7 @@ def lia(ch2: Mapping, year: int, plan_van_aanpak: bool = False) -> list[str]:
                        "uitvoeren.")
     if u is not None and fmt.rounded_pct(u) < 50 and int(year) > RATIFICATIE_JAAR:
         jaren = int(year) - RATIFICATIE_JAAR
-        out.append(f"{fmt.capitalize(fmt.words(jaren))} jaar na de ratificatie van het VN-verdrag Handicap is {een} "
+        out.append(f"{capitalize(fmt.words(jaren))} jaar na de ratificatie van het VN-verdrag Handicap is {een} "
                    "dus nog geen vanzelfsprekendheid. En dat terwijl bij de invoering van het verdrag in Nederland is "
                    "vastgelegd dat gemeenten een plan maken over hoe zij uitvoering geven aan het verdrag.")
     return out
@@ -387,7 +410,9 @@ def breedte(ch2: Mapping, year: int) -> list[str]:
     share = (f"{fmt.fraction_phrase(now)} van de gemeenten ({fmt.pct(now)}) richt zich niet op één specifieke "
              "doelgroep, maar heeft een breed inclusiebeleid, gericht op alle burgers.")
     if not trend:
-        return [f"Kijkend naar de inhoud van het inclusiebeleid zien we het volgende. {_sentence(share)}"]
+        return [f"Kijkend naar de inhoud van het inclusiebeleid zien we dat {fmt.fraction_phrase(now)} van de gemeenten "
+                f"({fmt.pct(now)}) zich niet richt op één specifieke doelgroep, maar een breed inclusiebeleid heeft, "
+                "gericht op alle burgers."]
     waves = sorted(trend)
     last = waves[-1]
     direction = compare(now, trend[last])
@@ -434,12 +459,13 @@ def domeinen(ch3: Mapping, small_threshold: int = 25_000) -> list[str]:
         if len(top) == 1:
             out.append(f"Het domein waar gemeenten de meeste aandacht voor hebben is {join_labels(top)}.")
         else:
-            out.append(f"{fmt.capitalize(fmt.words(len(top)))} domeinen waar gemeenten bijzonder veel aandacht voor "
+            out.append(f"{capitalize(fmt.words(len(top)))} domeinen waar gemeenten bijzonder veel aandacht voor "
                        f"hebben zijn: {join_labels(top)}.")
         span = _range(low, high)
         if span:
-            out.append(_sentence(f"{span} van de gemeenten heeft {'hier' if len(top) > 1 else 'hier'} veel of heel "
-                                 "veel aandacht voor."))
+            out.append(f"Voor elk van deze domeinen heeft {span} van de gemeenten veel of heel veel aandacht."
+                       if len(top) > 1 else _sentence(f"{span} van de gemeenten heeft hier veel of heel veel aandacht "
+                                                      "voor."))
         k_low, k_high = number(ch3, "top_domeinen_klein_min_pct"), number(ch3, "top_domeinen_klein_max_pct")
         k_span = _range(k_low, k_high)
         if k_span:
@@ -542,28 +568,42 @@ def knelpunten(ch3: Mapping, year: int, previous: int | None = None, most_named:
                 out.append(f"Dat is {word} dan {than(when, year)}, toen {fmt.pct(before)}.")
         small = number(ch3, "knelpunt_capaciteit_klein_pct")
         if small is not None:
-            if fmt.rounded_pct(small) >= 50 and fmt.rounded_pct(now) >= 50:
-                out.append(f"Zowel grote als kleine gemeenten geven dit aan ({small_label(small_threshold)}: "
-                           f"{fmt.pct(small)}).")
+            large = rest_share(now, context(ch3, "knelpunt_capaciteit_pct", "n"), small,
+                               context(ch3, "knelpunt_capaciteit_klein_pct", "n"))
+            said = (f"van de gemeenten met minder dan {fmt.number(small_threshold)} inwoners noemt {fmt.pct(small)} "
+                    "dit een groot of zeer groot knelpunt")
+            if large is not None and min(fmt.rounded_pct(small), fmt.rounded_pct(large)) >= 50:
+                out.append(f"Zowel grote als kleine gemeenten geven dit aan: {said}, van de grotere gemeenten "
+                           f"{fmt.pct(large)}.")
             else:
-                out.append(f"Bij {small_label(small_threshold)} is dat {fmt.pct(small)}.")
+                out.append(_sentence(said) + ".")
     more = value(ch3, "knelpunten_vaker_dan_vorig")
     when = previous_year(ch3, "knelpunten_vaker_dan_vorig", previous)
     if isinstance(more, (list, tuple)) and when:
         names = labels(ch3, "knelpunten_vaker_dan_vorig")
-        details = []
-        for item in more:
-            if isinstance(item, Mapping):
-                pct_now = item.get("pct")
-                pct_before = item.get("vorig_pct", item.get("pct_vorig"))
-                if not fmt._missing(pct_now) and not fmt._missing(pct_before) and None not in (pct_now, pct_before):
-                    details.append(f"{fmt.pct(pct_now)} tegen {fmt.pct(pct_before)}")
+        if now is not None and compare(now, number(ch3, "knelpunt_capaciteit_vorig_pct")):  # capacity already said
+            names = [name for name in names if name.casefold() != "benodigde uitvoeringscapaciteit"]
+            if not names and more:
+                return out
+        details = context(ch3, "knelpunten_vaker_dan_vorig", "details")
+        details = [d for d in (details if isinstance(details, list) else more) if isinstance(d, Mapping)]
+        numbers = {}
+        for item in details:
+            pct_now, pct_before = item.get("pct"), item.get("vorig_pct", item.get("pct_vorig"))
+            if _label_of(item) and not any(x is None or fmt._missing(x) for x in (pct_now, pct_before)):
+                numbers[_label_of(item)] = f"{fmt.pct(pct_now)}, tegen {fmt.pct(pct_before)}"
         if names:
             verb = "wordt" if len(names) == 1 else "worden"
-            detail = f" ({'; '.join(details)})" if len(details) == len(names) else ""
-            out.append(f"Vergeleken met {when} {verb} {join_labels(names)} vaker als knelpunt genoemd{detail}.")
+            if all(name in numbers for name in names):
+                listed = fmt.join(f"{inline(name)} ({numbers[name]})" for name in names)
+            else:
+                listed = join_labels(names)
+            out.append(f"Vergeleken met {when} {verb} {listed} vaker als knelpunt genoemd.")
         else:
-            out.append(f"Vergeleken met {when} wordt geen knelpunt vaker genoemd.")
+            margin = context(ch3, "knelpunten_vaker_dan_vorig", "verschil")
+            how = (f" duidelijk vaker ({fmt.number(margin)} procentpunt of meer)"
+                   if isinstance(margin, (int, float)) and not isinstance(margin, bool) else " vaker")
+            out.append(f"Vergeleken met {when} wordt geen knelpunt{how} genoemd.")
     return out
 
 
@@ -740,22 +780,28 @@ def unidentified_sentence(records: Sequence[Mapping], frame_date: str | None = N
             key = ("unknown",)
         groups[key] = groups.get(key, 0) + 1
 
+    total = len(records)
+
     def who(count: int) -> str:
-        return f"{fmt.words(count)} {'deelnemer' if count == 1 else 'deelnemers'}"
+        if total == 1:
+            return ""
+        return f"bij {fmt.words(count)} {'deelnemer' if count == 1 else 'deelnemers'} "
 
     parts = []
     for key, count in sorted(groups.items(), key=lambda kv: ({"ambiguous": 0, "other_year": 1}.get(kv[0][0], 2),
                                                               kv[0])):
         if key[0] == "ambiguous":
-            parts.append(f"bij {who(count)} past de ingevulde naam ‘{key[1]}’ bij meer dan één gemeente "
-                         f"({fmt.join(key[2], 'of')})")
+            parts.append(f"{who(count)}past de ingevulde naam ‘{key[1]}’ bij meer dan één gemeente "
+                         f"({fmt.join(key[2], 'of')})" if total > 1 else
+                         f"de ingevulde naam ‘{key[1]}’ past bij meer dan één gemeente ({fmt.join(key[2], 'of')})")
         elif key[0] == "other_year":
             when = f"op {fmt.date(frame_date)} " if frame_date else ""
-            parts.append(f"bij {who(count)} gaat het om een gemeente die {when}niet (meer) bestond")
+            parts.append(f"{who(count)}gaat het om een gemeente die {when}niet (meer) bestond" if total > 1 else
+                         f"het gaat om een gemeente die {when}niet (meer) bestond")
         else:
-            parts.append(f"bij {who(count)} ontbreekt de naam of is die onherkenbaar")
-    total = len(records)
-    return (f"{fmt.capitalize(fmt.words(total))} {'deelnemer is' if total == 1 else 'deelnemers zijn'} niet aan één "
+            parts.append(f"{who(count)}ontbreekt de naam of is die onherkenbaar" if total > 1 else
+                         "de naam ontbreekt of is onherkenbaar")
+    return (f"{capitalize(fmt.words(total))} {'deelnemer is' if total == 1 else 'deelnemers zijn'} niet aan één "
             f"gemeente toe te wijzen: {'; '.join(parts)}.")
 
 
