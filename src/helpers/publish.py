@@ -900,7 +900,8 @@ def publish(paths: Paths, pdf: bool = True, check: bool = True) -> dict:
                           for part in rendered],
                    tabellenboek="tabellenboek.xlsx", cijfers="cijfers.csv", extras=extras)
     (staging / "index.html").write_text(_environment().get_template("index.html.j2").render(context), encoding="utf-8")
-    _write_manifest(staging, paths.year)
+    if pdf and check:  # MANIFEST marks a complete, checked publication (make's target): not without PDFs or checks
+        _write_manifest(staging, paths.year)
 
     _swap_into_place(staging, paths.reports_dir)
     summary["files"] = sorted(path.name for path in paths.reports_dir.iterdir())
@@ -917,8 +918,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--notebooks-dir", type=Path, help="executed notebooks (default: build/<year>/notebooks)")
     parser.add_argument("--parts-dir", type=Path, help="parts written by the notebooks (default: build/<year>/parts)")
     parser.add_argument("--out", type=Path, help="publication directory (default: reports/<year>)")
-    parser.add_argument("--no-pdf", action="store_true", help="HTML, tabellenboek and cijfers only")
-    parser.add_argument("--no-check", action="store_true", help="skip the check of the PDFs' text and images")
+    parser.add_argument("--no-pdf", action="store_true",
+                        help="HTML, tabellenboek and cijfers only (a draft: no MANIFEST, so make builds it again)")
+    parser.add_argument("--no-check", action="store_true",
+                        help="skip the check of the PDFs' text and images (a draft: no MANIFEST)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
