@@ -15,7 +15,7 @@ YEAR          ?= 2023
 
 .PHONY: help
 help: ## List the targets with what they do
-	@awk 'BEGIN {FS = ":.*## "; print "Targets (make <target>):"} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "; print "Targets (make <target>):"} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 # ---------------------------------------------------------------------------------------------------------------
 # Environment: a venv built with pip from the pinned lock; rebuilt only when the lock or the package metadata change.
@@ -68,6 +68,9 @@ NBCONVERT     := $(VENV)/bin/jupyter-nbconvert
 NB_TIMEOUT    := 600
 CODEBOOK      := $(wildcard data/codebook/*.yml data/codebook/waves/*.yml)
 HELPERS       := $(wildcard src/helpers/*.py)
+# The helpers the cleaning imports; editing a report helper does not re-run the cleaning.
+CLEANING_HELPERS := $(addprefix src/helpers/,__init__.py codebook.py exports.py cleaning.py privacy.py processed.py \
+                    municipalities.py cbs.py reproducible.py)
 PROCESSED     := $(foreach w,$(WAVES),data/processed/$(w)/responses.parquet)
 # The report's nbconvert template (src/helpers/templates/flitspeiling): no code, no external scripts, lang="nl".
 NB_TEMPLATE   := --template flitspeiling --TemplateExporter.extra_template_basedirs=src/helpers/templates
@@ -77,7 +80,7 @@ data: $(PROCESSED) $(FRAMES) ## Clean every wave into data/processed/<year>/ (wi
 
 .SECONDEXPANSION:
 data/processed/%/responses.parquet: notebooks/00_opschonen.ipynb $$(wildcard data/raw/survey/flitspeiling_$$*.*) \
-		data/raw/survey/provenance.yml $(CODEBOOK) $(HELPERS) $(FRAMES) data/published/bijlage_a_2023.csv $(ENV_STAMP)
+		data/raw/survey/provenance.yml $(CODEBOOK) $(CLEANING_HELPERS) $(FRAMES) data/published/bijlage_a_2023.csv $(ENV_STAMP)
 	@mkdir -p build/notebooks/$* reports/$*
 	$(PAPERMILL) --log-level WARNING --no-progress-bar --cwd notebooks -k $(KERNEL) --execution-timeout $(NB_TIMEOUT) \
 		-p year $* notebooks/00_opschonen.ipynb build/notebooks/$*/00_opschonen.ipynb
@@ -94,6 +97,9 @@ data/processed/%/responses.parquet: notebooks/00_opschonen.ipynb $$(wildcard dat
 # only when everything succeeded. reports/<year>/MANIFEST (written last) is the wave's final target.
 REPORT_YML      := notebooks/report.yml
 CHAPTERS        := $(sort $(basename $(shell grep -o '[0-9][0-9]_[A-Za-z0-9_]*\.ipynb' $(REPORT_YML) 2>/dev/null)))
+# The summary is written from the key figures of the chapters, so it runs after them (also under make -j).
+SUMMARY         := 06_samenvatting
+SUMMARY_SOURCES := $(filter 0[1-5]_%,$(CHAPTERS))
 CHAPTER_INPUTS  := $(REPORT_YML) $(filter-out src/helpers/publish.py,$(HELPERS)) $(CODEBOOK) $(PROCESSED) $(FRAMES)
 PUBLISH_INPUTS  := $(REPORT_YML) src/helpers/publish.py $(shell find src/helpers/templates -type f 2>/dev/null)
 # WeasyPrint (PDF) needs the system's Pango and a font.
@@ -131,6 +137,8 @@ build/$(1)/notebooks/%.ipynb: notebooks/%.ipynb $(CHAPTER_INPUTS) $(ENV_STAMP)
 		     echo "error: $$< failed for $(1); the executed notebook is build/$(1)/notebooks/$$*.failed.ipynb;" \
 		          "reports/$(1)/ was not changed" >&2; exit 1; }
 	@mv -f build/$(1)/notebooks/$$*.running.ipynb $$@
+
+build/$(1)/notebooks/$(SUMMARY).ipynb: $(foreach c,$(SUMMARY_SOURCES),build/$(1)/notebooks/$(c).ipynb)
 
 reports/$(1)/MANIFEST: $(foreach c,$(CHAPTERS),build/$(1)/notebooks/$(c).ipynb) $(PUBLISH_INPUTS) $(ENV_STAMP) \
 		| system-packages
