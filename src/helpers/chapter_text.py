@@ -166,9 +166,15 @@ def blockquotes(texts: Iterable[str]) -> str:
 
 def counted_municipalities(n: int, *, start: bool = False) -> str:
     """ "zes gemeenten", "één gemeente", "201 gemeenten" (up to twenty in words, as the report writes counts);
-    `start=True` capitalises it for the beginning of a sentence ("Zes gemeenten")."""
+    `start=True` capitalises it for the beginning of a sentence ("Zes gemeenten", "Eén gemeente")."""
     text = f"{fmt.words(n)} {'gemeente' if int(n) == 1 else 'gemeenten'}"
-    return fmt.capitalize(text) if start else text
+    return sentence_start(text) if start else text
+
+
+def sentence_start(text: str) -> str:
+    """The text capitalised for the start of a sentence; "één" becomes "Eén" (as the summary writes it)."""
+    text = fmt.capitalize(text)
+    return "Eén" + text[3:] if text.startswith("Één") else text
 
 
 def theme_quotes(coded, theme: str, k: int, seed_key: str, exclude: Iterable[str] = ()) -> list[str]:
