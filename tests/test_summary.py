@@ -167,6 +167,14 @@ def test_respons_directions_come_from_the_numbers():
     assert "94 van de 380" in said and "vorig" not in said and "None" not in said
 
 
+def test_respons_highest_so_far_only_with_the_earlier_counts():
+    assert "hoogste" not in text(sm.respons(CH1, 2023))  # chapter 1 registers no counts per wave (yet)
+    series = dict(CH1, deelnemers_2018={"value": 94}, deelnemers_2021={"value": 173}, deelnemers_2022={"value": 160})
+    assert "Het is het hoogste aantal deelnemers sinds de eerste flitspeiling in 2018." in text(sm.respons(series, 2023))
+    higher_before = dict(series, deelnemers_2021={"value": 210})
+    assert "hoogste" not in text(sm.respons(higher_before, 2023))
+
+
 def test_lia_rounding_note_and_plan_van_aanpak():
     odd = kf(lia_uitgevoerd=10.4, lia_gereed=10.4, lia_ontwikkelen=10.4, lia_in_ontwikkeling_of_uitvoering=31.2,
              lia_verkennend=40.0)

@@ -325,6 +325,9 @@ def respons(ch1: Mapping, year: int) -> list[str]:
         else:
             out.append(f"De respons is dit jaar {direction} dan {than(when, year)}: {fmt.municipalities(n)}, tegen "
                        f"{fmt.number(before)} in {when}.")
+            earlier = {w: v for w, v in series(ch1, "deelnemers").items() if w < int(year)}
+            if direction == "hoger" and len(earlier) >= 2 and n > max(earlier.values()):
+                out.append(f"Het is het hoogste aantal deelnemers sinds de eerste flitspeiling in {min(earlier)}.")
     return out
 
 
@@ -693,12 +696,13 @@ def sort_key(name: str) -> str:
 
 
 def participants_html(lines: pd.DataFrame) -> str:
-    """The list as HTML: one item per line, in columns of at least 13em (one column on a phone, three on a page)."""
+    """The list as HTML: one item per line, in columns of at least 10em (two on a phone, four on a wide page); a line
+    that wraps (a joint answer) is indented after its first line, so it does not read as two entries."""
     import html
 
-    items = "".join(f'<li style="break-inside:avoid;page-break-inside:avoid;margin:0 0 0.15em;">'
-                    f"{html.escape(str(line))}</li>" for line in lines["line"])
-    return ('<ul class="fp-gemeenten" aria-label="Deelnemende gemeenten" style="columns:13em;column-gap:2em;'
+    items = "".join('<li style="break-inside:avoid;page-break-inside:avoid;margin:0 0 0.2em;padding-left:1em;'
+                    f'text-indent:-1em;">{html.escape(str(line))}</li>' for line in lines["line"])
+    return ('<ul class="fp-gemeenten" aria-label="Deelnemende gemeenten" style="columns:10em;column-gap:1.2em;'
             f'list-style:none;padding-left:0;margin:1em 0;">{items}</ul>')
 
 
