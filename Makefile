@@ -52,7 +52,7 @@ $(REFERENCE): | $(ENV_STAMP)
 	$(PY) -m helpers.cbs --dest data/raw/reference $(if $(REFERENCE_DIR),--source $(REFERENCE_DIR),)
 
 FRAMES := data/processed/frames.parquet data/processed/crosswalk.parquet
-$(FRAMES) &: $(REFERENCE) src/helpers/municipalities.py $(ENV_STAMP)
+$(FRAMES) &: $(REFERENCE) src/helpers/municipalities.py src/helpers/cbs.py $(wildcard data/codebook/waves/*.yml) $(ENV_STAMP)
 	$(PY) -m helpers.municipalities --reference data/raw/reference --out data/processed
 
 # ---------------------------------------------------------------------------------------------------------------
