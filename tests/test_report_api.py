@@ -145,8 +145,12 @@ def test_parts_cijfers_columns_rounding_and_order(tmp_path):
     text = raw.decode("utf-8")
     assert text.splitlines()[0] == ",".join(CIJFERS_COLUMNS)
     cijfers = pd.read_csv(tmp_path / "cijfers.csv", dtype={"item": str, "answer": str}, keep_default_na=False,
-                          na_values={"pct": [""]})
-    assert set(cijfers["table"]) == {"figuur_3", "figuur_5"}
+                          na_values={"pct": [""], "n": [""], "count": [""]})
+    assert set(cijfers["table"]) == {"figuur_3", "figuur_5", "tekst_reikwijdte_fase"}
+    # A number in the text (a key figure) is a cijfers row too, rounded as it is shown.
+    text_row = cijfers[cijfers["table"] == "tekst_reikwijdte_fase"].iloc[0]
+    assert (text_row["item"], text_row["group"], text_row["pct"], text_row["question"]) == (
+        "breed_inclusiebeleid", "alle", 13, "policy_breadth")
     breedte = cijfers[cijfers["table"] == "figuur_3"].set_index(["answer", "group"])
     assert breedte.at[("fysiek_zintuiglijk", "alle"), "pct"] == 40
     assert breedte.at[("fysiek_zintuiglijk", "alle"), "n"] == 10
@@ -154,8 +158,10 @@ def test_parts_cijfers_columns_rounding_and_order(tmp_path):
     assert set(breedte["question"]) == {"policy_breadth"}
     lia = cijfers[cijfers["table"] == "figuur_5"].set_index(["answer", "group"])
     assert lia.at[("gereed", "25k_50k"), "pct"] == 100
-    keys = list(zip(cijfers["table"], cijfers["item"], cijfers["group"], cijfers["answer"], strict=True))
+    shown = cijfers[cijfers["table"].str.startswith("figuur_")]
+    keys = list(zip(shown["table"], shown["item"], shown["group"], shown["answer"], strict=True))
     assert keys == sorted(keys)
+    assert list(cijfers["table"])[-1] == "tekst_reikwijdte_fase"  # text numbers after figures and tables
 
 
 def test_parts_are_byte_identical_across_runs_and_stale_tables_go(tmp_path):

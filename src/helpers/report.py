@@ -706,14 +706,40 @@ class Chapter:
                 "key_figures": _jsonable(self.key_figures)}
 
     def cijfers_table(self) -> pd.DataFrame:
-        if not self.cijfers:
+        """One row per number shown: the figures and tables, then the numbers in the text (key figures), as
+        table `tekst_<chapter slug>` with the key figure's name as item."""
+        frames = [*self.cijfers, self._text_cijfers()]
+        frames = [frame for frame in frames if not frame.empty]
+        if not frames:
             return pd.DataFrame(columns=CIJFERS_COLUMNS)
-        frame = pd.concat(self.cijfers, ignore_index=True)[CIJFERS_COLUMNS]
-        kind = frame["table"].str.split("_").str[0].map(KINDS.index)
-        number = frame["table"].str.split("_").str[1].astype(int)
+        frame = pd.concat(frames, ignore_index=True)[CIJFERS_COLUMNS]
+        parts = frame["table"].str.split("_", n=1)
+        kind = parts.str[0].map(lambda k: KINDS.index(k) if k in KINDS else len(KINDS))
+        number = pd.to_numeric(parts.str[1], errors="coerce").fillna(0).astype(int)
         frame = frame.assign(_kind=kind, _number=number).sort_values(
             ["_kind", "_number", "item", "group", "answer"], kind="stable")
         return frame.drop(columns=["_kind", "_number"]).reset_index(drop=True)
+
+    def _text_cijfers(self) -> pd.DataFrame:
+        """Key figures that are numbers, as cijfers rows: a percentage (its text ends in %) goes to `pct`, rounded as
+        shown; a whole number to `count`. Lists, names and yes/no facts are not numbers and stay out."""
+        from helpers.published import round_half_up
+
+        rows = []
+        for name, figure in sorted(self.key_figures.items()):
+            value = figure.get("value")
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                continue
+            is_pct = str(figure.get("text", "")).rstrip().endswith("%")
+            count = figure.get("count")
+            if count is None and not is_pct and float(value).is_integer():
+                count = int(value)
+            rows.append({"table": f"tekst_{self.spec.slug}", "item": name,
+                         "group": str(figure.get("population") or figure.get("group") or "alle"),
+                         "n": figure.get("n"), "count": count,
+                         "pct": round_half_up(value) if is_pct else None,
+                         "question": figure.get("question"), "answer": figure.get("answer")})
+        return pd.DataFrame(rows, columns=CIJFERS_COLUMNS)
 
     def finish(self) -> None:
         """Write manifest.json, cijfers.csv and tables/*.csv to `parts_dir` (same input, same bytes)."""
