@@ -1,9 +1,11 @@
 """Adding a wave (README, "Adding a wave"), worked through on a made-up 2024 wave in a third export dialect.
 
-The fixture (tests/fixtures/wave2024/, see its README.md) is a codebook directory (a copy of data/codebook) with a new
-waves/2024.yml in the dialect qualtrics_csv, and a small invented Qualtrics export. Point the pipeline at it with FLITSPEILING_CODEBOOK_DIR
-(helpers/__init__.py); the municipality frame of 2024 comes from the rule for a wave after the last CBS list
-(helpers.municipalities: the 2023 list, since no reorganisation took effect in 2024).
+The fixture (tests/fixtures/wave2024/, see its README.md) is a hand-written waves/2024.yml in the dialect qualtrics_csv
+and a small invented Qualtrics export. The session fixture `codebook_dir` assembles the codebook directory of the new
+wave in a temporary directory (a copy of the current data/codebook plus that waves/2024.yml, make_fixture.py's
+assemble_codebook); the pipeline is pointed at it with FLITSPEILING_CODEBOOK_DIR (helpers/__init__.py). The
+municipality frame of 2024 comes from the rule for a wave after the last CBS list (helpers.municipalities: the 2023
+list, since no reorganisation took effect in 2024).
 
 (a) the codebook with 2024 loads and resolves the Qualtrics columns; (b) read_export + clean_wave give the designed
 counts per rule; (c) the cleaning notebook runs for 2024 under papermill; (d) bad Qualtrics exports give located
@@ -31,7 +33,6 @@ from helpers.exports import ExportError, ExportProblems, read_export, write_expo
 from helpers.processed import read_processed, write_processed
 
 FIXTURE = Path(__file__).parent / "fixtures" / "wave2024"
-CODEBOOK = FIXTURE / "codebook"
 NOTEBOOK = Path(__file__).parents[1] / "notebooks" / "00_opschonen.ipynb"
 YEAR = 2024
 ENV = helpers.CODEBOOK_DIR_ENV
@@ -52,9 +53,15 @@ def _reference_available() -> bool:
 needs_reference = pytest.mark.skipif(not _reference_available(), reason="no CBS reference set (make reference)")
 
 
+@pytest.fixture(scope="session")
+def codebook_dir(tmp_path_factory) -> Path:
+    """The codebook directory of the 2024 wave: data/codebook as it is now plus the fixture's waves/2024.yml."""
+    return make_fixture.assemble_codebook(tmp_path_factory.mktemp("wave2024") / "codebook")
+
+
 @pytest.fixture(scope="module")
-def cb():
-    return load_codebook(CODEBOOK)
+def cb(codebook_dir):
+    return load_codebook(codebook_dir)
 
 
 @pytest.fixture(scope="module")
@@ -124,9 +131,9 @@ def test_dialect_properties_are_declared_once():
     ("relabel:                   #", "relabels:                   #", None),
     ("      uitgevoerd: Wij voeren", "      uitgevoerd_: Wij voeren", "relabel names unknown answers ['uitgevoerd_']"),
 ])
-def test_mistakes_in_the_new_mapping_are_named(tmp_path, old, new, message):
+def test_mistakes_in_the_new_mapping_are_named(codebook_dir, tmp_path, old, new, message):
     directory = tmp_path / "codebook"
-    shutil.copytree(CODEBOOK, directory)
+    shutil.copytree(codebook_dir, directory)
     path = directory / "waves" / "2024.yml"
     text = path.read_text(encoding="utf-8")
     assert old in text
@@ -140,9 +147,9 @@ def test_mistakes_in_the_new_mapping_are_named(tmp_path, old, new, message):
     assert "waves/2024.yml" in str(caught.value) and message in str(caught.value)
 
 
-def test_texts_templates_only_for_dialects_with_a_text_row(tmp_path):
+def test_texts_templates_only_for_dialects_with_a_text_row(codebook_dir, tmp_path):
     directory = tmp_path / "codebook"
-    shutil.copytree(CODEBOOK, directory)
+    shutil.copytree(codebook_dir, directory)
     path = directory / "waves" / "2023.yml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("  dialect: coded_csv\n", "  dialect: coded_csv\n  texts: {answer: '{text}'}\n"),
@@ -224,25 +231,17 @@ def test_a_later_list_is_used_and_extends_the_frames_by_a_year(tmp_path):
 
 
 def test_committed_fixture_is_reproducible(tmp_path):
-    """The export and its provenance are what make_fixture.py writes from the fixture's codebook."""
-    written = make_fixture.main(tmp_path, source=CODEBOOK)
+    """The export and its provenance are what make_fixture.py writes (with data/codebook + waves/2024.yml)."""
+    written = make_fixture.main(tmp_path)
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in written) == ["survey/flitspeiling_2024.csv",
+                                                                            "survey/provenance.yml"]
     for path in written:
         relative = path.relative_to(tmp_path)
         assert path.read_bytes() == (FIXTURE / relative).read_bytes(), (
             f"{relative} differs from a fresh generation: run .venv/bin/python tests/fixtures/wave2024/make_fixture.py")
 
 
-def test_codebook_copies_are_those_of_data_codebook():
-    """The fixture's codebook is data/codebook plus waves/2024.yml, so the 2024 report reads the project's codebook."""
-    source = helpers.DATA_DIR / "codebook"
-    expected = {*make_fixture.copied(source), make_fixture.NEW_MAPPING}
-    assert {p.relative_to(CODEBOOK).as_posix() for p in CODEBOOK.rglob("*") if p.is_file()} == expected
-    for name in sorted(expected - {make_fixture.NEW_MAPPING}):
-        assert (CODEBOOK / name).read_bytes() == (source / name).read_bytes(), (
-            f"data/codebook/{name} changed: run .venv/bin/python tests/fixtures/wave2024/make_fixture.py")
-
-
-def test_the_environment_variable_reaches_every_module():
+def test_the_environment_variable_reaches_every_module(codebook_dir):
     """Every module that reads the codebook directory takes it from helpers.CODEBOOK_DIR, set from the environment:
     with the variable set, no module-level path of any helpers module points into data/codebook any more."""
     script = """
@@ -271,19 +270,19 @@ print(json.dumps({
 }))
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
-                          env={**os.environ, ENV: str(CODEBOOK)})
+                          env={**os.environ, ENV: str(codebook_dir)})
     seen = json.loads(done.stdout)
-    assert Path(seen["CODEBOOK_DIR"]) == CODEBOOK
+    assert Path(seen["CODEBOOK_DIR"]) == codebook_dir
     assert seen["waves"] == seen["codebook_waves"] == [2018, 2019, 2020, 2021, 2022, 2023, 2024]
     assert "vng_topics" not in seen["published"] and "lia_phase" in seen["published"]
     assert seen["stuck"] == [], f"module-level paths still in data/codebook: {seen['stuck']}"
     assert {"cleaning.CLEANING_FILE", "cleaning.ALIASES_FILE", "municipalities.ALIASES_PATH",
             "municipalities.RESOLUTIONS_PATH"} <= set(seen["paths"])
     # A relative path is taken from the repository root, whatever the working directory (papermill: notebooks/).
-    relative = CODEBOOK.relative_to(helpers.REPO_ROOT).as_posix()
+    relative = Path(os.path.relpath(codebook_dir.resolve(), helpers.REPO_ROOT)).as_posix()  # ../../tmp/... here
     done = subprocess.run([sys.executable, "-c", "import helpers; print(helpers.CODEBOOK_DIR)"], capture_output=True,
                           text=True, check=True, cwd=Path(__file__).parent, env={**os.environ, ENV: relative})
-    assert Path(done.stdout.strip()) == CODEBOOK
+    assert Path(done.stdout.strip()).resolve() == codebook_dir.resolve()
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -300,7 +299,7 @@ def test_round_trip_and_file_rows(spec, raw_dir, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def cleaned(cb, tmp_path_factory):
+def cleaned(cb, codebook_dir, tmp_path_factory):
     if not _reference_available():
         pytest.skip("no CBS reference set (make reference)")
     from helpers import municipalities
@@ -309,9 +308,10 @@ def cleaned(cb, tmp_path_factory):
     shutil.copytree(FIXTURE / "survey", raw_dir / "survey")
     with pytest.MonkeyPatch.context() as patch:
         # Set as for the notebook; this process imported helpers already, so the fixture's files are passed explicitly.
-        patch.setenv(ENV, str(CODEBOOK))
-        result = clean_wave(YEAR, raw_dir, codebook=cb, rules=load_cleaning_rules(CODEBOOK / "cleaning.yml"),
-                            resolutions=municipalities.load_resolutions(YEAR, CODEBOOK / "municipality_resolutions.yml"))
+        patch.setenv(ENV, str(codebook_dir))
+        result = clean_wave(YEAR, raw_dir, codebook=cb, rules=load_cleaning_rules(codebook_dir / "cleaning.yml"),
+                            resolutions=municipalities.load_resolutions(YEAR,
+                                                                        codebook_dir / "municipality_resolutions.yml"))
     out_dir = write_processed(result, tmp_path_factory.mktemp("processed") / str(YEAR))
     return result, out_dir
 
@@ -396,9 +396,9 @@ def test_processed_files_have_no_personal_or_ignored_columns(cleaned):
 
 
 @needs_reference
-def test_cleaning_notebook_runs_for_2024(raw_dir, tmp_path, monkeypatch):
+def test_cleaning_notebook_runs_for_2024(codebook_dir, raw_dir, tmp_path, monkeypatch):
     papermill = pytest.importorskip("papermill")
-    monkeypatch.setenv(ENV, str(CODEBOOK))  # the kernel inherits it
+    monkeypatch.setenv(ENV, str(codebook_dir))  # the kernel inherits it
     output = tmp_path / "00_opschonen.ipynb"
     papermill.execute_notebook(str(NOTEBOOK), str(output), cwd=str(NOTEBOOK.parent), kernel_name="flitspeiling",
                                parameters={"year": YEAR, "raw_dir": str(raw_dir),
@@ -506,14 +506,15 @@ def test_ragged_row_gets_the_row_number_a_person_sees(spec, raw_dir):
 
 
 @needs_reference
-def test_unknown_choice_text_with_a_suggestion(cb, spec, raw_dir):
+def test_unknown_choice_text_with_a_suggestion(cb, codebook_dir, spec, raw_dir):
     records = _records(raw_dir, spec)
     column = records[0].index("Q7")
     row = next(i for i, r in enumerate(records) if r[column] == "Wij voeren de Lokale Inclusie Agenda uit.")
     records[row][column] = "De Lokale Inclusie Agenda wordt uitgevoerd."  # the 2023 wording in a 2024 file
     _write(raw_dir, spec, records)
     with pytest.raises(ExportProblems) as caught:
-        clean_wave(YEAR, raw_dir, codebook=cb, rules=load_cleaning_rules(CODEBOOK / "cleaning.yml"), resolutions={})
+        clean_wave(YEAR, raw_dir, codebook=cb, rules=load_cleaning_rules(codebook_dir / "cleaning.yml"),
+                   resolutions={})
     (problem,) = caught.value.problems
     assert (problem.row, problem.column) == (row + 1, "Q7")
     assert "unknown answer for lia_phase" in str(problem)
@@ -544,7 +545,7 @@ def _chapter_notebooks() -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def report_2024(cb, tmp_path_factory):
+def report_2024(cb, codebook_dir, tmp_path_factory):
     """Processed 2024 (fixture) and 2023 (the stand-in in data/raw), every chapter run by papermill, then
     helpers.publish; returns the publication directory."""
     papermill = pytest.importorskip("papermill")
@@ -559,14 +560,14 @@ def report_2024(cb, tmp_path_factory):
     root = tmp_path_factory.mktemp("report2024")
     raw_dir, processed = root / "raw", root / "processed"
     shutil.copytree(FIXTURE / "survey", raw_dir / "survey")
-    rules = load_cleaning_rules(CODEBOOK / "cleaning.yml")
+    rules = load_cleaning_rules(codebook_dir / "cleaning.yml")
     write_processed(clean_wave(YEAR, raw_dir, codebook=cb, rules=rules, resolutions={}), processed / str(YEAR))
     write_processed(clean_wave(2023, helpers.RAW_DIR, codebook=project_codebook()), processed / "2023")
     municipalities.build_frames(out_dir=processed, waves=sorted(cb.waves))
     notebooks, parts = root / "build" / str(YEAR) / "notebooks", root / "build" / str(YEAR) / "parts"
     notebooks.mkdir(parents=True)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(ENV, str(CODEBOOK))  # papermill's kernels and the publish process inherit it
+        patch.setenv(ENV, str(codebook_dir))  # papermill's kernels and the publish process inherit it
         for notebook in _chapter_notebooks():
             papermill.execute_notebook(
                 str(notebook), str(notebooks / notebook.name), cwd=str(notebook.parent), kernel_name="flitspeiling",
