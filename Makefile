@@ -149,7 +149,7 @@ $(foreach w,$(WAVES),$(eval $(call WAVE_RULES,$(w))))
 # ---------------------------------------------------------------------------------------------------------------
 # Checks
 .PHONY: test
-test: $(ENV_STAMP) $(REFERENCE) data | system-packages ## Run the test suite (builds the environment, reference and processed data first)
+test: $(ENV_STAMP) $(REFERENCE) data reports/2023/MANIFEST | system-packages ## Run the test suite (builds the environment, data and the 2023 report first)
 	$(PY) -m pytest -q
 
 .PHONY: lint

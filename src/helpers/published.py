@@ -53,7 +53,7 @@ _DEFINITION_KEYS = ("question", "item", "answer", "group", "population", "condit
 _ENTRY_KEYS = {
     *("id", "wave", "source", "quote", "value", "measure", "comparison", "check", "reason", "note"),
     *_DEFINITION_KEYS,
-    *("range", "bounds", "decimals"),
+    *("range", "bounds", "decimals", "shown_as"),
 }
 
 
@@ -87,6 +87,9 @@ class PublishedNumber:
     decimals: int = 0
     reason: str | None = None
     note: str | None = None
+    # Where the report shows the number when its definition alone does not find it in cijfers.csv: (table, item),
+    # e.g. ("tekst_reikwijdte_fase", "uitvoerders_50k_of_meer") for a number in the text of chapter 2.
+    shown_as: tuple[str, str] | None = None
 
 
 def round_half_up(x: float, digits: int = 0) -> int | float:
@@ -213,6 +216,7 @@ class _EntryValidator:
             decimals=int(raw.get("decimals", 0)),
             reason=raw.get("reason"),
             note=raw.get("note"),
+            shown_as=(raw["shown_as"]["table"], raw["shown_as"]["item"]) if raw.get("shown_as") else None,
         )
 
     def _check_definition(self, measure: str) -> None:
@@ -277,6 +281,9 @@ class _EntryValidator:
 
     def _check_comparison(self, comparison: str) -> None:
         raw = self.raw
+        shown_as = raw.get("shown_as")
+        if shown_as is not None and not (isinstance(shown_as, dict) and set(shown_as) == {"table", "item"}):
+            self.error("shown_as", "must be {table: ..., item: ...}: the cijfers.csv row that shows the number")
         if comparison == "approx":
             value_range = raw.get("range")
             if not (isinstance(value_range, list) and len(value_range) == 2 and value_range[0] <= value_range[1]):

@@ -722,7 +722,8 @@ class Chapter:
 
     def _text_cijfers(self) -> pd.DataFrame:
         """Key figures that are numbers, as cijfers rows: a percentage (its text ends in %) goes to `pct`, rounded as
-        shown; a whole number to `count`. Lists, names and yes/no facts are not numbers and stay out."""
+        shown; a whole number to `count`. Lists, names and yes/no facts are not numbers and stay out. `item` is the
+        matrix item or option the figure is about (context `item`), else the key figure's name."""
         from helpers.published import round_half_up
 
         rows = []
@@ -734,12 +735,14 @@ class Chapter:
             count = figure.get("count")
             if count is None and not is_pct and float(value).is_integer():
                 count = int(value)
-            rows.append({"table": f"tekst_{self.spec.slug}", "item": name,
+            # `item` as in the figures and tables (the matrix item or option) where the figure names one.
+            rows.append({"table": f"tekst_{self.spec.slug}", "item": str(figure.get("item") or name),
                          "group": str(figure.get("population") or figure.get("group") or "alle"),
                          "n": figure.get("n"), "count": count,
                          "pct": round_half_up(value) if is_pct else None,
                          "question": figure.get("question"), "answer": figure.get("answer")})
-        return pd.DataFrame(rows, columns=CIJFERS_COLUMNS)
+        frame = pd.DataFrame(rows, columns=CIJFERS_COLUMNS)
+        return frame.astype({"n": "Int64", "count": "Int64", "pct": "Int64"})
 
     def finish(self) -> None:
         """Write manifest.json, cijfers.csv and tables/*.csv to `parts_dir` (same input, same bytes)."""
