@@ -126,7 +126,18 @@ SIZE_CLASSES = (
 SMALL_THRESHOLD = 25_000  # the report's "kleine gemeenten": fewer than 25.000 inhabitants
 
 # The report's counts for the 2023 participants (section 1.1, sizes per allecijfers.nl d.d. 1-1-2022).
-PUBLISHED_COUNTS_2023 = {"lt10k": 11, "25k_50k": 79, "ge100k": 20, "g4": 3, "total": 201}
+# The report's own participant counts per group, read from data/published/published_numbers.yml by these ids.
+PUBLISHED_COUNT_IDS_2023 = {"lt10k": "2023_par1_1_lt10k_deelnemers", "25k_50k": "2023_par1_1_25k_50k_deelnemers",
+                            "ge100k": "2023_par1_1_ge100k_deelnemers", "g4": "2023_par1_1_g4_deelnemers",
+                            "total": "2023_par1_1_deelnemers"}
+
+
+def published_counts_2023() -> dict[str, int]:
+    """The participant counts per group that the 2023 report publishes (group -> count)."""
+    from helpers.published import load_published
+
+    values = {number.id: number.value for number in load_published()}
+    return {group: int(values[number_id]) for group, number_id in PUBLISHED_COUNT_IDS_2023.items()}
 
 MATCHED = frozenset({"exact", "alias", "joint", "resolved"})
 STATUSES = (*sorted(MATCHED), "ambiguous", "other_year", "unknown", "empty")
@@ -855,7 +866,8 @@ def bijlage_a_size_counts(*, reference_dir: Path | str | None = None, path: Path
              ("unresolved", "not one municipality: " + (", ".join(unresolved) or "none"), len(unresolved)),
              ("total", "municipalities named in the list", len(codes) + len(unresolved))]
     table = pd.DataFrame(rows, columns=["group", "label", "computed"])
-    table["published"] = pd.array([PUBLISHED_COUNTS_2023.get(group) for group in table["group"]], dtype="Int64")
+    published = published_counts_2023()
+    table["published"] = pd.array([published.get(group) for group in table["group"]], dtype="Int64")
     table["difference"] = table["computed"] - table["published"]
     return table
 
