@@ -453,3 +453,86 @@ def test_frame_items_are_items_of_the_question():
     items = {item.code for item in codebook().question("obstacles").items}
     frame = load_frame("knelpunten")
     assert {t.item for t in frame.themes if t.item} <= items
+
+
+# ----------------------------------------------------------------------------------------------------------------------
+# Single-theme frames (mode: first_match) with groups: the respondent's function (chapter 1)
+
+FIRST_MATCH_YAML = """
+version: 1
+code: functie_proef
+title: Functie
+applies_to: {question: respondent_function, kind: text}
+mode: first_match
+groups: {beleid: Beleid}
+themes:
+  - {code: manager, label: Manager, all: [[manager, afdelingshoofd]]}
+  - {code: beleid_sd, label: Beleid sociaal domein, short: sociaal domein, group: beleid,
+     all: [[beleid], [sociaal, wmo]]}
+  - {code: beleid_overig, label: Beleid, group: beleid, all: [[beleid]]}
+fallback: {code: overig, label: Overig}
+"""
+
+
+def test_first_match_frame_gives_one_theme_and_counts_groups(tmp_path):
+    path = tmp_path / "functie_proef.yml"
+    path.write_text(FIRST_MATCH_YAML, encoding="utf-8")
+    frame = load_frame(path)
+    assert frame.mode == "first_match"
+    assert frame.shorts == {"manager": "Manager", "beleid_sd": "sociaal domein", "beleid_overig": "Beleid",
+                            "overig": "Overig"}
+    texts = {"a": "Beleidsadviseur Sociaal Domein", "b": "beleidsmedewerker", "c": "Coördinator", "d": "Teammanager",
+             "e": "Afdelingshoofd Wmo-beleid", "f": "   "}
+    answers = pd.DataFrame([{"response_id": k, "question": "respondent_function", "item": "", "kind": "text",
+                             "value": None, "text": v} for k, v in texts.items()])
+    found = frame_texts(answers, frame)
+    coded = code_texts(found, frame)
+    # one theme per text, the first whose rule matches; keywords are word beginnings ("manager" not in "Teammanager")
+    assert dict(zip(coded["response_id"], coded["theme"], strict=True)) == {
+        "a": "beleid_sd", "b": "beleid_overig", "c": "overig", "d": "overig", "e": "manager"}
+    groups = theme_counts(coded, found, frame, level="group", sort=False)
+    assert list(groups["theme"]) == ["manager", "beleid", "overig"]
+    beleid = groups.set_index("theme").loc["beleid"]
+    assert beleid["label"] == "Beleid" and beleid["count"] == 2 and beleid["n"] == 5   # an empty text is no answer
+    assert list(theme_counts(coded, found, frame, sort=False)["theme"]) == frame.codes
+    assert "text" not in groups.columns
+    # a multi frame gives every matching theme
+    path.with_name("multi.yml").write_text(FIRST_MATCH_YAML.replace("mode: first_match\n", ""), encoding="utf-8")
+    assert load_frame(path.with_name("multi.yml")).match("Afdelingshoofd Wmo-beleid") == ["manager", "beleid_sd",
+                                                                                          "beleid_overig"]
+    with pytest.raises(CodingError, match="one theme per text"):
+        code_texts(found, frame, {"a": {"themes": ["manager", "beleid_sd"], "reason": "twee functies"}})
+    bad = tmp_path / "bad.yml"
+    bad.write_text(FIRST_MATCH_YAML.replace("first_match", "eerste"), encoding="utf-8")
+    with pytest.raises(CodingError, match="mode"):
+        load_frame(bad)
+
+
+def test_project_frame_for_functions():
+    frame = load_frame("functie")
+    cases = {"Beleidsadviseur sociaal domein": "beleid_sociaal_domein",
+             "Projectleider inclusie": "projectleider_inclusie",
+             "Beleidsmedewerker toegankelijkheid en inclusie": "beleid_toegankelijkheid",
+             "beleidsmedewerker inclusie & diversiteit": "beleid_diversiteit_inclusie",
+             "Programmamanager inclusie": "projectleider_inclusie", "Teammanager sociaal domein": "manager",
+             "Projectmedewerker inclusie": "projectmedewerker", "Beleidsmedewerker": "beleid_algemeen",
+             "Medewerker team Zorg en Welzijn": "overig"}
+    assert {text: frame.match(text) for text in cases} == {text: [code] for text, code in cases.items()}
+
+
+def test_function_counts_2023():
+    """The counts of rapport 2023 par. 1.2, as chapter 1 computes them (helpers.coding, frame functie.yml)."""
+    _, answers, _ = read_processed(2023)
+    frame = load_frame("functie")
+    texts = frame_texts(answers, frame)
+    coded = code_texts(texts, frame, FRAME_DIR / "manual_codings.yml")
+    assert not coded["response_id"].duplicated().any()
+    groups = theme_counts(coded, texts, frame, level="group").set_index("theme")
+    assert groups["n"].iloc[0] == 196
+    assert groups["count"].to_dict() == {"beleid": 165, "projectleider_inclusie": 17, "manager": 10,
+                                         "projectmedewerker": 2, "overig": 2}
+    themes = theme_counts(coded, texts, frame).set_index("theme")["count"].to_dict()
+    assert {code: themes[code] for code in ("beleid_sociaal_domein", "beleid_diversiteit_inclusie",
+                                            "beleid_toegankelijkheid", "beleid_algemeen")} == {
+        "beleid_sociaal_domein": 53, "beleid_diversiteit_inclusie": 22, "beleid_toegankelijkheid": 12,
+        "beleid_algemeen": 78}

@@ -209,47 +209,6 @@ def test_representativeness_with_a_given_frame(data):
     assert gaps.at["10k_25k", "difference"] == 20 - 44
 
 
-def test_coded_open_answers(tmp_path):
-    coding = tmp_path / "functie.yml"
-    coding.write_text(
-        "question: respondent_function\nparents: {beleid: Beleid}\ncategories:\n"
-        "  - {code: manager, label: Manager, all: [[manager, afdelingshoofd]]}\n"
-        "  - {code: beleid_sd, label: Beleid sociaal domein, parent: beleid, all: [[beleid], [sociaal, wmo]]}\n"
-        "  - {code: beleid_overig, label: Beleid, parent: beleid, all: [[beleid]]}\n"
-        "  - {code: overig, label: Overig, fallback: true}\n", encoding="utf-8")
-    frame = tables.load_coding(coding)
-    texts = {"a": "Beleidsadviseur Sociaal Domein", "b": "beleidsmedewerker", "c": "Coördinator", "d": "Teammanager",
-             "e": "Afdelingshoofd Wmo-beleid", "f": "   "}
-    answers = coerce(pd.DataFrame([{"wave": 2023, "response_id": k, "question": "respondent_function", "item": "",
-                                    "kind": "text", "value": None, "text": v} for k, v in texts.items()]),
-                     ANSWERS_COLUMNS)
-    responses = coerce(pd.DataFrame([{"wave": 2023, "response_id": k, "in_frame": True, "completed": True}
-                                     for k in texts]), RESPONSES_COLUMNS)
-    coded = tables.code_open_answers(answers, frame).set_index("response_id")["category"].to_dict()
-    # first matching rule wins; keywords are word beginnings ("manager" does not match "Teammanager")
-    assert coded == {"a": "beleid_sd", "b": "beleid_overig", "c": "overig", "d": "overig", "e": "manager"}
-    parents = by(tables.coded_counts(responses, answers, frame, level="parent"), "answer")
-    assert parents.at["beleid", "count"] == 2 and parents.at["beleid", "n"] == 5  # an empty text is no answer
-    assert "text" not in tables.coded_counts(responses, answers, frame).columns
-    bad = tmp_path / "bad.yml"
-    bad.write_text("question: respondent_function\ncategories:\n  - {code: a, label: A, all: [[x]]}\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="fallback"):
-        tables.load_coding(bad)
-
-
-def test_project_coding_frame_for_functions():
-    from helpers import CODEBOOK_DIR
-
-    frame = tables.load_coding(CODEBOOK_DIR / "coding" / "functie.yml")
-    cases = {"Beleidsadviseur sociaal domein": "beleid_sociaal_domein", "Projectleider inclusie": "projectleider_inclusie",
-             "Beleidsmedewerker toegankelijkheid en inclusie": "beleid_toegankelijkheid",
-             "beleidsmedewerker inclusie & diversiteit": "beleid_diversiteit_inclusie",
-             "Programmamanager inclusie": "projectleider_inclusie", "Teammanager sociaal domein": "manager",
-             "Projectmedewerker inclusie": "projectmedewerker", "Beleidsmedewerker": "beleid_algemeen",
-             "Medewerker team Zorg en Welzijn": "overig"}
-    assert {text: tables.code_text(text, frame) for text in cases} == cases
-
-
 # --------------------------------------------------------------------------------------------------------------------
 # The processed fixture (several waves)
 

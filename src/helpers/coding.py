@@ -1,10 +1,11 @@
 """Coding open answers into themes, and a reproducible choice of quotes.
 
 A coding frame (data/codebook/coding/<name>.yml, read by `load_frame`) lists themes, each with a Dutch label, a
-description and keyword rules; `code_texts` gives every text the themes whose rules match it (a text may get several),
-manual codings (`load_manual`, data/codebook/coding/manual_codings.yml) override the rules for single texts, and
-`theme_counts` counts the units per theme. `choose_quotes` picks quotes reproducibly. Everything here is deterministic:
-the same texts, frame and manual codings give the same result, in the same order, on every machine.
+description and keyword rules; `code_texts` gives every text the themes whose rules match it (a text may get several;
+in a `mode: first_match` frame only the first matching theme, e.g. the respondent's function), manual codings
+(`load_manual`, data/codebook/coding/manual_codings.yml) override the rules for single texts, and `theme_counts`
+counts the units per theme (or per group of themes). `choose_quotes` picks quotes reproducibly. Everything here is
+deterministic: the same texts, frame and manual codings give the same result, in the same order, on every machine.
 
 Frame file::
 
@@ -12,6 +13,8 @@ Frame file::
     code: knelpunten                     # the frame's name (also its section in manual_codings.yml)
     title: Toelichtingen bij de knelpunten
     applies_to: {question: obstacles, kind: [comment, other]}   # which texts of the processed answers it codes
+    mode: multi                          # optional: `multi` (default) gives a text EVERY matching theme;
+                                         # `first_match` only the first matching theme in frame order
     groups: {financieel: Geld en middelen}                       # optional headings that gather themes
     fallback: {code: overig, label: Overig, description: ...}    # optional: the theme of a text no rule matches
     themes:
@@ -19,6 +22,7 @@ Frame file::
         label: Gebrek aan financiering
         description: Geen of te weinig geld, budget of middelen; kosten van aanpassingen.
         group: financieel                # optional
+        short: financiering              # optional: how the text names the theme within its group
         any: [geld, budget, middelen, 're:\\bduur\\b']   # at least one must occur ...
         all: [[ervaringsdeskundig], [vind, werv]]        # ... and every group must have one (optional) ...
         none: [subsidieregeling]         # ... and none of these may occur (optional)
@@ -37,7 +41,8 @@ Manual codings (a YAML mapping per frame code)::
       "2023-0042": {themes: [financiering], reason: "..."}          # a response id: all its texts in this frame
       "sha256:3b7f0c1d2e4a": {themes: [], reason: "..."}            # a text hash (prefix of >= 12 hex digits)
 
-A manual coding replaces the rules' themes of the texts it matches (`[]`: no theme at all, not even the fallback);
+A manual coding replaces the rules' themes of the texts it matches (`[]`: no theme at all, not even the fallback;
+in a `first_match` frame at most one theme);
 a response id is more specific than a text hash and wins when both match. The text hash (`text_hash`) is the sha256
 of the normalised text (Unicode NFKC, case-folded, runs of whitespace as one space, trimmed), so a manual coding
 survives a re-cleaning that changes nothing but case or spacing, and applies to every identical answer (same text,
@@ -71,6 +76,7 @@ from helpers import CODEBOOK_DIR
 FRAME_DIR = CODEBOOK_DIR / "coding"
 MANUAL_FILE = FRAME_DIR / "manual_codings.yml"
 TEXT_KINDS = ("text", "comment", "other")
+MODES = ("multi", "first_match")
 CODED_COLUMNS = ["response_id", "theme", "source", "question", "kind", "item", "text_hash", "text"]
 SOURCES = ("rules", "manual")
 HASH_PREFIX = "sha256:"
@@ -136,6 +142,7 @@ class Theme:
     kinds: tuple[str, ...] = ()
     fallback: bool = False
     item: str = ""
+    short: str = ""
 
     def matches(self, folded: str) -> bool:
         """Do the rules match a folded text (`fold`)? The fallback theme never matches by rule."""
@@ -161,6 +168,7 @@ class Frame:
     groups: Mapping[str, str] = field(default_factory=dict)
     fallback: str = ""
     source: str = ""
+    mode: str = "multi"
 
     @property
     def codes(self) -> list[str]:
@@ -183,12 +191,20 @@ class Frame:
     def applies(self, question: str, kind: str) -> bool:
         return question in self.questions and kind in self.kinds
 
+    @property
+    def shorts(self) -> dict[str, str]:
+        """How the text names each theme: its `short`, else its label."""
+        return {t.code: t.short or t.label for t in self.themes}
+
     def match(self, text: str, question: str | None = None, kind: str | None = None) -> list[str]:
-        """Theme codes whose rules match `text` (frame order); the fallback when none does (if the frame has one).
-        With `question`/`kind`, themes restricted to other questions or kinds are skipped."""
+        """Theme codes whose rules match `text` (frame order; in a `first_match` frame only the first); the fallback
+        when none does (if the frame has one). With `question`/`kind`, themes restricted to other questions or kinds
+        are skipped."""
         folded = fold(text)
         found = [t.code for t in self.themes
                  if (question is None or kind is None or t.applies(question, kind)) and t.matches(folded)]
+        if self.mode == "first_match":
+            found = found[:1]
         if not found and self.fallback:
             found = [self.fallback]
         return found
@@ -205,7 +221,7 @@ def _as_tuple(value, where: str, name: str) -> tuple[str, ...]:
 
 
 def _theme(entry: Mapping, where: str, groups: Mapping[str, str], *, fallback: bool = False) -> Theme:
-    allowed = {"code", "label", "description", "group", "any", "all", "none", "question", "kind", "item"}
+    allowed = {"code", "label", "description", "group", "short", "any", "all", "none", "question", "kind", "item"}
     unknown = set(entry) - allowed
     if unknown:
         raise CodingError(f"{where} has unknown keys {sorted(unknown)}; allowed: {sorted(allowed)}")
@@ -232,7 +248,7 @@ def _theme(entry: Mapping, where: str, groups: Mapping[str, str], *, fallback: b
                  description=" ".join(str(entry.get("description") or "").split()), group=group, any=any_, all=all_,
                  none=none, questions=_as_tuple(entry.get("question"), where, "question"),
                  kinds=_as_tuple(entry.get("kind"), where, "kind"), fallback=fallback,
-                 item=str(entry.get("item") or ""))
+                 item=str(entry.get("item") or ""), short=" ".join(str(entry.get("short") or "").split()))
 
 
 def load_frame(path: Path | str) -> Frame:
@@ -243,9 +259,13 @@ def load_frame(path: Path | str) -> Frame:
         path = FRAME_DIR / f"{path.name}.yml"
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     name = path.name
-    unknown = set(raw) - {"version", "code", "title", "description", "applies_to", "groups", "fallback", "themes"}
+    unknown = set(raw) - {"version", "code", "title", "description", "applies_to", "mode", "groups", "fallback",
+                          "themes"}
     if unknown:
         raise CodingError(f"{name}: unknown keys {sorted(unknown)}")
+    mode = str(raw.get("mode") or "multi")
+    if mode not in MODES:
+        raise CodingError(f"{name}: `mode` must be one of {list(MODES)}, got {mode!r}")
     applies = raw.get("applies_to") or {}
     questions = _as_tuple(applies.get("question"), f"{name}: applies_to", "question")
     kinds = _as_tuple(applies.get("kind"), f"{name}: applies_to", "kind") or TEXT_KINDS
@@ -274,7 +294,7 @@ def load_frame(path: Path | str) -> Frame:
             raise CodingError(f"{name}: theme {theme.code!r} names questions {foreign} outside applies_to {questions}")
     code = str(raw.get("code") or path.stem)
     return Frame(code=code, title=" ".join(str(raw.get("title") or code).split()), questions=questions, kinds=kinds,
-                 themes=tuple(themes), groups=groups, fallback=fallback, source=str(path))
+                 themes=tuple(themes), groups=groups, fallback=fallback, source=str(path), mode=mode)
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -365,6 +385,11 @@ def _manual_for(manual, frame: Frame) -> dict[str, ManualCoding]:
     unknown = sorted({t for m in entries.values() for t in m.themes if t not in frame.codes})
     if unknown:
         raise CodingError(f"manual codings name unknown themes {unknown} for frame {frame.code!r}")
+    if frame.mode == "first_match":
+        several = sorted(k for k, m in entries.items() if len(m.themes) > 1)
+        if several:
+            raise CodingError(f"manual codings {several} give several themes, but frame {frame.code!r} codes one "
+                              "theme per text (mode: first_match)")
     return entries
 
 
@@ -455,24 +480,38 @@ def _base_ids(base) -> tuple[int, set[str] | None]:
     return len(ids), ids
 
 
-def theme_counts(coded: pd.DataFrame, base, frame: Frame | None = None) -> pd.DataFrame:
+def theme_counts(coded: pd.DataFrame, base, frame: Frame | None = None, *, level: str = "theme",
+                 sort: bool = True) -> pd.DataFrame:
     """Units per theme, over a base: columns theme, label, group, group_label, count, n, pct (100 * count / n,
-    unrounded), sorted by count (descending), ties in frame order.
+    unrounded), sorted by count (descending), ties in frame order (`sort=False`: frame order).
 
     `base`: the number of units that answered (int), or their response ids (any iterable, or a DataFrame with a
     response_id column: then only coded units in the base count). With a `frame` every theme is listed (zeros too)
     with its Dutch label; without, only the themes in `coded`, labelled with their code.
+    `level="group"` (needs a frame): units per group of themes instead, where a group is listed at its first theme
+    and a theme without a group stands for itself; a group's row has the group code as `theme` and the group's
+    label (a unit with several themes of one group counts once).
     """
+    if level not in ("theme", "group"):
+        raise ValueError(f"level must be 'theme' or 'group', got {level!r}")
+    if level == "group" and frame is None:
+        raise ValueError("level='group' needs the frame")
     n, ids = _base_ids(base)
     rows = coded if ids is None else coded[coded["response_id"].astype(str).isin(ids)]
-    counts = rows.groupby("theme")["response_id"].nunique()
     if frame is not None:
         codes = frame.codes
         labels = frame.labels
         groups = {t.code: t.group for t in frame.themes}
     else:
-        codes = sorted(counts.index)
+        codes = sorted(set(rows["theme"].astype(str)))
         labels, groups = {c: c for c in codes}, {c: "" for c in codes}
+    if level == "group":
+        key_of = {code: groups[code] or code for code in codes}
+        rows = rows.assign(theme=rows["theme"].astype(str).map(key_of))
+        codes = list(dict.fromkeys(key_of[code] for code in codes))
+        labels = {**labels, **{g: frame.group_label(g) for g in codes if g in frame.groups}}
+        groups = {code: code if code in frame.groups else groups.get(code, "") for code in codes}
+    counts = rows.groupby("theme")["response_id"].nunique()
     records = []
     for position, code in enumerate(codes):
         count = int(counts.get(code, 0))
@@ -482,7 +521,8 @@ def theme_counts(coded: pd.DataFrame, base, frame: Frame | None = None) -> pd.Da
                         "_position": position})
     table = pd.DataFrame.from_records(records, columns=["theme", "label", "group", "group_label", "count", "n", "pct",
                                                         "_position"])
-    table = table.sort_values(["count", "_position"], ascending=[False, True], kind="stable")
+    if sort:
+        table = table.sort_values(["count", "_position"], ascending=[False, True], kind="stable")
     return table.drop(columns="_position").reset_index(drop=True).astype(
         {"count": "int64", "n": "int64", "pct": "float64"})
 
