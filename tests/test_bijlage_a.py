@@ -97,16 +97,6 @@ def test_compare_with_published_lists_both_sides():
     assert "In deze gegevens, maar niet in de gepubliceerde lijst: Baarn." in note
 
 
-def test_notebook_is_stored_clean():
-    notebook = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
-    assert notebook["metadata"]["kernelspec"]["name"] == "flitspeiling"
-    code = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
-    assert all(cell["outputs"] == [] and cell["execution_count"] is None for cell in code)
-    (parameters,) = [cell for cell in code if "parameters" in cell["metadata"].get("tags", [])]
-    assert "".join(parameters["source"]).splitlines() == [
-        "year = 2023", 'processed_dir = "../data/processed"', 'parts_dir = ""', "small_threshold = 25000"]
-
-
 @pytest.fixture(scope="module")
 def executed_2023(tmp_path_factory):
     papermill = pytest.importorskip("papermill")
