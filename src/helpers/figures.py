@@ -127,6 +127,12 @@ def bar_shares(data: pd.DataFrame, label: str = "answer_label", value: str = "pc
     ax.barh(positions, values, color=colour, height=0.62, edgecolor="white")
     for y, v, raw in zip(positions, values, frame[value], strict=True):
         ax.text(v + 1.2, y, fmt.pct(raw), va="center", ha="left", fontsize=10.5)
+    _share_axis(ax, positions, labels, xlabel)
+    return fig
+
+
+def _share_axis(ax, positions: Sequence[float], labels: Sequence[str], xlabel: str) -> None:
+    """Categories on the y axis, 0-100 % on the x axis with room on the right for the value labels."""
     ax.set_yticks(positions, labels)
     ax.set_xlim(0, 112)
     _percent_axis(ax.xaxis)
@@ -136,7 +142,6 @@ def bar_shares(data: pd.DataFrame, label: str = "answer_label", value: str = "pc
     ax.set_axisbelow(True)
     ax.set_xlabel(xlabel)
     ax.tick_params(axis="y", length=0)
-    return fig
 
 
 def grouped_bars(data: pd.DataFrame, label: str = "answer_label", series: str = "group_label", value: str = "pct", *,
@@ -162,15 +167,7 @@ def grouped_bars(data: pd.DataFrame, label: str = "answer_label", series: str = 
                 edgecolor="white", linewidth=0.6, label=str(name))
         for y, v in zip(ys, values, strict=True):
             ax.text((0 if pd.isna(v) else v) + 1.2, y, fmt.pct(v), va="center", ha="left", fontsize=9.5)
-    ax.set_yticks(centres, labels)
-    ax.set_xlim(0, 112)
-    _percent_axis(ax.xaxis)
-    ax.set_xticks([0, 25, 50, 75, 100])
-    ax.spines["bottom"].set_bounds(0, 100)
-    ax.xaxis.grid(True)
-    ax.set_axisbelow(True)
-    ax.set_xlabel(xlabel)
-    ax.tick_params(axis="y", length=0)
+    _share_axis(ax, centres, labels, xlabel)
     handles, legend_labels = ax.get_legend_handles_labels()
     fig.legend(handles, legend_labels, loc="outside lower center", ncols=min(k, 4))
     return fig
