@@ -119,6 +119,17 @@ def _pct(count: int, n: int) -> float:
 # Distributions and shares of one wave
 
 
+def _item_bases(responses: pd.DataFrame, rows: pd.DataFrame, q: Question, items: Sequence, populations: Sequence[str]):
+    """Per population and item: (population, item, item code, the answer rows of that item, its base n)."""
+    for population in populations:
+        ids = population_ids(responses, population)
+        in_population = rows[rows["response_id"].isin(ids)]
+        for it in items:
+            code = it.code if it is not None else ""
+            of_item = in_population[in_population["item"] == code] if q.type == "matrix" else in_population
+            yield population, it, code, of_item, int(of_item["response_id"].nunique())
+
+
 def distribution(responses: pd.DataFrame, answers: pd.DataFrame, question: str | Question, item: str = "",
                  populations: Sequence[str] = ("alle",), *, cb: Codebook | None = None) -> pd.DataFrame:
     """Share of every answer, per population, over the units that answered (tidy, codebook order).
@@ -137,23 +148,17 @@ def distribution(responses: pd.DataFrame, answers: pd.DataFrame, question: str |
             raise ValueError(f"{q.id} is a {q.type} question; it has no items (got item={item!r})")
         items = [None]
     records = []
-    for population in populations:
-        ids = population_ids(responses, population)
-        in_population = rows[rows["response_id"].isin(ids)]
-        for it in items:
-            code = it.code if it is not None else ""
-            of_item = in_population[in_population["item"] == code] if q.type == "matrix" else in_population
-            n = int(of_item["response_id"].nunique())
-            for option in q.options:
-                if q.type == "multi":
-                    count = int(of_item.loc[(of_item["item"] == option.code) & (of_item["value"] == SELECTED),
-                                            "response_id"].nunique())
-                else:
-                    count = int(of_item.loc[of_item["value"] == option.code, "response_id"].nunique())
-                records.append({"question": q.id, "item": code, "answer": option.code,
-                                "answer_label": option.display, "group": population, "n": n, "count": count,
-                                "pct": _pct(count, n), "item_label": it.label if it is not None else "",
-                                "group_label": population_label(population)})
+    for population, it, code, of_item, n in _item_bases(responses, rows, q, items, populations):
+        for option in q.options:
+            if q.type == "multi":
+                count = int(of_item.loc[(of_item["item"] == option.code) & (of_item["value"] == SELECTED),
+                                        "response_id"].nunique())
+            else:
+                count = int(of_item.loc[of_item["value"] == option.code, "response_id"].nunique())
+            records.append({"question": q.id, "item": code, "answer": option.code,
+                            "answer_label": option.display, "group": population, "n": n, "count": count,
+                            "pct": _pct(count, n), "item_label": it.label if it is not None else "",
+                            "group_label": population_label(population)})
     return _tidy(records)
 
 
@@ -183,21 +188,15 @@ def group_share(responses: pd.DataFrame, answers: pd.DataFrame, question: str | 
     rows = _rows(answers, q)
     items = ([q.item(item)] if item else list(q.items)) if q.type == "matrix" else [None]
     records = []
-    for population in populations:
-        ids = population_ids(responses, population)
-        in_population = rows[rows["response_id"].isin(ids)]
-        for it in items:
-            code = it.code if it is not None else ""
-            of_item = in_population[in_population["item"] == code] if q.type == "matrix" else in_population
-            n = int(of_item["response_id"].nunique())
-            if q.type == "multi":
-                hit = of_item["item"].isin(codes) & (of_item["value"] == SELECTED)
-            else:
-                hit = of_item["value"].isin(codes)
-            count = int(of_item.loc[hit, "response_id"].nunique())
-            records.append({"question": q.id, "item": code, "answer": answer, "answer_label": label,
-                            "group": population, "n": n, "count": count, "pct": _pct(count, n),
-                            "item_label": it.label if it is not None else "", "group_label": population_label(population)})
+    for population, it, code, of_item, n in _item_bases(responses, rows, q, items, populations):
+        if q.type == "multi":
+            hit = of_item["item"].isin(codes) & (of_item["value"] == SELECTED)
+        else:
+            hit = of_item["value"].isin(codes)
+        count = int(of_item.loc[hit, "response_id"].nunique())
+        records.append({"question": q.id, "item": code, "answer": answer, "answer_label": label,
+                        "group": population, "n": n, "count": count, "pct": _pct(count, n),
+                        "item_label": it.label if it is not None else "", "group_label": population_label(population)})
     return _tidy(records)
 
 
