@@ -438,7 +438,8 @@ class Chapter:
         if not self.synthetic and not synthetic_waves:
             return
         if self.synthetic:
-            text = (f"Let op: synthetische gegevens. Dit hoofdstuk is gemaakt met een synthetische vervanging van de "
+            part = "Dit hoofdstuk" if self.spec.number is not None else f"Dit deel ({self.spec.label or self.title})"
+            text = (f"Let op: synthetische gegevens. {part} is gemaakt met een synthetische vervanging van de "
                     f"vertrouwelijke antwoorden van de flitspeiling {self.year}. Alleen de aantallen die het rapport "
                     "publiceert zijn nagebootst; alle andere cijfers, antwoorden en toelichtingen zijn verzonnen. "
                     "Gebruik de uitkomsten niet als uitkomsten van de peiling.")
