@@ -237,20 +237,37 @@ def validate_export(raw: RawExport, codebook: Codebook | None = None) -> None:
     # Timestamps: format, order, and close to the wave year.
     low, high = _wave_window(spec.year)
     started_column, submitted_column = spec.metadata.get("started_at"), spec.metadata.get("submitted_at")
+    parsed: dict[tuple[int, str], dt.datetime | None] = {}
+    for position in range(len(table)):
+        for column in (started_column, submitted_column):
+            if column is not None:
+                try:
+                    parsed[position, column] = parse_timestamp(table.at[position, column])
+                except ValueError:
+                    pass
+    # No timestamp at all in the wave year: the export of another wave (or a wrong clock); one problem for the file.
+    moments = sorted(m for m in parsed.values() if m is not None)
+    other_wave = bool(moments) and all(m.year != spec.year for m in moments)
+    if other_wave:
+        years = ", ".join(str(y) for y in sorted({m.year for m in moments}))
+        problem(f"every timestamp lies outside wave {spec.year} (all in {years})", None,
+                started_column or submitted_column,
+                found=f"{moments[0]:{TIMESTAMP_FORMAT}} … {moments[-1]:{TIMESTAMP_FORMAT}}",
+                expected=f"dates in {spec.year}, the wave of this file name",
+                suggestion=f"Is {path.name} really the export of {spec.year} (not of {years})? Check the file "
+                           f"(export.file in {mapping}) and the survey tool's clock")
     for position in range(len(table)):
         stamps = {}
         for role, column in (("started_at", started_column), ("submitted_at", submitted_column)):
             if column is None:
                 continue
             cell = table.at[position, column]
-            try:
-                stamps[role] = parse_timestamp(cell)
-            except ValueError:
+            if (position, column) not in parsed:
                 problem("not a timestamp", position, column, found=cell, expected="'YYYY-MM-DD HH:MM:SS'",
                         suggestion="Export dates in ISO format (survey tool setting), or as date cells in XLSX")
                 continue
-            moment = stamps[role]
-            if moment is not None and not (low <= moment < high):
+            moment = stamps[role] = parsed[position, column]
+            if moment is not None and not other_wave and not (low <= moment < high):
                 problem(f"date far from wave {spec.year} (future/wrong wave)", position, column, found=cell,
                         expected=f"a date between {low:%Y-%m-%d} and {high - dt.timedelta(days=1):%Y-%m-%d}",
                         suggestion=f"Check the file name and the wave: is {path.name} really the export of "
@@ -268,7 +285,8 @@ def validate_export(raw: RawExport, codebook: Codebook | None = None) -> None:
         for position, cell in enumerate(table[last_page]):
             if cell is not None and not re.fullmatch(r"\s*-?\d+\s*", str(cell)):
                 problem("the last page is not a whole number", position, last_page, found=cell,
-                        expected="a page number such as 3")
+                        expected="a page number such as 3",
+                        suggestion="The survey tool writes numbers here: was the file edited, or are columns shifted?")
 
     # Answer codes and ticked boxes.
     for column_spec in spec.columns:

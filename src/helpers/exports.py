@@ -147,6 +147,11 @@ def read_export(spec: WaveSpec, raw_dir: Path | str = RAW_DIR, path: Path | str 
 def _read_csv(path: Path, dialect: Dialect) -> tuple[list[str], list[list[str]], list[list[str | None]], list[int]]:
     """Header (row 1), the further header rows, the responses and their row numbers of a CSV export."""
     data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:4096].count(b"\x00") > len(data[:4096]) // 4:
+        raise ExportError(path, "the file is UTF-16 text (two bytes per character), not UTF-8", row=1,
+                          expected="UTF-8 (with or without byte-order mark)",
+                          suggestion="Export again as UTF-8, or re-save it as 'CSV UTF-8' in Excel (not as "
+                                     "'Unicode text')")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -309,20 +314,33 @@ def _read_text_xlsx(path: Path, spec: WaveSpec) -> tuple[list[str], list[list[st
     try:
         workbook = load_workbook(path, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise ExportError(path, f"not a readable XLSX workbook ({error.__class__.__name__})",
-                          suggestion="Export again as .xlsx from the survey tool") from None
+        raise _unreadable_workbook(path, error) from None
+    expected = set(spec.expected_columns())
+
+    def has_the_columns(rows: list) -> bool:
+        return len({(_cell_text(cell) or "").strip() for cell in rows} & expected) > len(expected) // 2
+
     sheet_name = spec.sheet or workbook.sheetnames[0]
     if sheet_name not in workbook.sheetnames:
+        holding = [name for name in workbook.sheetnames
+                   if has_the_columns(next(workbook[name].iter_rows(max_row=1, values_only=True), ()))]
         raise ExportError(path, f"the workbook has no sheet {sheet_name!r}", found=", ".join(workbook.sheetnames),
                           suggestion=_did_you_mean(sheet_name, workbook.sheetnames)
-                          or f"Rename the results sheet to {sheet_name!r} or set export.sheet in {spec.source.name}")
+                          or (f"Sheet {holding[0]!r} has the export's columns: rename it to {sheet_name!r}, or set "
+                              f"export.sheet: {holding[0]!r} in {spec.source.name}" if holding else
+                              f"Rename the results sheet to {sheet_name!r} or set export.sheet in {spec.source.name}"))
     sheet = workbook[sheet_name]
-    for merged in sheet.merged_cells.ranges:
-        if merged.min_row <= 2:
-            raise ExportError(path, f"the header has merged cells ({merged.coord})", row=merged.min_row,
-                              expected="one header row with one column name per column",
-                              suggestion="Export without grouped question headers, or unmerge the header cells")
     records = [list(row) for row in sheet.iter_rows(values_only=True)]
+    merged_header = sorted((m for m in sheet.merged_cells.ranges if m.min_row <= 2),
+                           key=lambda m: (m.min_row, m.min_col))
+    if merged_header:
+        merged = merged_header[0]
+        below = merged.min_row == 1 and len(records) > 1 and has_the_columns(records[1])
+        raise ExportError(path, f"the header has merged cells ({merged.coord})", row=merged.min_row,
+                          expected="one header row with one column name per column",
+                          suggestion="Row 2 holds the column names: delete row 1 (group titles above them), or export "
+                                     "without grouped question headers" if below else
+                                     "Export without grouped question headers, or unmerge the header cells")
     if not records:
         raise ExportError(path, f"sheet {sheet_name!r} is empty")
     header = [(_cell_text(cell) or "").strip() for cell in records[0]]
@@ -341,6 +359,27 @@ def _read_text_xlsx(path: Path, spec: WaveSpec) -> tuple[list[str], list[list[st
         rows.append(cells)
         file_rows.append(row_number)
     return header, rows, file_rows
+
+
+def _unreadable_workbook(path: Path, error: Exception) -> ExportError:
+    """Why openpyxl cannot open `path`: text (a CSV saved as .xlsx), another kind of file, or a damaged workbook."""
+    with path.open("rb") as handle:
+        head = handle.read(2048)
+    again = "export again as .xlsx from the survey tool"
+    if head.startswith(b"PK"):  # a zip archive, as every .xlsx is
+        what = "the zip archive holds no workbook" if zipfile.is_zipfile(path) else "the file is damaged or incomplete"
+        return ExportError(path, f"not a readable XLSX workbook: {what} ({error.__class__.__name__}: {error})",
+                           expected="a complete .xlsx workbook",
+                           suggestion=f"Copy or download the file again (an interrupted copy cuts it short), or "
+                                      f"{again}")
+    text = head.decode("utf-8-sig", errors="replace")
+    if text.strip() and sum(c.isprintable() or c in "\r\n\t" for c in text) >= 0.95 * len(text):
+        return ExportError(path, "not a readable XLSX workbook: the file holds text (a CSV export?), not a workbook",
+                           row=1, found=text.strip().splitlines()[0], expected="an .xlsx workbook (a zip archive)",
+                           suggestion="Export again as .xlsx, or open the file in Excel and save it as 'Excel "
+                                      "Workbook (.xlsx)'")
+    return ExportError(path, "not a readable XLSX workbook: the file is not a zip archive as every .xlsx is",
+                       found=repr(head[:16]), expected="an .xlsx workbook", suggestion=again.capitalize())
 
 
 def _check_header(path: Path, spec: WaveSpec, header: list[str]) -> None:
