@@ -12,7 +12,11 @@ Outputs, in ``reports/<year>/``:
 - ``<NN_slug>.html`` and ``.pdf`` per part, ``flitspeiling_<year>.html`` and ``.pdf`` for the whole report (cover,
   contents, summary, chapters 1-5, Bijlage A, Bijlage B = list of figures and tables, colophon);
 - ``tabellenboek.xlsx`` (an index sheet, then one sheet per figure and table) and ``cijfers.csv`` (all numbers);
-- ``index.html`` (links to all of the above) and ``MANIFEST`` (sha256 and size of every file, written last).
+- ``index.html`` (links to all of the above) and ``MANIFEST`` (sha256 and size of every file, written last; its
+  format is described in `_write_manifest`).
+
+The whole report and every chapter page end with a colophon ("Colofon", templates/colophon.html.j2): the git commit,
+the parameters, whether the data is the synthetic stand-in and the SHA-256 of every input file (helpers.provenance).
 
 Everything is built in a staging directory and moved into ``reports/<year>/`` only when all of it succeeded, so a
 failed build leaves the previous publication as it was. Files in ``reports/<year>/`` made by other steps
@@ -51,6 +55,8 @@ import yaml
 from bs4 import BeautifulSoup, Tag
 
 from helpers import REPO_ROOT
+from helpers.provenance import Provenance
+from helpers.provenance import collect as collect_provenance
 from helpers.reproducible import normalise_xlsx, sha256_file
 
 LOG = logging.getLogger("helpers.publish")
@@ -58,6 +64,8 @@ LOG = logging.getLogger("helpers.publish")
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 NBCONVERT_TEMPLATE = "flitspeiling"
 CSS_FILE = TEMPLATES_DIR / NBCONVERT_TEMPLATE / "static" / "report.css"
+COLOPHON_CSS_FILE = TEMPLATES_DIR / "colophon.css"
+COLOPHON_ID = "colofon"  # the colophon's heading (templates/colophon.html.j2), listed last in the contents
 
 REPORT_TITLE = "Flitspeiling VN-verdrag Handicap in gemeenten"
 SUBTITLE = "Stand van zaken van de implementatie van het VN-verdrag Handicap in gemeenten"
@@ -406,12 +414,22 @@ def _colophon(year: int, synthetic: bool) -> str:
     data = "synthetische vervanger van de enquêtegegevens" if synthetic else "enquêtegegevens van de flitspeiling"
     return (f"{_report_title(year)}. {AUTHORS_NOTE}. Deze uitgave is automatisch opgebouwd uit de {data} met "
             "helpers.publish; de gegevens bij elke figuur staan in de webversie (onder de figuur) en in het "
-            f"tabellenboek. Parameters: year={year}.")
+            "tabellenboek.")
 
 
-def _common(year: int, synthetic: bool) -> dict:
+def _colophon_view(provenance: Provenance | None) -> dict | None:
+    """What templates/colophon.html.j2 shows of the provenance (None: the colophon text only)."""
+    if provenance is None:
+        return None
+    return {"commit": provenance.git.commit, "dirty": provenance.git.dirty, "data": provenance.data.text,
+            "parameters": provenance.parameters, "inputs_sha256": provenance.inputs_sha256,
+            "groups": provenance.groups()}
+
+
+def _common(year: int, synthetic: bool, provenance: Provenance | None = None) -> dict:
     return {
-        "css": CSS_FILE.read_text(encoding="utf-8"),
+        "css": CSS_FILE.read_text(encoding="utf-8") + "\n" + COLOPHON_CSS_FILE.read_text(encoding="utf-8"),
+        "provenance": _colophon_view(provenance),
         "report_title": _report_title(year),
         "running_title": f"{AUTHORS} • {_report_title(year)}",
         "subtitle": SUBTITLE,
@@ -424,11 +442,11 @@ def _common(year: int, synthetic: bool) -> dict:
 
 
 def render_part_page(rendered: RenderedPart, year: int, synthetic: bool, previous: RenderedPart | None = None,
-                     following: RenderedPart | None = None) -> str:
+                     following: RenderedPart | None = None, provenance: Provenance | None = None) -> str:
     def link(other: RenderedPart | None) -> dict | None:
         return None if other is None else {"href": f"{other.part.stem}.html", "title": other.part.heading}
 
-    context = _common(year, synthetic)
+    context = _common(year, synthetic, provenance)
     context.update(page_title=f"{rendered.part.heading} | {_report_title(year)}",
                    part={"slug": rendered.part.slug, "kind": rendered.part.kind, "body": rendered.body,
                          "has_notice": any(mark in rendered.body for mark in NOTICE_MARKERS)},
@@ -447,13 +465,15 @@ def _bijlage_b(rendered: Sequence[RenderedPart]) -> dict:
     return {"title": BIJLAGE_B_TITLE, "groups": groups}
 
 
-def render_report_page(rendered: Sequence[RenderedPart], year: int, synthetic: bool) -> str:
+def render_report_page(rendered: Sequence[RenderedPart], year: int, synthetic: bool,
+                       provenance: Provenance | None = None) -> str:
     """The whole report: cover, contents, every part in order, Bijlage B and the colophon."""
     bijlage_b = _bijlage_b(rendered)
     contents = [{"level": level, "id": anchor, "text": text} for part in rendered for level, anchor, text in part.headings]
     contents.append({"level": 1, "id": "bijlage-b-overzicht", "text": BIJLAGE_B_TITLE})
     contents += [{"level": 2, "id": group["id"], "text": group["title"]} for group in bijlage_b["groups"]]
-    context = _common(year, synthetic)
+    contents.append({"level": 1, "id": COLOPHON_ID, "text": "Colofon"})
+    context = _common(year, synthetic, provenance)
     context.update(page_title=_report_title(year), parts=[{"slug": part.part.slug, "kind": part.part.kind,
                                                            "body": part.body} for part in rendered],
                    contents=contents, bijlage_b=bijlage_b)
@@ -778,12 +798,14 @@ class Paths:
     parts_dir: Path
     reports_dir: Path  # the publication: reports/<year>
     staging_dir: Path
+    root: Path | None = None  # the build root (--root): the colophon shows paths relative to it
 
     @classmethod
     def for_year(cls, year: int, root: Path = REPO_ROOT) -> Paths:
         build = root / "build" / str(year)
         return cls(year=year, report_yml=root / "notebooks" / "report.yml", notebooks_dir=build / "notebooks",
-                   parts_dir=build / "parts", reports_dir=root / "reports" / str(year), staging_dir=build / "staging")
+                   parts_dir=build / "parts", reports_dir=root / "reports" / str(year), staging_dir=build / "staging",
+                   root=root)
 
 
 def whole_report_name(year: int) -> str:
@@ -817,9 +839,24 @@ def _swap_into_place(staging: Path, target: Path) -> None:
     shutil.rmtree(previous, ignore_errors=True)
 
 
-def _write_manifest(directory: Path, year: int) -> None:
+def _write_manifest(directory: Path, year: int, provenance: Provenance | None = None) -> None:
+    """reports/<year>/MANIFEST, written last: every file of the publication with its SHA-256 and size.
+
+    Format (UTF-8, "\\n" line ends): comment lines starting with "# " first: the title line, this format, then the
+    provenance (``commit: <sha> [(met niet-vastgelegde wijzigingen)]``, ``parameters: name=value ...``, ``data:
+    synthetic|real/unknown|inconsistent|unknown``, ``inputs: <SHA-256 over the colophon's list of input files>``) and
+    the files not written by helpers.publish (``carried over: datakwaliteit.html``). Then one line per file in the
+    directory except MANIFEST, sorted by name: ``<sha256, 64 hex>  <bytes, right-aligned in 9>  <name>``. Check with
+    ``grep -v '^#' MANIFEST | awk '{print $1 "  " $3}' | sha256sum -c``.
+    """
     files = sorted(path for path in directory.iterdir() if path.is_file() and path.name != "MANIFEST")
-    lines = [f"# {_report_title(year)}: published files (sha256, bytes, name)"]
+    lines = [f"# {_report_title(year)}: published files (sha256, bytes, name)",
+             "# Format: '# ' comment lines, then per file: <sha256>  <bytes, right-aligned in 9>  <name>, sorted by "
+             "name; check: grep -v '^#' MANIFEST | awk '{print $1 \"  \" $3}' | sha256sum -c"]
+    lines += [f"# {line}" for line in (provenance.manifest_lines() if provenance is not None else [])]
+    carried = [path.name for path in files if path.name in CARRIED_OVER]
+    if carried:
+        lines.append(f"# carried over (written by make data, not by helpers.publish): {', '.join(carried)}")
     lines += [f"{sha256_file(path)}  {path.stat().st_size:>9}  {path.name}" for path in files]
     (directory / "MANIFEST").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -839,6 +876,14 @@ def publish(paths: Paths, pdf: bool = True, check: bool = True) -> dict:
         if year is not None and int(year) != paths.year:
             raise PublishError(f"{paths.parts_dir / part.stem}/manifest.json is of {year}, not {paths.year}")
 
+    provenance = collect_provenance(
+        paths.year, report_yml=paths.report_yml, parts_dir=paths.parts_dir, root=paths.root,
+        notebooks=[paths.notebooks_dir / f"{part.stem}.ipynb" for part in parts],
+        chapter_notebooks=[paths.report_yml.parent / f"{part.stem}.ipynb" for part in parts],
+        reported_synthetic=synthetic if flags else None)
+    for problem in provenance.problems:
+        LOG.warning("colophon: %s", problem)
+
     staging = paths.staging_dir
     if staging.exists():
         shutil.rmtree(staging)
@@ -853,7 +898,7 @@ def publish(paths: Paths, pdf: bool = True, check: bool = True) -> dict:
         html = notebook_html(notebook, exporter, resources_dir=paths.report_yml.parent)
         rendered.append(process_fragment(html, part, manifests[part.stem]))
 
-    summary: dict = {"year": paths.year, "synthetic": synthetic, "documents": {}}
+    summary: dict = {"year": paths.year, "synthetic": synthetic, "documents": {}, "provenance": provenance.to_dict()}
     pages: dict[str, int] = {}
 
     def emit(name: str, html: str, items: list[dict]) -> None:
@@ -876,11 +921,11 @@ def publish(paths: Paths, pdf: bool = True, check: bool = True) -> dict:
     for index, part in enumerate(rendered):
         previous = rendered[index - 1] if index > 0 else None
         following = rendered[index + 1] if index + 1 < len(rendered) else None
-        emit(part.part.stem, render_part_page(part, paths.year, synthetic, previous, following),
+        emit(part.part.stem, render_part_page(part, paths.year, synthetic, previous, following, provenance),
              part.manifest.get("items", []))
     whole = whole_report_name(paths.year)
     all_items = [item for part in rendered for item in part.manifest.get("items", [])]
-    emit(whole, render_report_page(rendered, paths.year, synthetic), all_items)
+    emit(whole, render_report_page(rendered, paths.year, synthetic, provenance), all_items)
 
     entries = [(part.part, item) for part in rendered for item in part.manifest.get("items", [])]
     summary["sheets"] = write_tabellenboek(entries, paths.parts_dir, staging / "tabellenboek.xlsx", paths.year,
@@ -901,7 +946,7 @@ def publish(paths: Paths, pdf: bool = True, check: bool = True) -> dict:
                    tabellenboek="tabellenboek.xlsx", cijfers="cijfers.csv", extras=extras)
     (staging / "index.html").write_text(_environment().get_template("index.html.j2").render(context), encoding="utf-8")
     if pdf and check:  # MANIFEST marks a complete, checked publication (make's target): not without PDFs or checks
-        _write_manifest(staging, paths.year)
+        _write_manifest(staging, paths.year, provenance)
 
     _swap_into_place(staging, paths.reports_dir)
     summary["files"] = sorted(path.name for path in paths.reports_dir.iterdir())
