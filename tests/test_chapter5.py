@@ -133,7 +133,7 @@ def test_quotes_are_literal_reproducible_and_free_of_personal_data(chapter_2023)
         assert not EMAIL.search(quote) and not PHONE.search(quote), quote
         assert not scrub_text(quote).counts and "[" not in quote, quote
     # 1-3 quotes per theme with texts, and the same choice as helpers.chapter_text makes with the chapter's seeds
-    sections = re.split(r"^### ", shown, flags=re.M)[1:]
+    sections = re.split(r"^## ", shown, flags=re.M)[1:]
     themes = {t.label: t.code for t in coding.load_frame(FRAME).themes}
     chosen: list[str] = []
     for section in sections:

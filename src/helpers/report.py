@@ -479,6 +479,20 @@ class Chapter:
             body = body[3:-4] if body.startswith("<p>") and body.endswith("</p>") else body
             _html(f'<p class="fp-noot" style="font-size:0.9em;color:#444;">{body}</p>')
 
+    def text_table(self, frame: pd.DataFrame, caption: str, note: str | None = None,
+                   formats: Mapping[str, Any] | None = None) -> None:
+        """Show a small table in the text that is no numbered "Tabel N" (no manifest item, no cijfers rows): an
+        accessible HTML table (html_table: a visible <caption>, header scopes, Dutch formats) and an optional note in
+        small print under it. Use it instead of a Markdown table, which has neither caption nor scopes."""
+        formats = formats or {}
+        rows = ["\t".join(str(c) for c in frame.columns)]
+        rows += ["\t".join(formats[c](v) if c in formats else _cell(v, str(c)) for c, v in zip(frame.columns, row, strict=True))
+                 for row in frame.itertuples(index=False)]
+        self.shown.append(("text_table", "\n".join([caption, *rows, *([note] if note else [])])))
+        if self.show:
+            note_html = f'<p class="fp-noot" style="font-size:0.9em;color:#444;">{html.escape(note)}</p>' if note else ""
+            _html(f'<div class="fp-tekst-tabel">{html_table(frame, caption=caption, formats=formats)}{note_html}</div>')
+
     def not_asked(self, question: str, item: str | None = None, year: int | None = None) -> None:
         """Show the one-line note that a question was not asked in the wave (kept in `shown` as well)."""
         year = self.year if year is None else int(year)
