@@ -135,13 +135,15 @@ def test_whole_report_html(builds):
 
     ids = [tag["id"] for tag in page.find_all(id=True)]
     assert len(ids) == len(set(ids)), "anchors must be unique across the whole report"
-    # One h1 per part, in the report's order, after the contents; then Bijlage B.
-    h1s = [tag.get_text(" ", strip=True) for tag in page.find_all("h1")]
-    assert h1s == ["Inhoud", "Samenvatting", "1 Achtergrond", "2 Reikwijdte en fase",
+    # One h1, the cover title; the contents, every part (in the report's order) and Bijlage B start with an h2, and the
+    # parts' own headings are one level down.
+    assert [tag.get_text(strip=True) for tag in page.find_all("h1")] == [cover.find(class_="cover-title").get_text(strip=True)]
+    h2s = [tag.get_text(" ", strip=True) for tag in page.find_all("h2")]
+    assert h2s[:6] == ["Inhoud", "Samenvatting", "1 Achtergrond", "2 Reikwijdte en fase",
                    "Bijlage A Deelnemende gemeenten", "Bijlage B Overzicht figuren en tabellen"]
-    # The contents link to every h1 and h2 after it, in order.
+    # The contents link to every h2 and h3 after it, in order.
     toc = [link["href"][1:] for link in page.find("nav", class_="toc").find_all("a")]
-    headings = [tag["id"] for tag in page.find_all(["h1", "h2"]) if tag["id"] != "inhoud"]
+    headings = [tag["id"] for tag in page.find_all(["h2", "h3"]) if tag["id"] != "inhoudsopgave"]
     assert toc == headings
     assert all(page.find(id=anchor) for anchor in toc)
     # Bijlage B lists every figure and table of the manifests, linked to its caption.
