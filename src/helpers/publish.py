@@ -23,9 +23,10 @@ failed build leaves the previous publication as it was. Files in ``reports/<year
 (``datakwaliteit.html`` from ``make data``) are carried over.
 
 HTML pages contain no code, load nothing from elsewhere (no scripts, images are data URIs, the CSS is inlined) and are
-byte-identical from build to build. PDFs are rendered from the same HTML by WeasyPrint in this process, and checked:
-every figure and table caption of the manifests must be in the PDF's text and the number of images must equal the
-number of figures.
+byte-identical from build to build. PDFs are rendered from the same HTML by WeasyPrint in this process as tagged
+PDF/UA-1 (title, language, bookmarks from the headings, alternative text of figures in the structure tree), and
+checked: every figure and table caption of the manifests must be in the PDF's text and the number of images must equal
+the number of figures. tests/test_reproducible_build.py builds the 2023 report twice and compares every file.
 
 Command line (used by ``make report``)::
 
@@ -66,6 +67,8 @@ NBCONVERT_TEMPLATE = "flitspeiling"
 CSS_FILE = TEMPLATES_DIR / NBCONVERT_TEMPLATE / "static" / "report.css"
 COLOPHON_CSS_FILE = TEMPLATES_DIR / "colophon.css"
 COLOPHON_ID = "colofon"  # the colophon's heading (templates/colophon.html.j2), listed last in the contents
+# WeasyPrint's PDF variant: PDF/UA-1 (tagged, with XMP metadata naming the conformance; no dates, no random ids).
+PDF_VARIANT = "pdf/ua-1"
 
 REPORT_TITLE = "Flitspeiling VN-verdrag Handicap in gemeenten"
 SUBTITLE = "Stand van zaken van de implementatie van het VN-verdrag Handicap in gemeenten"
@@ -500,8 +503,10 @@ def external_resources(html: str) -> list[str]:
 def write_pdf(html: str, target: Path, base_url: Path | None = None) -> int:
     """Render the HTML (print media) to an A4 PDF with WeasyPrint; returns the number of pages.
 
-    The PDF has no creation or modification date and no random identifier, so the same HTML gives the same bytes.
-    Title and language come from <title> and <html lang>.
+    Tagged PDF/UA-1 (PDF_VARIANT): a structure tree with the figures' alternative text, /MarkInfo, XMP metadata
+    with pdfuaid:part 1, bookmarks from the headings; title and language come from <title> and <html lang>. The PDF
+    has no creation or modification date and its /ID is the MD5 of its content (not random), so the same HTML gives
+    the same bytes.
     """
     try:
         import weasyprint
@@ -509,7 +514,7 @@ def write_pdf(html: str, target: Path, base_url: Path | None = None) -> int:
         raise PublishError(f"WeasyPrint cannot load Pango ({error}); install the Debian packages libpango-1.0-0 "
                            "libpangoft2-1.0-0 fonts-dejavu-core (make system-packages)") from error
     document = weasyprint.HTML(string=html, base_url=str(base_url or target.parent)).render()
-    document.write_pdf(target, pdf_tags=True)
+    document.write_pdf(target, pdf_variant=PDF_VARIANT, pdf_tags=True, pdf_identifier=True)
     return len(document.pages)
 
 
