@@ -148,8 +148,33 @@ $(foreach w,$(WAVES),$(eval $(call WAVE_RULES,$(w))))
 
 # ---------------------------------------------------------------------------------------------------------------
 # Checks
+# The accessibility test (tests/test_accessibility.py) runs axe-core from npm in Debian's Chromium, driven by
+# playwright-core; nothing downloads a browser of its own. Without Chromium that test is skipped with a message.
+CHROMIUM      ?= /usr/bin/chromium
+A11Y          := tests/accessibility
+A11Y_MODULES  := $(A11Y)/node_modules/.package-lock.json
+
+.PHONY: browser node_modules
+browser: ## Check for Debian's Chromium (accessibility test); as root install it when missing
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing chromium (Debian) for the accessibility test"; \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+			|| echo "warning: apt-get could not install chromium; the accessibility test will be skipped" >&2; \
+	else \
+		echo "note: no Chromium at $(CHROMIUM), so the accessibility test is skipped; install Debian's chromium" \
+		     "(as root: apt-get update && apt-get install -y chromium)" >&2; \
+	fi
+
+node_modules: $(A11Y_MODULES) ## Install axe-core and playwright-core for the accessibility test (npm ci, from the lock)
+
+$(A11Y_MODULES): $(A11Y)/package-lock.json $(A11Y)/package.json
+	@command -v npm >/dev/null || { echo "error: npm not found; the accessibility test needs Node.js >= 20 and npm" >&2; exit 1; }
+	npm ci --prefix $(A11Y) --no-audit --no-fund --loglevel=error
+	@touch $@
+
 .PHONY: test
-test: $(ENV_STAMP) $(REFERENCE) data reports/2023/MANIFEST | system-packages ## Run the test suite (builds the environment, data and the 2023 report first)
+test: $(ENV_STAMP) $(REFERENCE) data reports/2023/MANIFEST | system-packages browser $(A11Y_MODULES) ## Run the test suite (builds the environment, data and the 2023 report first)
 	$(PY) -m pytest -q
 
 .PHONY: lint

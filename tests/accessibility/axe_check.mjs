@@ -6,8 +6,8 @@
 // (CHROMIUM, default /usr/bin/chromium; playwright-core only drives it, it never downloads a browser) and checked by
 // axe-core with the WCAG 2.0/2.1 A and AA rules (tags wcag2a, wcag2aa, wcag21a, wcag21aa) and axe's best practices.
 // Next to axe, each page is checked for what the report promises (see REPORT_CHECKS below): lang="nl", exactly one
-// h1, no skipped heading levels, a non-empty alt on every <img>, a <caption> and <th scope> in every table, and a
-// named <summary> as the first child of every <details>.
+// h1, no skipped heading levels, a non-empty alt on every <img>, a <caption> and <th scope> in every table, unique
+// ids (links and aria-labelledby point to one element) and a named <summary> as the first child of every <details>.
 //
 // Prints one line per page ("OK  <n> violations  <file>" or "FAIL ... <rule ids>") and, with --json, writes
 // {"axe": version, "chromium": version, "tags": [...], "pages": [{file, violations: [{id, impact, help, nodes,
@@ -85,6 +85,11 @@ function REPORT_CHECKS() {
   if (noScope.length) add("report-th-scope", `${noScope.length} <th> without scope`, noScope);
   const noHeader = tables.filter((table) => !table.querySelector("th"));
   if (noHeader.length) add("report-table-headers", `${noHeader.length} tables without <th>`, noHeader);
+
+  const ids = new Map();
+  for (const element of document.querySelectorAll("[id]")) ids.set(element.id, [...(ids.get(element.id) || []), element]);
+  const duplicates = [...ids.values()].filter((elements) => elements.length > 1).map((elements) => elements[0]);
+  if (duplicates.length) add("report-unique-ids", `${duplicates.length} ids used more than once`, duplicates);
 
   const badDetails = [...document.querySelectorAll("details")].filter((details) => {
     const summary = details.firstElementChild;
