@@ -163,6 +163,8 @@ def test_data_status(tmp_path):
                                                                 "sha256": "b" * 64}]}}
     status = data_status(real, survey)
     assert (status.synthetic, status.status) == (False, "real/unknown") and status.text.startswith("Nee")
+    # The export is not in the raw directory (cleaned from a copy elsewhere): the cleaning's own check counts.
+    assert data_status(other, None).status == "synthetic" and data_status(real, None).status == "real/unknown"
     assert data_status(None, survey).status == "unknown"
     assert data_status(None, survey, reported=True).text.startswith("Ja, volgens de hoofdstukken")
 
@@ -217,6 +219,13 @@ def test_missing_and_changed_inputs_are_named(tree):
     assert len(found.problems) == 3
     # Synthetic is decided by what was cleaned (quality.json) and provenance.yml, not by today's export file.
     assert found.data.status == "synthetic"
+    # Cleaned from an export that is not in data/raw (a test's copy): its recorded hash, the cleaning's verdict.
+    (tree["raw"] / "survey" / "flitspeiling_2023.csv").unlink()
+    write(tree["raw"] / "survey" / "provenance.yml", "files: []\n")
+    found = collect_tree(tree)
+    export = found.files[0]
+    assert (export.path, export.sha256) == ("data/raw/survey/flitspeiling_2023.csv", sha(EXPORT))
+    assert export.note.startswith("SHA-256 uit quality.json") and found.data.status == "synthetic"
 
 
 def test_disagreeing_parameters_and_manifests(tree):

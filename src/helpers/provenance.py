@@ -247,9 +247,12 @@ def _entries(document) -> list[dict]:
     return found
 
 
-def data_status(quality: Mapping | None, survey_provenance: Path, reported: bool | None = None) -> DataStatus:
+def data_status(quality: Mapping | None, survey_provenance: Path | None, reported: bool | None = None) -> DataStatus:
     """Synthetic stand-in or not, from quality.json's provenance, checked against provenance.yml as it is now.
-    `reported`: what the chapters' manifests say, shown when there is no quality.json to check it with."""
+
+    `survey_provenance` None: the export is not in the raw directory (cleaned from elsewhere, e.g. a test's copy), so
+    the check the cleaning made against the provenance.yml next to it is all there is. `reported`: what the chapters'
+    manifests say, shown when there is no quality.json to check it with."""
     if quality is None:
         if reported is None:
             return DataStatus(False, "unknown", "Onbekend: de verwerkte gegevens hebben geen quality.json")
@@ -257,6 +260,12 @@ def data_status(quality: Mapping | None, survey_provenance: Path, reported: bool
                           f"{'Ja' if reported else 'Nee'}, volgens de hoofdstukken; niet na te gaan: de verwerkte "
                           "gegevens hebben geen quality.json")
     info = quality.get("provenance") or {}
+    if survey_provenance is None:
+        if info.get("synthetic") is True:
+            return DataStatus(True, "synthetic",
+                              "Ja: de synthetische vervanger van de enquêtegegevens (bij het opschonen vastgesteld met "
+                              "de provenance.yml naast de export, die niet in data/raw/survey staat)")
+        return DataStatus(False, "real/unknown", "Nee: bij het opschonen niet als synthetische vervanger herkend")
     export = (info.get("input_files") or [{}])[0]
     name, digest = str(export.get("file", "")), export.get("sha256")
     listed = [entry for entry in _entries(_yaml(survey_provenance)) if survey_provenance.is_file()
@@ -400,7 +409,8 @@ def collect(year: int, *, report_yml: Path, notebooks: Sequence[Path], parts_dir
         for name in FRAME_FILES:
             add("processed", directory / name)
 
-    data = data_status(quality, survey_provenance, reported_synthetic)
+    exported_here = any((Path(raw_dir) / str(export.get("file", ""))).is_file() for export in exports)
+    data = data_status(quality, survey_provenance if exported_here or not exports else None, reported_synthetic)
     if reported_synthetic is not None and bool(reported_synthetic) != data.synthetic:
         problems.append(f"the chapters call the data {'synthetic' if reported_synthetic else 'real'}, the processed "
                         f"data and provenance.yml say {data.status}")
