@@ -68,9 +68,10 @@ NBCONVERT     := $(VENV)/bin/jupyter-nbconvert
 NB_TIMEOUT    := 600
 CODEBOOK      := $(wildcard data/codebook/*.yml data/codebook/waves/*.yml)
 HELPERS       := $(wildcard src/helpers/*.py)
-# The helpers the cleaning imports; editing a report helper does not re-run the cleaning.
+# The helpers the cleaning notebook imports (its appendix uses report.html_table); editing another helper does not
+# re-run the cleaning.
 CLEANING_HELPERS := $(addprefix src/helpers/,__init__.py codebook.py exports.py cleaning.py privacy.py processed.py \
-                    municipalities.py cbs.py reproducible.py)
+                    municipalities.py cbs.py reproducible.py published.py report.py tables.py figures.py formatting.py)
 PROCESSED     := $(foreach w,$(WAVES),data/processed/$(w)/responses.parquet)
 # The report's nbconvert template (src/helpers/templates/flitspeiling): no code, no external scripts, lang="nl".
 NB_TEMPLATE   := --template flitspeiling --TemplateExporter.extra_template_basedirs=src/helpers/templates
