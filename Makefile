@@ -100,7 +100,7 @@ REPORT_YML      := notebooks/report.yml
 CHAPTERS        := $(sort $(basename $(shell grep -o '[0-9][0-9]_[A-Za-z0-9_]*\.ipynb' $(REPORT_YML) 2>/dev/null)))
 # The summary is written from the key figures of the chapters, so it runs after them (also under make -j).
 SUMMARY         := 06_samenvatting
-SUMMARY_SOURCES := $(filter 0[1-5]_%,$(CHAPTERS))
+SUMMARY_SOURCES := $(filter-out $(SUMMARY) %_bijlage_a,$(CHAPTERS))
 CHAPTER_INPUTS  := $(REPORT_YML) $(filter-out src/helpers/publish.py src/helpers/provenance.py src/helpers/privacy_scan.py,$(HELPERS)) $(CODEBOOK) $(PROCESSED) $(FRAMES)
 PUBLISH_INPUTS  := $(REPORT_YML) src/helpers/publish.py src/helpers/provenance.py $(shell find src/helpers/templates -type f 2>/dev/null)
 # WeasyPrint (PDF) needs the system's Pango and a font.
