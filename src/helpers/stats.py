@@ -397,6 +397,19 @@ def _population(population_counts: Mapping) -> dict:
     return population
 
 
+def _class_counts(classes: pd.Series, population: Mapping[Hashable, int], caller: str) -> pd.Series:
+    """Respondents per class; every class needs a population count, and every class of the population respondents."""
+    counts = classes.value_counts()
+    unknown = set(counts.index) - set(population)
+    if unknown:
+        raise ValueError(f"{caller}: classes without a population count: {sorted(map(str, unknown))}")
+    empty = [k for k in population if counts.get(k, 0) == 0]
+    if empty:
+        raise ValueError(f"{caller}: no respondents in class(es) {empty}; these classes cannot be weighted to their "
+                         "population - merge them with a neighbouring class")
+    return counts
+
+
 def poststratification_weights(sample_classes: pd.Series, population_counts: Mapping[Hashable, int]) -> pd.Series:
     """Weight N_h / n_h for every unit of class h, so that the weights of a class sum to its population count N_h.
 
@@ -410,14 +423,7 @@ def poststratification_weights(sample_classes: pd.Series, population_counts: Map
     if sample_classes.isna().any():
         raise ValueError(f"poststratification_weights: {int(sample_classes.isna().sum())} respondents have no class; "
                          "leave them out or give them a class first")
-    counts = sample_classes.value_counts()
-    unknown = set(counts.index) - set(population)
-    if unknown:
-        raise ValueError(f"poststratification_weights: classes without a population count: {sorted(map(str, unknown))}")
-    empty = [k for k in population if counts.get(k, 0) == 0]
-    if empty:
-        raise ValueError(f"poststratification_weights: no respondents in class(es) {empty}; these classes cannot be "
-                         "weighted to their population - merge them with a neighbouring class")
+    counts = _class_counts(sample_classes, population, "poststratification_weights")
     too_many = [k for k in population if counts[k] > population[k]]
     if too_many:
         raise ValueError(f"poststratification_weights: more respondents than population in class(es) {too_many}")
@@ -461,13 +467,7 @@ def weighted_share(indicator: pd.Series, weights: pd.Series, strata: pd.Series,
     population = _population(population_counts)
     y = indicator.astype(float)
     total_n = sum(population.values())
-    counts = strata.value_counts()
-    unknown = set(counts.index) - set(population)
-    if unknown:
-        raise ValueError(f"weighted_share: strata without a population count: {sorted(map(str, unknown))}")
-    empty = [k for k in population if counts.get(k, 0) == 0]
-    if empty:
-        raise ValueError(f"weighted_share: no respondents in stratum/strata {empty}")
+    _class_counts(strata, population, "weighted_share")  # validates the strata
     variance = 0.0
     for h, big_n in population.items():
         y_h = y[strata == h]
