@@ -330,3 +330,16 @@ def test_cli_without_pdf(tmp_path, capsys):
     assert not list((tmp_path / "out").glob("*.pdf"))
     assert not (tmp_path / "out" / "MANIFEST").exists()  # a draft: make's target stays out of date
     assert "published" in capsys.readouterr().out
+
+
+def test_an_item_of_a_series_gets_its_own_anchor_and_label():
+    part = publish.Part(stem="02_x", slug="x", number=2, title="X", kind="chapter")
+    manifest = {"items": [{"kind": "figuur", "series": "", "number": 1, "title": "Eerste"},
+                          {"kind": "figuur", "series": "T", "number": 1, "title": "Trend"}]}
+    page = ('<main><h1>2 X</h1><div id="figuur-1"><p class="fp-caption">Figuur 1<br>Eerste</p></div>'
+            '<div id="figuur-T1"><p class="fp-caption">Figuur T1<br>Trend</p></div></main>')
+    rendered = publish.process_fragment(page, part, manifest)
+    assert rendered.anchors == {("figuur", "1"): "x-figuur-1", ("figuur", "T1"): "x-figuur-T1"}
+    assert [publish.item_label(item) for item in manifest["items"]] == ["Figuur 1", "Figuur T1"]
+    without_block = page.replace(' id="figuur-T1"', "")
+    assert publish.process_fragment(without_block, part, manifest).anchors[("figuur", "T1")] == "x-figuur-T1"

@@ -55,7 +55,7 @@ def outline():
 
 def test_outline_has_the_titles_and_order_of_bijlage_b(outline):
     for kind, expected in (("figuur", FIGURES_2023), ("tabel", TABLES_2023)):
-        items = [(i.id, i.title) for i in outline.items if i.kind == kind]
+        items = [(i.id, i.title) for i in outline.items if i.kind == kind and not i.series]
         assert items == expected
         assert [outline.number(item_id, 2023) for item_id, _ in items] == list(range(1, len(items) + 1))
 
@@ -80,6 +80,22 @@ def test_2018_renumbers_the_tables(outline):
     assert outline.number("vng_onderwerpen", 2022) == 1
     bijlage_b = outline.numbering(2018)
     assert bijlage_b["number"].isna().sum() == 2
+
+
+def test_a_series_numbers_its_items_apart(tmp_path):
+    path = tmp_path / "report.yml"
+    path.write_text("chapters:\n  - {slug: a, number: 1, notebook: 01_a.ipynb, title: A}\n"
+                    "items:\n  - {id: x, kind: figuur, chapter: 1, title: X}\n"
+                    "  - {id: t, kind: figuur, chapter: 1, title: T, series: T}\n"
+                    "  - {id: y, kind: figuur, chapter: 1, title: Y}\n"
+                    "  - {id: u, kind: tabel, chapter: 1, title: U, series: T}\n", encoding="utf-8")
+    outline = load_outline(path)
+    assert [outline.code(i, 2023) for i in ("x", "t", "y", "u")] == ["1", "T1", "2", "T1"]
+    assert list(outline.numbering(2023)["code"]) == ["1", "T1", "2", "T1"]
+    path.write_text(path.read_text(encoding="utf-8").replace("series: T}\n  - {id: y", "series: trend}\n  - {id: y"),
+                    encoding="utf-8")
+    with pytest.raises(OutlineError, match="series must be one capital letter"):
+        load_outline(path)
 
 
 def test_titles_follow_the_wave(outline):

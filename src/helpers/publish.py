@@ -190,8 +190,13 @@ def load_manifest(parts_dir: Path, part: Part) -> dict:
     return manifest
 
 
+def item_code(item: dict) -> str:
+    """The number of a figure/table as shown: "5", or "T1" for an item in a series of its own (report.yml)."""
+    return f"{item.get('series') or ''}{item['number']}"
+
+
 def item_label(item: dict) -> str:
-    return f"{KIND_LABELS[item['kind']]} {item['number']}"
+    return f"{KIND_LABELS[item['kind']]} {item_code(item)}"
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -236,7 +241,7 @@ def _ascii_slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "sectie"
 
 
-_CAPTION_RE = re.compile(r"^\s*(Figuur|Tabel)\s+(\d+)\b", re.IGNORECASE)
+_CAPTION_RE = re.compile(r"^\s*(Figuur|Tabel)\s+([A-Z]?\d+)\b", re.IGNORECASE)
 _NUMBER_RE = re.compile(r"^[−\-+]?\d[\d.,]*\s*%?$")
 SHORT_TABLE_ROWS = 20
 _CAPTION_TAGS = ("h2", "h3", "h4", "h5", "h6", "caption", "figcaption")
@@ -250,7 +255,7 @@ class RenderedPart:
     manifest: dict
     body: str
     headings: list[tuple[int, str, str]]  # (level, id, text)
-    anchors: dict[tuple[str, int], str] = field(default_factory=dict)  # (kind, number) -> id
+    anchors: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, code) -> id
     images: int = 0
 
 
@@ -258,7 +263,7 @@ def _text(tag: Tag) -> str:
     return " ".join(tag.get_text(" ", strip=True).split())
 
 
-def _find_caption(main: Tag, kind: str, number: int, block_id: str) -> Tag | None:
+def _find_caption(main: Tag, kind: str, code: str, block_id: str) -> Tag | None:
     """The element that marks figure/table `number`: the block with id "<kind>-<number>" (helpers.report gives every
     figure and table block that id; here already prefixed as `block_id`), else a heading, caption or figcaption whose
     text starts with "Figuur N"/"Tabel N", else the first paragraph or element with a caption class starting so."""
@@ -268,7 +273,7 @@ def _find_caption(main: Tag, kind: str, number: int, block_id: str) -> Tag | Non
 
     def starts(tag: Tag) -> bool:
         match = _CAPTION_RE.match(_text(tag))
-        return bool(match) and match.group(1).lower() == kind and int(match.group(2)) == number
+        return bool(match) and match.group(1).lower() == kind and match.group(2).upper() == code.upper()
 
     for tag in main.find_all(_CAPTION_TAGS):
         if starts(tag):
@@ -351,10 +356,10 @@ def process_fragment(html: str, part: Part, manifest: dict) -> RenderedPart:
         if not heading.get("id"):
             heading["id"] = unique(f"{part.slug}-{_ascii_slug(_text(heading))}")
 
-    anchors: dict[tuple[str, int], str] = {}
+    anchors: dict[tuple[str, str], str] = {}
     for item in manifest.get("items", []):
-        key = (item["kind"], int(item["number"]))
-        wanted = f"{part.slug}-{item['kind']}-{item['number']}"
+        key = (item["kind"], item_code(item))
+        wanted = f"{part.slug}-{item['kind']}-{item_code(item)}"
         caption = _find_caption(main, *key, block_id=wanted)
         if caption is None:
             raise PublishError(f"{part.stem}: the manifest lists {item_label(item)} ({item['title']}) but the "
@@ -460,7 +465,7 @@ def render_part_page(rendered: RenderedPart, year: int, synthetic: bool, previou
 def _bijlage_b(rendered: Sequence[RenderedPart]) -> dict:
     groups = []
     for kind in ("figuur", "tabel"):
-        entries = [{"label": item_label(item), "title": item["title"], "anchor": part.anchors[(kind, int(item["number"]))]}
+        entries = [{"label": item_label(item), "title": item["title"], "anchor": part.anchors[(kind, item_code(item))]}
                    for part in rendered for item in part.manifest.get("items", []) if item["kind"] == kind]
         if entries:
             groups.append({"id": f"bijlage-b-{KIND_GROUP_TITLES[kind].lower()}", "title": KIND_GROUP_TITLES[kind],
@@ -665,7 +670,7 @@ def _sheet_names(entries: Sequence[tuple[Part, dict]]) -> list[str]:
     labels = [item_label(item) for _, item in entries]
     names = []
     for (part, item), label in zip(entries, labels, strict=True):
-        name = label if labels.count(label) == 1 else f"{KIND_LABELS[item['kind']]} {part.number or part.slug}.{item['number']}"
+        name = label if labels.count(label) == 1 else f"{KIND_LABELS[item['kind']]} {part.number or part.slug}.{item_code(item)}"
         names.append(re.sub(r"[\[\]:*?/\\]", "-", name)[:31])
     if len(set(names)) != len(names):
         raise PublishError("two figures or tables would get the same sheet name: " + ", ".join(sorted(names)))
@@ -732,7 +737,7 @@ def write_tabellenboek(entries: Sequence[tuple[Part, dict]], parts_dir: Path, ta
             sheet.cell(row=row, column=1, value=SYNTHETIC_NOTICE).font = bold
             sheet.cell(row=row, column=1).fill = notice_fill
         row += 2
-        csv_name = item.get("csv") or f"tables/{item['kind']}_{item['number']}.csv"
+        csv_name = item.get("csv") or f"tables/{item['kind']}_{item_code(item)}.csv"
         table_path = Path(parts_dir) / part.stem / csv_name
         if not table_path.is_file():
             raise PublishError(f"{table_path}: not found ({name} of {part.stem})")

@@ -50,7 +50,7 @@ BUILD_DIR = REPO_ROOT / "build"
 KINDS = ("figuur", "tabel")
 KIND_LABELS = {"figuur": "Figuur", "tabel": "Tabel"}
 CIJFERS_COLUMNS = ["table", "item", "group", "n", "count", "pct", "question", "answer"]
-MANIFEST_ITEM_KEYS = ("id", "kind", "number", "title", "question", "base", "alt", "csv")
+MANIFEST_ITEM_KEYS = ("id", "kind", "series", "number", "title", "question", "base", "alt", "csv")
 SMALL_BASE = 50  # below this base a table or figure says its percentages need caution (rapport 2023, voetnoot 4)
 DEFAULT_SMALL_THRESHOLD = 25_000
 
@@ -91,6 +91,7 @@ class ItemSpec:
     requires: tuple[str, ...] = ()
     question: str = ""
     title_wave: str = ""
+    series: str = ""  # a letter prefix numbering the item in a series of its own ("Figuur T1"), see report.yml
 
 
 @dataclass(frozen=True)
@@ -128,8 +129,13 @@ class Outline:
         item = self.item(item_id)
         if not self.asked(item_id, year):
             return None
-        same_kind = [i for i in self.items if i.kind == item.kind and self.asked(i.id, year)]
+        same_kind = [i for i in self.items if i.kind == item.kind and i.series == item.series and self.asked(i.id, year)]
         return [i.id for i in same_kind].index(item_id) + 1
+
+    def code(self, item_id: str, year: int) -> str | None:
+        """The item's number as shown: "5" or, in a series of its own, "T1"; None when the wave lacks it."""
+        number = self.number(item_id, year)
+        return None if number is None else f"{self.item(item_id).series}{number}"
 
     def title_for(self, item_id: str, year: int) -> str:
         """The item's title; for a wave other than 2023 the `title_wave` variant where there is one."""
@@ -143,7 +149,7 @@ class Outline:
     def numbering(self, year: int) -> pd.DataFrame:
         """Every item with its number and title in wave `year` (number <NA> when left out): Bijlage B."""
         rows = [{"id": i.id, "kind": i.kind, "chapter": str(i.chapter), "number": self.number(i.id, year),
-                 "title": self.title_for(i.id, year), "requires": ", ".join(i.requires)} for i in self.items]
+                 "series": i.series, "code": self.code(i.id, year), "title": self.title_for(i.id, year), "requires": ", ".join(i.requires)} for i in self.items]
         return pd.DataFrame(rows).astype({"number": "Int64"})
 
 
@@ -166,9 +172,12 @@ def load_outline(path: Path | str = OUTLINE_FILE, cb: Codebook | None = None) ->
     items = []
     for entry in raw.get("items") or []:
         where = f"{path.name}: item {entry.get('id')!r}"
-        unknown = set(entry) - {"id", "kind", "chapter", "title", "requires", "question", "title_wave"}
+        unknown = set(entry) - {"id", "kind", "chapter", "title", "requires", "question", "title_wave", "series"}
         if unknown:
             raise OutlineError(f"{where} has unknown keys {sorted(unknown)}")
+        series = str(entry.get("series") or "")
+        if series and not re.fullmatch(r"[A-Z]", series):
+            raise OutlineError(f"{where}: series must be one capital letter (numbers 'Figuur T1'), got {series!r}")
         if entry.get("kind") not in KINDS:
             raise OutlineError(f"{where}: kind must be one of {KINDS}, got {entry.get('kind')!r}")
         if str(entry.get("chapter")) not in keys:
@@ -179,7 +188,8 @@ def load_outline(path: Path | str = OUTLINE_FILE, cb: Codebook | None = None) ->
                 raise OutlineError(f"{where}: unknown question {question!r}; known: {list(cb.questions)}")
         items.append(ItemSpec(id=str(entry["id"]), kind=entry["kind"], chapter=entry["chapter"],
                               title=" ".join(str(entry["title"]).split()), requires=requires,
-                              question=str(entry.get("question") or ""), title_wave=str(entry.get("title_wave") or "")))
+                              question=str(entry.get("question") or ""), title_wave=str(entry.get("title_wave") or ""),
+                              series=series))
     ids = [i.id for i in items]
     if len(set(ids)) != len(ids):
         raise OutlineError(f"{path.name}: duplicate item ids in {ids}")
@@ -360,10 +370,10 @@ class Chapter:
 
     def ref(self, item_id: str) -> str:
         """How the text refers to an item: "figuur 3", "tabel 1"."""
-        number = self.number_of(item_id)
-        if number is None:
+        code = self.outline.code(item_id, self.year)
+        if code is None:
             raise ValueError(f"{item_id!r} is not in the {self.year} report (its questions were not asked)")
-        return f"{self.outline.item(item_id).kind} {number}"
+        return f"{self.outline.item(item_id).kind} {code}"
 
     def question_text(self, question: str) -> str:
         return self.cb.question(question).text
@@ -587,7 +597,8 @@ class Chapter:
                              f"{', '.join(spec.requires)}; check ch.shows({item_id!r}) and call ch.not_asked(...)")
         if any(entry["id"] == item_id for entry in self.items):
             raise ValueError(f"{item_id!r} is shown twice in this chapter")
-        key = f"{spec.kind}_{number}"
+        code = f"{spec.series}{number}"
+        key = f"{spec.kind}_{code}"
         if data is not None:
             missing = [c for c in ("item", "group", "n", "count", "pct") if c not in data]
             if missing:
@@ -606,10 +617,10 @@ class Chapter:
             rows.loc[rows["question"].isin(["", "nan", "None"]), "question"] = question_id
             self.cijfers.append(rows)
             self.full_tables[key] = data.reset_index(drop=True)
-        self.items.append({"id": item_id, "kind": spec.kind, "number": number,
+        self.items.append({"id": item_id, "kind": spec.kind, "series": spec.series, "number": number,
                            "title": self.outline.title_for(item_id, self.year), "question": question_text,
                            "base": self._base_value(base, data), "alt": alt, "csv": f"tables/{key}.csv"})
-        return spec, number, key
+        return spec, code, key
 
     def figure(self, item_id: str, fig, data: pd.DataFrame, alt: str, question: str | None = None, base=None,
                note: str | None = None, caution: bool = True, who: str = "gemeenten die de vraag beantwoordden",
@@ -622,13 +633,13 @@ class Chapter:
         `table_columns`: the columns of the data table to show, {column: header}. The number: ch.number_of(id).
         """
         question_id, question_text = self._question_line(question, self.outline.item(item_id))
-        spec, number, _ = self._register(item_id, data, question_id, question_text, base, alt)
+        spec, code, _ = self._register(item_id, data, question_id, question_text, base, alt)
         notes = [note] if note else []
         if caution:
             notes += self._cautions(data)
         svg = figs.svg_bytes(fig)
         fig.clear()
-        label = f"{KIND_LABELS[spec.kind]} {number}"
+        label = f"{KIND_LABELS[spec.kind]} {code}"
         lines = self._caption_lines(question_id, question_text, base, data, who, notes)
         self.shown.append((spec.kind, "\n".join([label, self.outline.title_for(item_id, self.year), *lines])))
         if not self.show:
@@ -640,7 +651,7 @@ class Chapter:
         percentages = {header: fmt.pct for column, header in columns.items() if column.startswith("pct")}
         table = html_table(shown, caption=f"Gegevens bij {label.lower()}: {self.outline.title_for(item_id, self.year)}",
                            formats=percentages)
-        _html(f'<figure class="fp-figuur" id="{spec.kind}-{number}" style="margin:1.2em 0;">'
+        _html(f'<figure class="fp-figuur" id="{spec.kind}-{code}" style="margin:1.2em 0;">'
               f'<p class="fp-bijschrift fp-caption"><strong>{label}</strong><br>'
               f"{html.escape(self.outline.title_for(item_id, self.year))}</p>"
               f'<img src="{src}" alt="{html.escape(alt)}" style="max-width:100%;height:auto;">'
@@ -674,11 +685,11 @@ class Chapter:
                 raise ValueError("pass the tidy numbers of a free-form table as data=... (helpers.tables columns)")
             data = tables.matrix_long(table)
         question_id, question_text = self._question_line(question, self.outline.item(item_id))
-        spec, number, _ = self._register(item_id, data, question_id, question_text, base, "")
+        spec, code, _ = self._register(item_id, data, question_id, question_text, base, "")
         notes = [footnote] if footnote else []
         if caution:
             notes += self._cautions(data)
-        label = f"{KIND_LABELS[spec.kind]} {number}"
+        label = f"{KIND_LABELS[spec.kind]} {code}"
         title = self.outline.title_for(item_id, self.year)
         lines = self._caption_lines(question_id, question_text, base, data, who, notes)
         self.shown.append((spec.kind, "\n".join([label, title, *lines])))
@@ -692,7 +703,7 @@ class Chapter:
         else:
             shown = table
         lines = [html.escape(line) for line in lines]
-        _html(f'<div class="fp-tabel-blok" id="{spec.kind}-{number}" style="margin:1.2em 0;">'
+        _html(f'<div class="fp-tabel-blok" id="{spec.kind}-{code}" style="margin:1.2em 0;">'
               f'<p class="fp-bijschrift fp-caption"><strong>{label}</strong><br>{html.escape(title)}</p>'
               f"{html_table(shown, caption=f'{label}: {title}')}"
               f'<p style="font-size:0.9em;color:#444;">{"<br>".join(lines)}</p></div>')
@@ -714,7 +725,7 @@ class Chapter:
     # Parts
 
     def manifest(self) -> dict:
-        items = sorted(self.items, key=lambda i: (KINDS.index(i["kind"]), i["number"]))
+        items = sorted(self.items, key=lambda i: (KINDS.index(i["kind"]), i["series"], i["number"]))
         return {"chapter": self.spec.number if self.spec.number is not None else self.spec.slug,
                 "slug": self.spec.slug, "title": self.spec.title, "year": self.year, "synthetic": self.synthetic,
                 "items": [{key: _jsonable(item[key]) for key in MANIFEST_ITEM_KEYS} for item in items],

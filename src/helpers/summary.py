@@ -125,7 +125,7 @@ def ranked_items(parts_dir: Path | str, item_id: str, group: str = "alle") -> li
     entry = next((item for item in manifest.get("items") or [] if item.get("id") == item_id), None)
     if entry is None:
         return None
-    key = f"{entry['kind']}_{entry['number']}"
+    key = f"{entry['kind']}_{entry.get('series') or ''}{entry['number']}"
     cijfers = pd.read_csv(cijfers_path, dtype={"item": str, "group": str})
     rows = cijfers[(cijfers["table"] == key) & (cijfers["group"] == group)].dropna(subset=["pct"])
     rows = rows.sort_values("pct", ascending=False, kind="stable")
