@@ -12,6 +12,7 @@ metadata (`png_bytes`).
 from __future__ import annotations
 
 import io
+import math
 import textwrap
 from collections.abc import Sequence
 
@@ -247,3 +248,72 @@ def png_bytes(fig: Figure, dpi: int = DPI) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None}, bbox_inches="tight")
     return buffer.getvalue()
+
+
+def trend_panels(series: pd.DataFrame, curves: pd.DataFrame | None = None, *, columns: int = 2,
+                 order: Sequence | None = None, ylabel: str = "Percentage gemeenten") -> Figure:
+    """Small multiples, one panel per indicator (helpers.trends: `series` rows indicator, label, wave, pct, pct_low,
+    pct_high, fitted_pct, fitted_low, fitted_high, published): the observed share per wave as a dot with its 95 %
+    (Wilson) interval and its value, the fitted logit curve with its 95 % band (`curves`: indicator, year, fitted_pct,
+    fitted_low, fitted_high on a fine grid; without it the fitted values of the waves are joined), and the published
+    share of a wave, where there is one, as an open diamond named "gepubliceerd" in the legend. All panels share one
+    percentage axis so that levels compare across panels; meaning does not rest on colour (markers differ in shape)."""
+    indicators = _ordered(series["indicator"], order)
+    if not indicators:
+        raise ValueError("trend_panels needs at least one indicator")
+    columns = max(1, min(columns, len(indicators)))
+    rows = math.ceil(len(indicators) / columns)
+    apply_theme()
+    fig = Figure(figsize=(WIDTH, 0.6 + 2.45 * rows), layout="constrained")
+    axes = fig.subplots(rows, columns, sharex=True, sharey=True, squeeze=False)
+    top = max(float(series[["pct_high", "fitted_high", "published"]].max(skipna=True).max()), 10.0)
+    limit = min(100.0, 10 * math.ceil((top + 8) / 10))
+    waves = sorted(int(w) for w in series["wave"].unique())
+    observed_colour, fitted_colour, published_colour = OKABE_ITO["blauw"], OKABE_ITO["oranje"], OKABE_ITO["vermiljoen"]
+    for index, indicator in enumerate(indicators):
+        ax = axes[index // columns][index % columns]
+        rows_of = series[series["indicator"] == indicator].sort_values("wave")
+        x = rows_of["wave"].astype(int).to_numpy()
+        if curves is not None and (curves["indicator"] == indicator).any():
+            curve = curves[curves["indicator"] == indicator].sort_values("year")
+            cx, cy, clo, chi = curve["year"], curve["fitted_pct"], curve["fitted_low"], curve["fitted_high"]
+        else:
+            cx, cy, clo, chi = x, rows_of["fitted_pct"], rows_of["fitted_low"], rows_of["fitted_high"]
+        ax.fill_between(cx, clo, chi, color=fitted_colour, alpha=0.22, linewidth=0, hatch="////",
+                        edgecolor=fitted_colour, label="trendmodel: 95%-band")
+        ax.plot(cx, cy, color=fitted_colour, linewidth=2.0, linestyle="--", label="trendmodel (logit)")
+        y = rows_of["pct"].to_numpy()
+        errors = [y - rows_of["pct_low"].to_numpy(), rows_of["pct_high"].to_numpy() - y]
+        ax.errorbar(x, y, yerr=errors, fmt="o", color=observed_colour, markersize=5, capsize=3, elinewidth=1.2,
+                    label="gemeten, met 95%-interval")
+        for xi, yi, hi in zip(x, y, rows_of["pct_high"], strict=True):
+            ax.text(xi, min(hi + 1.5, limit - 1), fmt.pct(yi), ha="center", va="bottom", fontsize=8.5)
+        published = rows_of[rows_of["published"].notna()]
+        if len(published):
+            ax.plot(published["wave"].astype(int), published["published"], linestyle="none", marker="D",
+                    markersize=7, markerfacecolor="none", markeredgecolor=published_colour, markeredgewidth=1.6,
+                    label="gepubliceerd")
+        ax.set_title(wrap(rows_of["label"].iloc[0], 42), fontsize=10, loc="left")
+        ax.set_ylim(0, limit)
+        ax.yaxis.set_major_locator(MultipleLocator(25 if limit > 60 else 10))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: fmt.pct(value)))
+        ax.yaxis.grid(True)
+        ax.set_axisbelow(True)
+        ax.set_xticks(waves, [str(w) for w in waves])
+        ax.set_xlim(waves[0] - 0.5, waves[-1] + 0.5)
+        ax.tick_params(axis="x", labelsize=9, labelbottom=True)
+        if index % columns == 0:
+            ax.set_ylabel(ylabel, fontsize=9.5)
+    for index in range(len(indicators), rows * columns):
+        axes[index // columns][index % columns].set_visible(False)
+    handles, labels = {}, []
+    for ax in fig.axes:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            if label not in handles:
+                handles[label] = handle
+                labels.append(label)
+    order_of = ["gemeten, met 95%-interval", "trendmodel (logit)", "trendmodel: 95%-band", "gepubliceerd"]
+    labels = [label for label in order_of if label in handles]
+    fig.legend([handles[label] for label in labels], labels, loc="outside lower center", ncols=len(labels),
+               fontsize=9.5)
+    return fig

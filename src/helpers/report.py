@@ -92,6 +92,7 @@ class ItemSpec:
     question: str = ""
     title_wave: str = ""
     series: str = ""  # a letter prefix numbering the item in a series of its own ("Figuur T1"), see report.yml
+    min_waves: int = 0  # in a wave's report only when at least this many waves up to it asked `requires` (trends)
 
 
 @dataclass(frozen=True)
@@ -120,9 +121,16 @@ class Outline:
         return [i for i in self.items if str(i.chapter) in (str(spec.number), spec.slug)]
 
     def asked(self, item_id: str, year: int) -> bool:
-        """Did wave `year` ask every question item `item_id` requires?"""
-        wave = (self.cb or codebook()).wave(year)
-        return all(wave.asks(question) for question in self.item(item_id).requires)
+        """Did wave `year` ask every question item `item_id` requires (and, for an item with `min_waves`, did at least
+        that many waves up to `year` ask them)?"""
+        cb = self.cb or codebook()
+        item = self.item(item_id)
+        if not all(cb.wave(year).asks(question) for question in item.requires):
+            return False
+        if item.min_waves:
+            asking = [w for w in cb.waves if w <= int(year) and all(cb.wave(w).asks(q) for q in item.requires)]
+            return len(asking) >= item.min_waves
+        return True
 
     def number(self, item_id: str, year: int) -> int | None:
         """The global number of the item in wave `year` (Figuur 5, Tabel 1), or None when the wave lacks it."""
@@ -172,7 +180,8 @@ def load_outline(path: Path | str = OUTLINE_FILE, cb: Codebook | None = None) ->
     items = []
     for entry in raw.get("items") or []:
         where = f"{path.name}: item {entry.get('id')!r}"
-        unknown = set(entry) - {"id", "kind", "chapter", "title", "requires", "question", "title_wave", "series"}
+        unknown = set(entry) - {"id", "kind", "chapter", "title", "requires", "question", "title_wave", "series",
+                                "min_waves"}
         if unknown:
             raise OutlineError(f"{where} has unknown keys {sorted(unknown)}")
         series = str(entry.get("series") or "")
@@ -183,13 +192,16 @@ def load_outline(path: Path | str = OUTLINE_FILE, cb: Codebook | None = None) ->
         if str(entry.get("chapter")) not in keys:
             raise OutlineError(f"{where}: chapter {entry.get('chapter')!r} is not in the chapters list")
         requires = tuple(str(q) for q in entry.get("requires") or [])
+        min_waves = entry.get("min_waves") or 0
+        if not isinstance(min_waves, int) or isinstance(min_waves, bool) or min_waves < 0:
+            raise OutlineError(f"{where}: min_waves must be a whole number >= 0, got {entry.get('min_waves')!r}")
         for question in (*requires, *([entry["question"]] if entry.get("question") else [])):
             if question not in cb.questions:
                 raise OutlineError(f"{where}: unknown question {question!r}; known: {list(cb.questions)}")
         items.append(ItemSpec(id=str(entry["id"]), kind=entry["kind"], chapter=entry["chapter"],
                               title=" ".join(str(entry["title"]).split()), requires=requires,
                               question=str(entry.get("question") or ""), title_wave=str(entry.get("title_wave") or ""),
-                              series=series))
+                              series=series, min_waves=min_waves))
     ids = [i.id for i in items]
     if len(set(ids)) != len(ids):
         raise OutlineError(f"{path.name}: duplicate item ids in {ids}")

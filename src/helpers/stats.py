@@ -22,7 +22,6 @@ from fractions import Fraction
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats as sps
 
 from helpers.municipalities import SIZE_CLASSES
@@ -119,6 +118,8 @@ def _design(frame: pd.DataFrame, centre: float, with_size: bool) -> pd.DataFrame
 
 
 def _fit_trend(frame: pd.DataFrame, centre: float, with_size: bool, level: float = 0.95) -> TrendFit:
+    import statsmodels.api as sm  # imported here: about a second, needed only when a model is fitted
+
     design = _design(frame, centre, with_size)
     count = frame["count"].to_numpy(float)
     n = frame["n"].to_numpy(float)
@@ -146,8 +147,9 @@ def _fit_trend(frame: pd.DataFrame, centre: float, with_size: bool, level: float
     with np.errstate(invalid="ignore", divide="ignore"):
         fitted["observed_pct"] = 100 * count / n
     fitted["fitted_pct"] = 100 * p
-    fitted["fitted_low"] = 100 / (1 + np.exp(-(eta - z * eta_se)))
-    fitted["fitted_high"] = 100 / (1 + np.exp(-(eta + z * eta_se)))
+    with np.errstate(over="ignore"):  # a band far out in the tail: exp overflows to inf, the share to 0 or 100
+        fitted["fitted_low"] = 100 / (1 + np.exp(-(eta - z * eta_se)))
+        fitted["fitted_high"] = 100 / (1 + np.exp(-(eta + z * eta_se)))
     return TrendFit(
         odds_ratio=math.exp(beta), odds_ratio_ci=(math.exp(beta - z * se), math.exp(beta + z * se)),
         p_value=float(result.pvalues.iloc[j]),
