@@ -212,3 +212,40 @@ def test_dutch_number_formats():
     assert trends.signed(1.234) == "+1,2" and trends.signed(-0.44) == "\u22120,4"
     assert trends.interval(-0.44, 2.31) == "\u22120,4 tot 2,3"
     assert trends.p_text(0.0004) == "< 0,001" and trends.p_text(0.0421) == "0,042" and trends.p_text(0.514) == "0,51"
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# The trend figure (helpers.figures.trend_panels)
+
+
+def _analysis():
+    shares = {2018: 0.05, 2019: 0.1, 2020: 0.2, 2021: 0.27, 2022: 0.34, 2023: 0.40}
+    other = trends.Indicator(id="verkennend", chapter=2, question="lia_phase", answer="verkennend", label="Verkennend")
+    return trends.analyse(2, 2023, fake_loader(shares), indicators=[INDICATOR, other])
+
+
+def test_trend_figure_is_deterministic_and_marks_published_values():
+    from matplotlib.lines import Line2D
+
+    from helpers import figures
+
+    analysis = _analysis()
+    one = figures.trend_panels(analysis.series, analysis.curves)
+    two = figures.trend_panels(analysis.series, analysis.curves)
+    assert figures.svg_bytes(one) == figures.svg_bytes(two)
+    legend = [t.get_text() for t in one.legends[0].get_texts()]
+    assert legend == ["gemeten, met 95%-interval", "trendmodel (logit)", "trendmodel: 95%-band", "gepubliceerd"]
+    panel = one.axes[0]
+    published = [line for line in panel.get_lines() if isinstance(line, Line2D) and line.get_label() == "gepubliceerd"]
+    assert len(published) == 1 and published[0].get_marker() == "D"
+    # The published shares (2018-2023: 3, 5, 20, 25, 34 and 30 %) are drawn at their waves, next to the measured ones.
+    drawn = dict(zip(map(int, published[0].get_xdata()), map(float, published[0].get_ydata()), strict=True))
+    assert drawn == {2018: 3.0, 2019: 5.0, 2020: 20.0, 2021: 25.0, 2022: 34.0, 2023: 30.0}
+    labels = [t.get_text().replace("\u00a0", " ") for t in panel.texts]
+    assert labels == ["5 %", "10 %", "20 %", "27 %", "34 %", "40 %"]
+    assert [ax.get_title(loc="left") for ax in one.axes if ax.get_visible()] == ["Gesimuleerd", "Verkennend"]
+    # No published value: no diamond and no legend entry.
+    without = analysis.series.assign(published=float("nan"))
+    assert "gepubliceerd" not in [t.get_text() for t in figures.trend_panels(without).legends[0].get_texts()]
+    changed = analysis.series.assign(pct=analysis.series["pct"] + 1)
+    assert figures.svg_bytes(figures.trend_panels(changed, analysis.curves)) != figures.svg_bytes(one)

@@ -1,8 +1,12 @@
 """Dutch phrasing shared by the chapter notebooks: comparing a share with an earlier wave, quoting answers.
 
-Every comparison works on the shares as the report shows them (rounded half up to whole percentages, as
-helpers.formatting.pct writes them), so a sentence never says "hoger" next to two equal numbers. Whether a difference
-is statistically meaningful is not judged here (a later step adds significance tests).
+Comparisons with an earlier wave are tested, not read off the rounded shares: every function takes the two shares as
+counts and bases, `(count, n)` pairs or rows with `count` and `n` (a tidy row of helpers.tables), and asks
+helpers.stats.compare_two (two-proportion z-test, or Fisher's exact test for small counts) whether they differ at the
+5 % level. Only then does a sentence say "hoger"/"meer" or "lager"/"minder"; a difference within noise is "gelijk"
+(compare) and reads "niet significant hoger" or, when the shares as shown are equal, "even hoog" / "evenveel"
+(SIGNIFICANCE_NOTE explains it to the reader). The two waves are treated as independent samples; in fact many
+municipalities answer in both, which makes the test conservative for a change within the same municipalities.
 
 Quotes: answers are quoted literally from the processed data (which the cleaning step already scrubbed of names,
 e-mail addresses, phone numbers and IP addresses); `quote_text` scrubs once more as a safety net and
@@ -12,13 +16,17 @@ e-mail addresses, phone numbers and IP addresses); `quote_text` scrubs once more
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from helpers import formatting as fmt
 from helpers.privacy import DEFAULT_PLACEHOLDERS, scrub_text
 
 HIGHER, LOWER, EQUAL = "hoger", "lager", "gelijk"
+ALPHA = 0.05
 PLACEHOLDERS = tuple(DEFAULT_PLACEHOLDERS.values())
+SIGNIFICANCE_NOTE = ("Verschillen met een eerdere meting heten in de tekst alleen ‘hoger’, ‘lager’, ‘meer’ of "
+                     "‘minder’ als een toets op de aantallen (twee-proportietoets, bij kleine aantallen de exacte toets "
+                     "van Fisher) ze significant vindt (p < 0,05); anders ‘niet significant hoger/lager’ of ‘gelijk’.")
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -31,45 +39,99 @@ def rounded(value) -> int | None:
     return None if result is None else int(result)
 
 
-def compare(now, before) -> str | None:
-    """ "hoger", "lager" or "gelijk" comparing two shares as shown (rounded); None when one is missing."""
-    a, b = rounded(now), rounded(before)
+def counts(value) -> tuple[int, int] | None:
+    """(count, n) of a `(count, n)` pair or a row/mapping with `count` and `n`; None when missing or n is 0."""
+    if value is None:
+        return None
+    if isinstance(value, Mapping) or hasattr(value, "index") and not isinstance(value, (tuple, list)):
+        count, n = value["count"], value["n"]
+    elif isinstance(value, (tuple, list)) and len(value) == 2:
+        count, n = value
+    else:
+        raise TypeError(f"a share to compare is (count, n) or a row with count and n, not {value!r}")
+    if fmt._missing(count) or fmt._missing(n) or int(n) == 0:
+        return None
+    return int(count), int(n)
+
+
+def share_pct(value) -> float | None:
+    """The share in percent of (count, n) / a row; a plain number is taken as a percentage already."""
+    if isinstance(value, (int, float)) or value is None:
+        return None if value is None or fmt._missing(value) else float(value)
+    pair = counts(value)
+    return None if pair is None else 100 * pair[0] / pair[1]
+
+
+def test(now, before, alpha: float = ALPHA):
+    """helpers.stats.compare_two of the two shares (now minus before), or None when one is missing."""
+    from helpers import stats
+
+    a, b = counts(now), counts(before)
     if a is None or b is None:
         return None
-    return HIGHER if a > b else LOWER if a < b else EQUAL
+    return stats.compare_two(a[0], a[1], b[0], b[1], alpha=alpha)
+
+
+def compare(now, before) -> str | None:
+    """ "hoger" / "lager" when the test finds the shares different at the 5 % level, else "gelijk"; None when one is
+    missing. `now` and `before` are (count, n) pairs or rows with count and n."""
+    result = test(now, before)
+    return None if result is None else result.word
 
 
 def more_or_fewer(now, before) -> str | None:
-    """ "meer", "minder" or "evenveel" (gemeenten) comparing two shares as shown; None when one is missing."""
-    word = compare(now, before)
-    return None if word is None else {HIGHER: "meer", LOWER: "minder", EQUAL: "evenveel"}[word]
+    """ "meer" / "minder" (gemeenten) when the test finds a difference; "evenveel" when the shares as shown are equal;
+    "niet significant meer" / "niet significant minder" otherwise. None when one is missing."""
+    result = test(now, before)
+    if result is None:
+        return None
+    if result.word != EQUAL:
+        return "meer" if result.word == HIGHER else "minder"
+    if rounded(result.pct1) == rounded(result.pct2):
+        return "evenveel"
+    return "niet significant meer" if result.pct1 > result.pct2 else "niet significant minder"
 
 
 def versus(now, before, year_before: int | str | None = None) -> str:
-    """ "45 % ten opzichte van 37 % in 2022" ("… 37 %" without a year)."""
+    """ "45 % ten opzichte van 37 % in 2022" ("… 37 %" without a year); shares as (count, n), rows or percentages."""
     tail = f" in {year_before}" if year_before is not None else ""
-    return f"{fmt.pct(now)} ten opzichte van {fmt.pct(before)}{tail}"
+    return f"{fmt.pct(share_pct(now))} ten opzichte van {fmt.pct(share_pct(before))}{tail}"
 
 
 def compared_phrase(now, before, year_before: int | str) -> str:
-    """How a share relates to an earlier wave, to follow a verb such as "ligt" or "is":
-    "hoger dan in 2022 (45 % ten opzichte van 37 %)", "lager dan in 2022 (…)", "even hoog als in 2022 (62 %)"."""
-    word = compare(now, before)
-    if word is None:
+    """How a share relates to an earlier wave, to follow a verb such as "ligt" or "is", after the test:
+    "hoger dan in 2022 (45 % ten opzichte van 37 %)", "lager dan in 2022 (…)", "niet significant hoger dan in 2022
+    (…)" (a difference within noise), "even hoog als in 2022 (62 %)" (equal as shown). "" when one is missing."""
+    result = test(now, before)
+    if result is None:
         return ""
-    if word == EQUAL:
-        return f"even hoog als in {year_before} ({fmt.pct(now)})"
-    return f"{word} dan in {year_before} ({versus(now, before)})"
+    if result.word != EQUAL:
+        return f"{result.word} dan in {year_before} ({versus(now, before)})"
+    if rounded(result.pct1) == rounded(result.pct2):
+        return f"even hoog als in {year_before} ({fmt.pct(result.pct1)})"
+    direction = HIGHER if result.pct1 > result.pct2 else LOWER
+    return f"niet significant {direction} dan in {year_before} ({versus(now, before)})"
 
 
-def change_counts(pairs: Iterable[tuple[float, float]]) -> dict[str, int]:
-    """How many (now, before) pairs are higher, lower and equal as shown: {"hoger": n, "lager": n, "gelijk": n}."""
-    counts = {HIGHER: 0, LOWER: 0, EQUAL: 0}
+def change_counts(pairs: Iterable[tuple]) -> dict[str, int]:
+    """How many (now, before) pairs the test finds higher, lower and equal: {"hoger": n, "lager": n, "gelijk": n}."""
+    result = {HIGHER: 0, LOWER: 0, EQUAL: 0}
     for now, before in pairs:
         word = compare(now, before)
         if word is not None:
-            counts[word] += 1
-    return counts
+            result[word] += 1
+    return result
+
+
+def table_counts(table, population: str = "alle") -> dict[str, tuple[int, int]] | None:
+    """{item: (count, n)} of a helpers.tables.matrix_table (columns count_<population>, n_<population>) or of tidy
+    rows (item, count, n); None for None."""
+    if table is None:
+        return None
+    if f"count_{population}" in table:
+        return {str(i): (int(c), int(n)) for i, c, n in zip(table["item"], table[f"count_{population}"],
+                                                            table[f"n_{population}"], strict=True)}
+    return {str(i): (int(c), int(n)) for i, c, n in zip(table["item"], table["count"], table["n"], strict=True)}
 
 
 def counted(n: int, singular: str, plural: str) -> str:
