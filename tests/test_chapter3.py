@@ -67,6 +67,10 @@ def test_2023_items_and_numbers(run_2023):
     assert items["domeinen"]["alt"].startswith("Staafdiagram") and "%" in items["domeinen"]["alt"]
     for item in items.values():
         assert item["question"] and item["base"]
+    # The trend subsection (3.6): Tabel T2 with every obstacle and domain, Figuur T2 with the obstacles.
+    assert {k: (items[k]["kind"], items[k]["series"], items[k]["number"])
+            for k in ("trend_inhoud_tabel", "trend_inhoud_figuur")} == {
+        "trend_inhoud_tabel": ("tabel", "T", 2), "trend_inhoud_figuur": ("figuur", "T", 2)}
     assert "ERROR" not in shown
 
 
@@ -135,7 +139,11 @@ def test_2023_key_figures_for_the_summary(run_2023):
     assert key["knelpunt_capaciteit_pct"]["rank"] == 1 and key["knelpunt_capaciteit_pct"]["meest_genoemd"] is True
     assert key["knelpunt_capaciteit_vorig_pct"]["wave"] == 2022
     obstacle = {item.code: item.label for item in codebook().question("obstacles").items}
-    assert value["knelpunten_vaker_dan_vorig"] == [obstacle["ervaringsdeskundigen"], obstacle["onduidelijkheid"]]
+    # The report names ervaringsdeskundigen (29 % against 24 %) and onduidelijkheid (27 % against 20 %) as named more
+    # often than in 2022; a two-proportion test on the counts finds neither change significant (p = 0.36 and 0.12), so
+    # the chapter names none (published_numbers.yml: notes of 2022_s0_ervaringsdeskundigen, 2022_s0_onduidelijkheid).
+    assert obstacle and value["knelpunten_vaker_dan_vorig"] == []
+    assert key["knelpunten_vaker_dan_vorig"]["toets"].startswith("twee-proportietoets")
     assert value["lia_resultaten_n"] == published["2023_par3_1_resultaten_beantwoord"].value
     assert matches(published["2023_par3_5_ander_knelpunt"], value["knelpunt_ander_pct"])
     for name in ("onderwijs", "openbaar_vervoer", "arbeidsmarkt"):

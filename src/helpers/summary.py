@@ -604,7 +604,8 @@ def knelpunten(ch3: Mapping, year: int, previous: int | None = None, most_named:
             out.append(f"Vergeleken met {when} {verb} {listed} vaker als knelpunt genoemd.")
         else:
             margin = context(ch3, "knelpunten_vaker_dan_vorig", "verschil")
-            how = (f" duidelijk vaker ({fmt.number(margin)} procentpunt of meer)"
+            tested = context(ch3, "knelpunten_vaker_dan_vorig", "toets")  # chapter 3 tests each obstacle's change
+            how = (" significant vaker" if tested else f" duidelijk vaker ({fmt.number(margin)} procentpunt of meer)"
                    if isinstance(margin, (int, float)) and not isinstance(margin, bool) else " vaker")
             out.append(f"Vergeleken met {when} wordt geen knelpunt{how} genoemd.")
     return out
