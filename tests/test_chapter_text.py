@@ -95,3 +95,22 @@ def test_published_changes_the_test_does_not_support_are_documented():
         assert result.word == tekst.EQUAL, (number_id, result.p_value)
         assert f"p = {result.p_value:.2f}" in notes[number_id], (number_id, result.p_value)
     assert "Wording differs" in notes["2023_par4_3_belangenbehartigers"]
+
+
+def test_the_summary_follows_the_chapters_test_not_the_rounded_shares():
+    from helpers import summary as sm
+
+    def figure(value, **context):
+        return {"value": value, "text": f"{value} %", **context}
+
+    ch2 = {"lia_verkennend": figure(22.9), "lia_verkennend_2022": figure(16.2, toets="gelijk")}
+    assert sm.verkennend_vergelijking(ch2, 2023) == []  # 23 % against 16 %, not significant: no "groter deel"
+    ch2["lia_verkennend_2022"]["toets"] = "hoger"
+    assert sm.verkennend_vergelijking(ch2, 2023)[0].startswith("Een groter deel van de deelnemers")
+    del ch2["lia_verkennend_2022"]["toets"]  # without a test: the rounded shares as before
+    assert sm.verkennend_vergelijking(ch2, 2023)
+    ch4 = {"inhoud_geen_behoefte_pct": figure(16.2), "inhoud_geen_behoefte_vorig_pct": figure(21.3, wave=2022,
+                                                                                             toets="gelijk"),
+           "meer_behoefte_dan_vorig": figure(False, wave=2022)}
+    said = " ".join(sm.ondersteuning(ch4, 2023))
+    assert "een niet significant kleiner deel van de gemeenten" in said.lower()

@@ -213,6 +213,15 @@ def compare(now: float | None, before: float | None, *, percentage: bool = True)
     return "hoger" if now > before else "lager" if now < before else "gelijk"
 
 
+def tested(figures: Mapping | None, before_name: str, now: float | None, before: float | None) -> str | None:
+    """ "hoger", "lager" or "gelijk" for a share against the previous wave: the chapter's test on the counts where it
+    registered one with the earlier figure (context "toets": helpers.chapter_text.compare), else compare()."""
+    word = context(figures, before_name, "toets")
+    if word in ("hoger", "lager", "gelijk") and now is not None and before is not None:
+        return word
+    return compare(now, before)
+
+
 def than(previous: int, year: int) -> str:
     """ "vorig jaar" for the wave before `year`, else "in 2021"."""
     return "vorig jaar" if int(previous) == int(year) - 1 else f"in {int(previous)}"
@@ -344,7 +353,7 @@ def verkennend_vergelijking(ch2: Mapping, year: int) -> list[str]:
     report's "meer gemeenten ... die kortgeleden met het onderwerp VN-verdrag Handicap zijn begonnen"."""
     when, before = _previous_in_series(ch2, "lia_verkennend", year)
     now = number(ch2, "lia_verkennend")
-    if when is None or now is None or compare(now, before) != "hoger":
+    if when is None or now is None or tested(ch2, f"lia_verkennend_{when}", now, before) != "hoger":
         return []
     return [f"Een groter deel van de deelnemers dan {than(when, year)} zit nog in de eerste, verkennende fase: "
             f"{fmt.pct(now)}, tegen {fmt.pct(before)} in {when}."]
@@ -562,9 +571,11 @@ def knelpunten(ch3: Mapping, year: int, previous: int | None = None, most_named:
                        "groot knelpunt bij de implementatie van het VN-verdrag Handicap.")
         before = number(ch3, "knelpunt_capaciteit_vorig_pct")
         when = previous_year(ch3, "knelpunt_capaciteit_vorig_pct", previous)
-        direction = compare(now, before)
+        direction = tested(ch3, "knelpunt_capaciteit_vorig_pct", now, before)
         if direction and when:
-            if direction == "gelijk":
+            if direction == "gelijk" and compare(now, before) != "gelijk":
+                out.append(f"Dat is niet significant anders dan {than(when, year)}, toen {fmt.pct(before)}.")
+            elif direction == "gelijk":
                 out.append(f"Dat is net als {than(when, year)} {fmt.pct(before)}.")
             else:
                 word = "meer" if direction == "hoger" else "minder"
@@ -604,8 +615,8 @@ def knelpunten(ch3: Mapping, year: int, previous: int | None = None, most_named:
             out.append(f"Vergeleken met {when} {verb} {listed} vaker als knelpunt genoemd.")
         else:
             margin = context(ch3, "knelpunten_vaker_dan_vorig", "verschil")
-            tested = context(ch3, "knelpunten_vaker_dan_vorig", "toets")  # chapter 3 tests each obstacle's change
-            how = (" significant vaker" if tested else f" duidelijk vaker ({fmt.number(margin)} procentpunt of meer)"
+            was_tested = context(ch3, "knelpunten_vaker_dan_vorig", "toets")  # chapter 3 tests each obstacle's change
+            how = (" significant vaker" if was_tested else f" duidelijk vaker ({fmt.number(margin)} procentpunt of meer)"
                    if isinstance(margin, (int, float)) and not isinstance(margin, bool) else " vaker")
             out.append(f"Vergeleken met {when} wordt geen knelpunt{how} genoemd.")
     return out
@@ -622,10 +633,16 @@ def ondersteuning(ch4: Mapping, year: int, previous: int | None = None) -> list[
                                 "toegenomen.")
     parts = []  # (subject, verb, rest): inverted after "Vooral"
     support = []  # does each part point to more need (fewer "geen behoefte", more "uitleg")?
-    sizes = {"hoger": "een groter deel", "lager": "een kleiner deel", "gelijk": "een even groot deel"}
+    sizes = {"hoger": "een groter deel", "lager": "een kleiner deel", "gelijk": "een even groot deel",
+             "niet_hoger": "een niet significant groter deel", "niet_lager": "een niet significant kleiner deel"}
+
+    def size_word(figure: str, now, before):
+        direction = tested(ch4, figure, now, before)
+        shown = compare(now, before)
+        return f"niet_{shown}" if direction == "gelijk" and shown in ("hoger", "lager") else direction
     none_now, none_before = number(ch4, "inhoud_geen_behoefte_pct"), number(ch4, "inhoud_geen_behoefte_vorig_pct")
     none_when = previous_year(ch4, "inhoud_geen_behoefte_vorig_pct", previous)
-    direction = compare(none_now, none_before)
+    direction = size_word("inhoud_geen_behoefte_vorig_pct", none_now, none_before)
     if direction and none_when:
         parts.append((f"{sizes[direction]} van de gemeenten", "zegt",
                       f"géén behoefte te hebben aan inhoudelijke ondersteuning ({fmt.pct(none_now)}, tegen "
@@ -633,7 +650,7 @@ def ondersteuning(ch4: Mapping, year: int, previous: int | None = None) -> list[
         support.append(direction == "lager")
     ex_now, ex_before = number(ch4, "inhoud_uitleg_verdrag_pct"), number(ch4, "inhoud_uitleg_verdrag_vorig_pct")
     ex_when = previous_year(ch4, "inhoud_uitleg_verdrag_vorig_pct", previous)
-    direction = compare(ex_now, ex_before)
+    direction = size_word("inhoud_uitleg_verdrag_vorig_pct", ex_now, ex_before)
     if direction and ex_when:
         parts.append((sizes[direction] + ("" if parts else " van de gemeenten"), "wenst",
                       f"uitleg over het VN-verdrag Handicap ({fmt.pct(ex_now)}, tegen {fmt.pct(ex_before)} in "
@@ -659,12 +676,13 @@ def beginnende_gemeenten(ch1: Mapping, ch2: Mapping, ch4: Mapping, year: int) ->
     do not show that the new participants are the beginners (a panel analysis of the same municipalities would)."""
     grew = compare(number(ch1, "deelnemers"), number(ch1, "deelnemers_vorige_meting"), percentage=False) == "hoger"
     when, before = _previous_in_series(ch2, "lia_verkennend", year)
-    exploring = when is not None and compare(number(ch2, "lia_verkennend"), before) == "hoger"
+    exploring = when is not None and tested(ch2, f"lia_verkennend_{when}", number(ch2, "lia_verkennend"),
+                                            before) == "hoger"
     need = (flag(ch4, "meer_behoefte_dan_vorig") is True
-            or compare(number(ch4, "inhoud_geen_behoefte_pct"), number(ch4, "inhoud_geen_behoefte_vorig_pct"))
-            == "lager"
-            or compare(number(ch4, "inhoud_uitleg_verdrag_pct"), number(ch4, "inhoud_uitleg_verdrag_vorig_pct"))
-            == "hoger")
+            or tested(ch4, "inhoud_geen_behoefte_vorig_pct", number(ch4, "inhoud_geen_behoefte_pct"),
+                      number(ch4, "inhoud_geen_behoefte_vorig_pct")) == "lager"
+            or tested(ch4, "inhoud_uitleg_verdrag_vorig_pct", number(ch4, "inhoud_uitleg_verdrag_pct"),
+                      number(ch4, "inhoud_uitleg_verdrag_vorig_pct")) == "hoger")
     if not (grew and exploring and need):
         return []
     return ["Waarschijnlijk komt dit doordat er dit jaar meer ‘beginnende’ gemeenten aan de peiling hebben meegedaan. "
