@@ -13,9 +13,8 @@ from helpers import REPO_ROOT
 
 NOTEBOOK = REPO_ROOT / "notebooks" / "02_reikwijdte_fase.ipynb"
 PROCESSED = REPO_ROOT / "data" / "processed"
-SHOWN_COLUMNS = ["Indicator", "Metingen", "Eerste meting", "Laatste meting (n)", "Procentpunt per jaar (95%-BI)",
-                 "Odds ratio per jaar (95%-BI)", "p", "Gecorrigeerd voor grootte: procentpunt per jaar (95%-BI)",
-                 "Gecorrigeerd: odds ratio (95%-BI)", "Gecorrigeerd: p"]
+SHOWN_COLUMNS = ["Onderwerp", "Eerste en laatste meting", "Procentpunt per jaar (95%-BI)",
+                 "Odds ratio per jaar (95%-BI)", "p", "Gecorrigeerd voor grootte: procentpunt per jaar (95%-BI); p"]
 
 pytestmark = pytest.mark.skipif(not (PROCESSED / "2023" / "answers.parquet").exists(),
                                 reason="no processed data (make clean-data)")

@@ -125,11 +125,11 @@ def test_analyse_fits_every_indicator_of_the_chapter_with_enough_waves():
     # The published 2023 share of LIA uitgevoerd (30 %) is shown next to the measured one.
     assert series.set_index("wave").at[2023, "published"] == 30
     shown = trends.display_table(analysis.table)
-    assert list(shown.columns) == ["Indicator", "Metingen", "Eerste meting", "Laatste meting (n)",
-                                   "Procentpunt per jaar (95%-BI)", "Odds ratio per jaar (95%-BI)", "p",
-                                   "Gecorrigeerd voor grootte: procentpunt per jaar (95%-BI)",
-                                   "Gecorrigeerd: odds ratio (95%-BI)", "Gecorrigeerd: p"]
-    assert shown.iloc[0]["Metingen"] == "2018–2023 (6)" and shown.iloc[0]["p"] == "< 0,001"
+    assert list(shown.columns) == ["Onderwerp", "Eerste en laatste meting", "Procentpunt per jaar (95%-BI)",
+                                   "Odds ratio per jaar (95%-BI)", "p",
+                                   "Gecorrigeerd voor grootte: procentpunt per jaar (95%-BI); p"]
+    assert shown.iloc[0]["Eerste en laatste meting"].replace("\u00a0", " ") == "2018: 5 %; 2023: 40 % (n = 100; zes metingen)"
+    assert shown.iloc[0]["p"] == "< 0,001" and shown.iloc[0].iloc[-1].endswith("; p < 0,001")
     book = trends.tabellenboek_table(analysis.table)
     assert {"Verandering per jaar (procentpunt)", "p-waarde", "Odds ratio per jaar"} <= set(book.columns)
     assert book.iloc[0]["group"] == "2018-2023" and book.iloc[0]["n"] == 100

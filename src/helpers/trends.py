@@ -399,23 +399,22 @@ def p_text(p: float) -> str:
 
 
 def display_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The table the report shows: one row per indicator, Dutch headers, numbers as text."""
+    """The table the report shows: one row per indicator, Dutch headers, numbers as text. Six columns, so that it
+    fits an A4 page; the odds ratio of the size-adjusted model and every bound as a number are in the tabellenboek."""
     rows = []
     for row in table.itertuples():
         rows.append({
-            "Indicator": row.label,
-            "Metingen": f"{row.first_wave}–{row.last_wave} ({row.n_waves})",
-            "Eerste meting": fmt.pct(row.pct_first),
-            "Laatste meting (n)": f"{fmt.pct(row.pct_last)} ({fmt.number(row.n_last)})",
+            "Onderwerp": row.label,
+            "Eerste en laatste meting": (f"{row.first_wave}: {fmt.pct(row.pct_first)}; {row.last_wave}: "
+                                         f"{fmt.pct(row.pct_last)} (n = {fmt.number(row.n_last)}; "
+                                         f"{fmt.words(row.n_waves)} metingen)"),
             "Procentpunt per jaar (95%-BI)": f"{signed(row.change_pp)} ({interval(row.change_pp_low, row.change_pp_high)})",
             "Odds ratio per jaar (95%-BI)": (f"{decimal(row.odds_ratio, 2)} "
                                              f"({interval(row.odds_ratio_low, row.odds_ratio_high, 2)})"),
             "p": p_text(row.p_value),
-            "Gecorrigeerd voor grootte: procentpunt per jaar (95%-BI)": (
-                f"{signed(row.size_change_pp)} ({interval(row.size_change_pp_low, row.size_change_pp_high)})"),
-            "Gecorrigeerd: odds ratio (95%-BI)": (f"{decimal(row.size_odds_ratio, 2)} "
-                                                  f"({interval(row.size_odds_ratio_low, row.size_odds_ratio_high, 2)})"),
-            "Gecorrigeerd: p": p_text(row.size_p_value),
+            "Gecorrigeerd voor grootte: procentpunt per jaar (95%-BI); p": (
+                f"{signed(row.size_change_pp)} ({interval(row.size_change_pp_low, row.size_change_pp_high)}); "
+                f"p {_p_phrase(row.size_p_value)}"),
         })
     return pd.DataFrame(rows)
 
@@ -497,7 +496,7 @@ def figure_alt(analysis: TrendAnalysis, indicator_ids: Sequence[str]) -> str:
 MODEL_QUESTION = ("Aandeel gemeenten per onderwerp en meting; binomiaal logistisch model (logit) van het aandeel op "
                   "het jaar van de meting, en hetzelfde model met de grootteklasse erbij")
 TABLE_NOTE = ("Procentpunt per jaar: de gemiddelde verandering van het aandeel per kalenderjaar volgens het model "
-              "(gemiddeld marginaal effect) met het 95%-betrouwbaarheidsinterval. Odds ratio per jaar: de factor "
+              "(gemiddeld marginaal effect) met het 95%-betrouwbaarheidsinterval (BI). Odds ratio per jaar: de factor "
               "waarmee de kans-verhouding (odds) elk jaar verandert; 1 betekent geen verandering. p: de kans op een "
               "minstens zo grote trend als er in werkelijkheid geen trend is (Wald-toets). Gecorrigeerd voor grootte: "
               "hetzelfde model met de grootteklasse (aantal inwoners) erbij, dus de trend binnen gemeenten van "
