@@ -267,7 +267,8 @@ def _find_caption(main: Tag, kind: str, code: str, block_id: str) -> Tag | None:
     """The element that marks figure/table `number`: the block with id "<kind>-<number>" (helpers.report gives every
     figure and table block that id; here already prefixed as `block_id`), else a heading, caption or figcaption whose
     text starts with "Figuur N"/"Tabel N", else the first paragraph or element with a caption class starting so."""
-    block = main.find(id=block_id)
+    # Ids are slugged (lower case) before this runs: "tabel-T1" of a series item is now "<slug>-tabel-t1".
+    block = main.find(id=block_id) or main.find(id=block_id.lower())
     if block is not None:
         return block
 
