@@ -157,8 +157,12 @@ def test_2023_text_says_what_the_report_says(run_2023):
     assert "ongeveer 1 op de 5 gemeenten helemaal geen aandacht" in shown
     assert "Alle gemeenten werken samen met een of meer partners." in shown
     assert "net als vorig jaar 76\u00a0%" in shown
-    assert "vorig jaar door 24\u00a0% een groot of zeer groot knelpunt genoemd, dit jaar is dat 29\u00a0%" in shown
-    assert "27\u00a0% nu versus 20\u00a0% vorig jaar" in shown
+    # The report says ervaringsdeskundigen (24 % -> 29 %) and onduidelijkheid (20 % -> 27 %) are named more often than
+    # last year; the test on the counts finds neither significant (p = 0.36, 0.12), so the chapter says so instead
+    # (published_numbers.yml: notes of 2022_s0_ervaringsdeskundigen and 2022_s0_onduidelijkheid).
+    assert "vorig jaar door 24\u00a0% een groot of zeer groot knelpunt genoemd" not in shown
+    assert "Alle knelpunten worden ongeveer even vaak genoemd als vorig jaar: de verschillen zijn niet significant." \
+        in shown
     assert "6\u00a0% aan nog een ander groot of zeer groot knelpunt" in shown
     for theme in ("Conflicterende regelgeving", "Bouwbesluit", "Gebrek aan financiering", "Verschillende belangen",
                   "Ervaringsdeskundigheid", "Prioriteren"):

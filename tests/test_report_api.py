@@ -79,7 +79,21 @@ def test_2018_renumbers_the_tables(outline):
     assert outline.number("bekendheid", 2020) == 7 and outline.number("vng_onderwerpen", 2020) is None
     assert outline.number("vng_onderwerpen", 2022) == 1
     bijlage_b = outline.numbering(2018)
-    assert bijlage_b["number"].isna().sum() == 2
+    assert bijlage_b.loc[bijlage_b["series"] == "", "number"].isna().sum() == 2
+    # The trend items need three waves (`min_waves: 3`): none in 2018 and 2019, numbered from 2020 on.
+    trend_items = [i.id for i in outline.items if i.min_waves]
+    assert trend_items and all(outline.number(t, 2018) is None and outline.number(t, 2019) is None
+                               for t in trend_items)
+    assert all(outline.number(t, 2020) is not None for t in trend_items)
+
+
+def test_min_waves_is_checked(tmp_path):
+    path = tmp_path / "report.yml"
+    path.write_text("chapters:\n  - {slug: a, number: 2, notebook: 02_a.ipynb, title: A}\n"
+                    "items:\n  - {id: t, kind: tabel, chapter: 2, title: T, requires: [lia_phase], min_waves: drie}\n",
+                    encoding="utf-8")
+    with pytest.raises(OutlineError, match="item 't': min_waves must be a whole number"):
+        load_outline(path)
 
 
 def test_a_series_numbers_its_items_apart(tmp_path):
@@ -330,11 +344,16 @@ def test_chapter_runs_and_writes_its_parts(executed, name, year):
     manifest = json.loads((out / "parts" / str(year) / name / "manifest.json").read_text(encoding="utf-8"))
     expected = {"01_achtergrond.ipynb": ["respons", "representativiteit"],
                 "02_reikwijdte_fase.ipynb": ["breedte", "lia_fase", "lia_grootte"]}[name]
+    if name == "02_reikwijdte_fase.ipynb" and year == 2023:  # the trend models (series T) need three waves
+        expected = [*expected, "trend_fase_figuur", "trend_fase_tabel"]
     assert [item["id"] for item in manifest["items"]] == expected
     for item in manifest["items"]:
-        label = f"Figuur {item['number']}"
+        if item["kind"] != "figuur":
+            assert f"<strong>Tabel {item['series']}{item['number']}</strong>" in shown
+            continue
+        label = f"Figuur {item['series']}{item['number']}"
         assert f"<strong>{label}</strong>" in shown and f'alt="{item["alt"]}"'.replace("<", "&lt;") in shown
-        assert f"<summary>Tabel bij figuur {item['number']}</summary>" in shown
+        assert f"<summary>Tabel bij figuur {item['series'].lower()}{item['number']}</summary>" in shown
         assert "Basis: n = " in shown or "Basis: " in shown
     if name == "02_reikwijdte_fase.ipynb" and year == 2018:
         assert "luidde de vraag: ‘In welke fase bevindt uw gemeente zich met het plan van aanpak" in shown

@@ -262,3 +262,22 @@ def test_a_series_table_is_anchored_on_its_block_not_on_its_hidden_caption():
     rendered = publish.process_fragment(page, part, manifest)
     assert rendered.anchors[("tabel", "T1")] == "x-tabel-T1"
     assert 'class="fp-tabel-blok" id="x-tabel-T1"' in rendered.body and "<caption>Tabel T1" in rendered.body
+
+
+def test_separation_leaves_the_model_out_instead_of_failing():
+    rng = np.random.default_rng(5)
+    frame = simulated_series(rng, 0.3)
+    frame.loc[frame["size_class"] == "ge100k", "count"] = frame.loc[frame["size_class"] == "ge100k", "n"]  # all yes
+    result = trends.fit(INDICATOR, frame)  # a class where everyone said yes carries no trend: the rest estimates it
+    assert math.isfinite(result["change_pp"]) and math.isfinite(result["size_change_pp"])
+    # Complete separation by year (nobody before 2021, everybody from 2021): the slope runs off to infinity.
+    separated = frame.assign(count=np.where(frame["wave"] >= 2021, frame["n"], 0))
+    result = trends.fit(INDICATOR, separated)
+    assert math.isnan(result["change_pp"]) and math.isnan(result["size_change_pp"])
+    assert math.isnan(result["odds_ratio"]) and math.isnan(result["size_p_value"])
+    nobody = frame.assign(count=0)
+    empty = trends.fit(INDICATOR, nobody)
+    assert math.isnan(empty["change_pp"]) and math.isnan(empty["odds_ratio"])
+    row = pd.Series({**empty, "label": "x"})
+    assert trends.model_sentence(row, "gemeenten x").startswith("Voor het aandeel gemeenten x is geen trend te schatten")
+    assert trends.display_table(pd.DataFrame([{**empty, "label": "x"}])).iloc[0]["p"] == "–"

@@ -150,8 +150,11 @@ def _fit_trend(frame: pd.DataFrame, centre: float, with_size: bool, level: float
     with np.errstate(over="ignore"):  # a band far out in the tail: exp overflows to inf, the share to 0 or 100
         fitted["fitted_low"] = 100 / (1 + np.exp(-(eta - z * eta_se)))
         fitted["fitted_high"] = 100 / (1 + np.exp(-(eta + z * eta_se)))
+    def exp(value: float) -> float:  # (quasi-)separation gives huge coefficients: inf rather than OverflowError
+        return math.exp(value) if value < 700 else math.inf
+
     return TrendFit(
-        odds_ratio=math.exp(beta), odds_ratio_ci=(math.exp(beta - z * se), math.exp(beta + z * se)),
+        odds_ratio=exp(beta), odds_ratio_ci=(exp(beta - z * se), exp(beta + z * se)),
         p_value=float(result.pvalues.iloc[j]),
         change_pp=100 * ame, change_pp_ci=(100 * (ame - z * ame_se), 100 * (ame + z * ame_se)),
         fitted=fitted.reset_index(drop=True),

@@ -25,6 +25,7 @@ statsmodels is imported only when a model is fitted (helpers.stats), so importin
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -269,13 +270,17 @@ def fit(indicator: Indicator, frame: pd.DataFrame) -> dict:
     from helpers import stats
 
     totals = per_wave(frame)
-    result = stats.trend_model(frame, by_size=True)
+    # Separation (all or none gave the answer) is handled below; statsmodels forces its warning to "always", so it is
+    # recorded here and dropped rather than filtered.
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("ignore")
+        result = stats.trend_model(frame, by_size=True)
     overall, sized = result.overall, result.by_size
     fitted = overall.fitted.groupby("wave", as_index=False).first()[["wave", "fitted_pct", "fitted_low",
                                                                       "fitted_high"]]
     centre = float((totals["wave"] * totals["n"]).sum() / totals["n"].sum())  # as stats.trend_model centres
     first, last = totals.iloc[0], totals.iloc[-1]
-    return {
+    out = {
         "waves": ", ".join(str(w) for w in totals["wave"]), "n_waves": len(totals),
         "n_per_wave": "; ".join(f"{w}: {n}" for w, n in zip(totals["wave"], totals["n"], strict=True)),
         "first_wave": int(first["wave"]), "pct_first": 100 * first["count"] / first["n"],
@@ -290,6 +295,24 @@ def fit(indicator: Indicator, frame: pd.DataFrame) -> dict:
         "size_p_value": sized.p_value, "size_unknown": int(frame.loc[frame["size_class"].isna(), "n"].sum()),
         "fitted": fitted, "curve": curve(overall.result, centre, int(first["wave"]), int(last["wave"])),
     }
+    # A model is not estimable under (quasi-)separation, e.g. a size class in which every municipality, or none, gave
+    # the answer in every wave: the coefficients run off and their standard errors explode. Its numbers are left out.
+    for prefix, model in (("", overall), ("size_", sized)):
+        if not estimable(model):
+            for column in ("change_pp", "change_pp_low", "change_pp_high", "odds_ratio", "odds_ratio_low",
+                           "odds_ratio_high", "p_value"):
+                out[f"{prefix}{column}"] = math.nan
+    return out
+
+
+MAX_SE = 5.0  # standard error of the log odds ratio per year beyond which a model is taken as not estimable
+
+
+def estimable(model) -> bool:
+    """Did the model converge to finite estimates with a sensible standard error of the year coefficient?"""
+    values = [model.change_pp, *model.change_pp_ci, model.odds_ratio, *model.odds_ratio_ci, model.p_value]
+    se = float(model.result.bse["wave"])
+    return all(math.isfinite(v) for v in values) and se < MAX_SE
 
 
 def curve(result, centre: float, first: int, last: int, steps_per_year: int = 4, level: float = 0.95
@@ -307,9 +330,9 @@ def curve(result, centre: float, first: int, last: int, steps_per_year: int = 4,
     eta = x @ params
     se = np.sqrt(np.einsum("ij,jk,ik->i", x, cov, x))
     z = float(norm.ppf(1 - (1 - level) / 2))
-    logistic = lambda v: 100 / (1 + np.exp(-v))  # noqa: E731
-    return pd.DataFrame({"year": years, "fitted_pct": logistic(eta), "fitted_low": logistic(eta - z * se),
-                         "fitted_high": logistic(eta + z * se)})
+    with np.errstate(over="ignore"):  # far in the tail exp overflows to inf: the share is then 0 or 100
+        shares = [100 / (1 + np.exp(-v)) for v in (eta, eta - z * se, eta + z * se)]
+    return pd.DataFrame({"year": years, "fitted_pct": shares[0], "fitted_low": shares[1], "fitted_high": shares[2]})
 
 
 def analyse(chapter: int, year: int, load: tables.Loader, *, available: Sequence[int] | None = None,
@@ -457,14 +480,19 @@ def model_sentence(row: pd.Series, what: str) -> str:
     """One Dutch sentence with the yearly change of an indicator: "Het aandeel gemeenten dat ... veranderde van
     2018 tot en met 2023 gemiddeld met +4,1 procentpunt per jaar (95%-betrouwbaarheidsinterval 3,0 tot 5,2; p < 0,001)"
     followed by whether that is a significant rise or fall."""
+    if math.isnan(row["p_value"]):
+        return (f"Voor het aandeel {what} is geen trend te schatten: te weinig gemeenten met (of zonder) dit "
+                "antwoord.")
     significant = row["p_value"] < 0.05
     verdict = ("een significante stijging" if significant and row["change_pp"] > 0 else
                "een significante daling" if significant else "geen aantoonbare verandering")
     return (f"Het aandeel {what} veranderde van {row['first_wave']} tot en met {row['last_wave']} gemiddeld met "
             f"{signed(row['change_pp'])} procentpunt per jaar (95%-betrouwbaarheidsinterval "
             f"{interval(row['change_pp_low'], row['change_pp_high'])}; p {_p_phrase(row['p_value'])}): {verdict}. "
-            f"Binnen dezelfde grootteklasse is dat {signed(row['size_change_pp'])} procentpunt per jaar "
-            f"({interval(row['size_change_pp_low'], row['size_change_pp_high'])}).")
+            + (f"Binnen dezelfde grootteklasse is dat {signed(row['size_change_pp'])} procentpunt per jaar "
+               f"({interval(row['size_change_pp_low'], row['size_change_pp_high'])})."
+               if not math.isnan(row["size_change_pp"]) else
+               "Het model met grootteklasse is niet te schatten (te weinig gemeenten per grootteklasse)."))
 
 
 def _p_phrase(p: float) -> str:
