@@ -281,3 +281,9 @@ def test_separation_leaves_the_model_out_instead_of_failing():
     row = pd.Series({**empty, "label": "x"})
     assert trends.model_sentence(row, "gemeenten x").startswith("Voor het aandeel gemeenten x is geen trend te schatten")
     assert trends.display_table(pd.DataFrame([{**empty, "label": "x"}])).iloc[0]["p"] == "–"
+
+
+def test_tiny_p_values_keep_their_digits_in_the_tabellenboek():
+    book = trends.tabellenboek_table(_analysis().table)
+    p = book["p-waarde"].iloc[0]
+    assert isinstance(p, str) and "e-" in p and float(p) > 0  # not rounded to 0 by the CSV writer

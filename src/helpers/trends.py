@@ -459,6 +459,8 @@ def tabellenboek_table(table: pd.DataFrame, cb: Codebook | None = None) -> pd.Da
     })
     for column, header in TABELLENBOEK_HEADERS.items():
         frame[header] = table[column].to_numpy()
+    for column in ("p_value", "size_p_value"):  # three significant digits: a p of 1e-12 must not be written as 0
+        frame[TABELLENBOEK_HEADERS[column]] = ["" if math.isnan(p) else f"{p:.3g}" for p in table[column]]
     return frame
 
 
