@@ -13,7 +13,7 @@ from helpers import REPO_ROOT
 
 NOTEBOOK = REPO_ROOT / "notebooks" / "02_reikwijdte_fase.ipynb"
 PROCESSED = REPO_ROOT / "data" / "processed"
-SHOWN_COLUMNS = ["Onderwerp", "Eerste en laatste meting", "Procentpunt per jaar (95%-BI)",
+SHOWN_COLUMNS = ["Onderwerp", "Eerste \u2192 laatste meting (n)", "Procentpunt per jaar (95%-BI)",
                  "Odds ratio per jaar (95%-BI)", "p", "Gecorrigeerd voor grootte: procentpunt per jaar (95%-BI); p"]
 
 pytestmark = pytest.mark.skipif(not (PROCESSED / "2023" / "answers.parquet").exists(),

@@ -125,10 +125,11 @@ def test_analyse_fits_every_indicator_of_the_chapter_with_enough_waves():
     # The published 2023 share of LIA uitgevoerd (30 %) is shown next to the measured one.
     assert series.set_index("wave").at[2023, "published"] == 30
     shown = trends.display_table(analysis.table)
-    assert list(shown.columns) == ["Onderwerp", "Eerste en laatste meting", "Procentpunt per jaar (95%-BI)",
+    assert list(shown.columns) == ["Onderwerp", "Eerste \u2192 laatste meting (n)", "Procentpunt per jaar (95%-BI)",
                                    "Odds ratio per jaar (95%-BI)", "p",
                                    "Gecorrigeerd voor grootte: procentpunt per jaar (95%-BI); p"]
-    assert shown.iloc[0]["Eerste en laatste meting"].replace("\u00a0", " ") == "2018: 5 %; 2023: 40 % (n = 100; zes metingen)"
+    assert shown.iloc[0]["Eerste \u2192 laatste meting (n)"].replace("\u00a0", " ") == "5 % \u2192 40 % (100)"
+    assert shown.iloc[0]["Odds ratio per jaar (95%-BI)"].count("\u2013") == 1
     assert shown.iloc[0]["p"] == "< 0,001" and shown.iloc[0].iloc[-1].endswith("; p < 0,001")
     book = trends.tabellenboek_table(analysis.table)
     assert {"Verandering per jaar (procentpunt)", "p-waarde", "Odds ratio per jaar"} <= set(book.columns)

@@ -422,18 +422,20 @@ def p_text(p: float) -> str:
 
 
 def display_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The table the report shows: one row per indicator, Dutch headers, numbers as text. Six columns, so that it
-    fits an A4 page; the odds ratio of the size-adjusted model and every bound as a number are in the tabellenboek."""
+    """The table the report shows: one row per indicator, Dutch headers, numbers as text. Six short columns, so that
+    it fits an A4 page; the waves are in the title and the note, the odds ratio of the size-adjusted model and every
+    bound as a number are in the tabellenboek. An indicator asked in fewer waves says from when ("vanaf 2020: ")."""
     rows = []
+    earliest = int(table["first_wave"].min()) if len(table) else None
     for row in table.itertuples():
+        since = f"vanaf {row.first_wave}: " if row.first_wave != earliest else ""  # asked in fewer waves
         rows.append({
             "Onderwerp": row.label,
-            "Eerste en laatste meting": (f"{row.first_wave}: {fmt.pct(row.pct_first)}; {row.last_wave}: "
-                                         f"{fmt.pct(row.pct_last)} (n = {fmt.number(row.n_last)}; "
-                                         f"{fmt.words(row.n_waves)} metingen)"),
+            "Eerste → laatste meting (n)": (f"{since}{fmt.pct(row.pct_first)} → {fmt.pct(row.pct_last)} "
+                                               f"({fmt.number(row.n_last)})"),
             "Procentpunt per jaar (95%-BI)": f"{signed(row.change_pp)} ({interval(row.change_pp_low, row.change_pp_high)})",
-            "Odds ratio per jaar (95%-BI)": (f"{decimal(row.odds_ratio, 2)} "
-                                             f"({interval(row.odds_ratio_low, row.odds_ratio_high, 2)})"),
+            "Odds ratio per jaar (95%-BI)": (f"{decimal(row.odds_ratio, 2)} ({decimal(row.odds_ratio_low, 2)}"
+                                             f"–{decimal(row.odds_ratio_high, 2)})"),
             "p": p_text(row.p_value),
             "Gecorrigeerd voor grootte: procentpunt per jaar (95%-BI); p": (
                 f"{signed(row.size_change_pp)} ({interval(row.size_change_pp_low, row.size_change_pp_high)}); "
@@ -525,7 +527,8 @@ def figure_alt(analysis: TrendAnalysis, indicator_ids: Sequence[str]) -> str:
 
 MODEL_QUESTION = ("Aandeel gemeenten per onderwerp en meting; binomiaal logistisch model (logit) van het aandeel op "
                   "het jaar van de meting, en hetzelfde model met de grootteklasse erbij")
-TABLE_NOTE = ("Procentpunt per jaar: de gemiddelde verandering van het aandeel per kalenderjaar volgens het model "
+TABLE_NOTE = ("Eerste → laatste meting: het percentage in de eerste en in de laatste meting, tussen haakjes het "
+              "aantal gemeenten dat de vraag in de laatste meting beantwoordde. Procentpunt per jaar: de gemiddelde verandering van het aandeel per kalenderjaar volgens het model "
               "(gemiddeld marginaal effect) met het 95%-betrouwbaarheidsinterval (BI). Odds ratio per jaar: de factor "
               "waarmee de kans-verhouding (odds) elk jaar verandert; 1 betekent geen verandering. p: de kans op een "
               "minstens zo grote trend als er in werkelijkheid geen trend is (Wald-toets). Gecorrigeerd voor grootte: "
