@@ -67,6 +67,8 @@ PAPERMILL     := $(VENV)/bin/papermill
 NBCONVERT     := $(VENV)/bin/jupyter-nbconvert
 NB_TIMEOUT    := 600
 CODEBOOK      := $(wildcard data/codebook/*.yml data/codebook/waves/*.yml)
+# The trend indicators are read by the chapters only; editing them does not re-run the cleaning.
+CLEANING_CODEBOOK := $(filter-out data/codebook/indicators.yml,$(CODEBOOK))
 HELPERS       := $(wildcard src/helpers/*.py)
 # The helpers the cleaning notebook imports (its appendix uses report.html_table); editing another helper does not
 # re-run the cleaning.
@@ -81,7 +83,7 @@ data: $(PROCESSED) $(FRAMES) ## Clean every wave into data/processed/<year>/ (wi
 
 .SECONDEXPANSION:
 data/processed/%/responses.parquet: notebooks/00_opschonen.ipynb $$(wildcard data/raw/survey/flitspeiling_$$*.*) \
-		data/raw/survey/provenance.yml $(CODEBOOK) $(CLEANING_HELPERS) $(FRAMES) data/published/bijlage_a_2023.csv $(ENV_STAMP)
+		data/raw/survey/provenance.yml $(CLEANING_CODEBOOK) $(CLEANING_HELPERS) $(FRAMES) data/published/bijlage_a_2023.csv $(ENV_STAMP)
 	@mkdir -p build/notebooks/$* reports/$*
 	$(PAPERMILL) --log-level WARNING --no-progress-bar --cwd notebooks -k $(KERNEL) --execution-timeout $(NB_TIMEOUT) \
 		-p year $* notebooks/00_opschonen.ipynb build/notebooks/$*/00_opschonen.ipynb
