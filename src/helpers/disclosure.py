@@ -49,7 +49,8 @@ class Protection:
 
     data: the input's columns (merged rows replace their classes; suppressed cells have count and pct NA), plus
       `flag` (True for a flagged 0 %/100 % cell) and `opmerking` (the note per row) when the rule did anything.
-    changed: True when a group was merged or suppressed (a figure must then be drawn from `data`).
+    changed: True when a group was merged or a cell suppressed that the input still had (a figure or free-form
+      table must then be made from `data`).
     merged: the merged blocks as labels ("< 10.000 + 10.000-25.000"); suppressed: the suppressed group labels;
     flagged: (group label, cell label, pct) of every flagged cell; cautioned: (group label, lowest n, highest n) of
       the groups under CAUTION_BELOW other than the populations in CAUTIONED_ELSEWHERE.
@@ -111,7 +112,11 @@ def protect(data: pd.DataFrame, *, caution: bool = True) -> Protection:
         ruled["pct_answer"] = [100 * c / na if na and pd.notna(c) else float("nan")
                                for c, na in zip(ruled["count"], ruled["n_answer"], strict=True)]
     merged = tuple(dict.fromkeys(_label(r) for _, r in ruled[ruled["disclosure"] == MERGED].iterrows()))
-    suppressed = tuple(dict.fromkeys(_label(r) for _, r in ruled[ruled["disclosure"] == SUPPRESSED].iterrows()))
+    suppressed_rows = ruled[ruled["disclosure"] == SUPPRESSED]
+    suppressed = tuple(dict.fromkeys(_label(r) for _, r in suppressed_rows.iterrows()))
+    # Applying the rule to its own output changes nothing: cells suppressed before are not news.
+    original_pct = frame.set_index("_position")["pct"]
+    newly_suppressed = bool(pd.notna(original_pct.reindex(suppressed_rows["_position"])).any())
     flagged = tuple((_label(r), _cell_label(r), float(r["pct"])) for _, r in ruled[ruled["flag_extreme"]].iterrows())
     small: dict[str, list[int]] = {}
     for _, r in ruled[ruled["caution"]].iterrows():
@@ -134,7 +139,7 @@ def protect(data: pd.DataFrame, *, caution: bool = True) -> Protection:
                      + fmt.join(f"‘{group}’ (n = {fmt.number(low)}{'' if low == high else '–' + fmt.number(high)})"
                                 for group, low, high in cautioned)
                      + ": lees deze percentages met voorzichtigheid.")
-    changed = bool(merged or suppressed)
+    changed = bool(merged or newly_suppressed)
     flag_column = ruled["flag_extreme"].astype(bool)
     out = ruled.drop(columns=[c for c in _ADDED if c in ruled.columns and c not in data.columns])
     if merged or suppressed or flagged or cautioned:
@@ -160,3 +165,20 @@ def protect(data: pd.DataFrame, *, caution: bool = True) -> Protection:
     out = out.sort_values("_position", kind="stable").drop(columns="_position")
     return Protection(data=out.reset_index(drop=True), changed=changed, merged=merged, suppressed=suppressed,
                       flagged=flagged, cautioned=cautioned, notes=tuple(notes))
+
+
+def sum_over_classes(rows: pd.DataFrame, classes, column: str = "count") -> float | None:
+    """Sum of `column` over the rows (indexed by group) of size classes inside `classes`, after protect: a merged
+    block ("lt10k+10k_25k") counts when all its classes are inside; None when a block lies partly inside (the split is
+    not published) or a cell inside is suppressed."""
+    wanted = set(classes)
+    total = 0.0
+    for group, value in rows[column].items():
+        parts = set(str(group).split("+"))
+        if parts <= wanted:
+            if pd.isna(value):
+                return None
+            total += float(value)
+        elif parts & wanted:
+            return None
+    return total

@@ -32,6 +32,7 @@ from helpers.codebook import SELECTED, Codebook, codebook
 from helpers.stats import panel_decomposition, transition_table
 
 JOINED = "nieuw"     # the transition table's row/column of units not in the other wave
+MIN_GROUP = 5        # = helpers.disclosure.MIN_GROUP (tests/test_panel.py checks they agree)
 MISSING = "onbekend"
 
 
@@ -263,6 +264,28 @@ def decomposition_tidy(result: PanelResult) -> pd.DataFrame:
     return frame.astype({"n": "Int64", "count": "Int64", "pct": "float64"})
 
 
+def protected_decomposition(result: PanelResult) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """(table as shown, tidy data, labels of indicators not split) after the disclosure rule (helpers.disclosure).
+
+    The within and composition parts of an indicator, with the overall shares of both waves (public), give away the
+    share of the joiners and of the leavers. So when the joiners or leavers of an indicator are fewer than
+    disclosure.MIN_GROUP (their share suppressed), that indicator's split and panel shares are not shown."""
+    from helpers import disclosure
+
+    tidy = disclosure.protect(decomposition_tidy(result)).data
+    hidden = sorted(set(tidy.loc[tidy["n"].notna() & tidy["pct"].isna(), "item"]))
+    parts = tidy["group"].isin(["binnen_pp", "samenstelling_pp", "nieuwkomers_pp", "vertrekkers_pp"]) \
+        | tidy["group"].str.startswith("panel_")
+    tidy.loc[tidy["item"].isin(hidden) & parts, ["count", "pct"]] = pd.NA
+    shown = decomposition_display(result)
+    mask = result.decomposition["indicator"].isin(hidden).to_numpy()
+    for column in ("Binnen gemeenten (pp)", "Samenstelling (pp)", f"Panel {result.previous} → {result.current} (%)"):
+        shown[column] = shown[column].astype(object)
+        shown.loc[mask, column] = "–"
+    labels = list(result.decomposition.loc[mask, "label"])
+    return shown, tidy, labels
+
+
 def decomposition_display(result: PanelResult) -> pd.DataFrame:
     """The decomposition as the report shows it: one row per indicator, shares rounded in the table renderer."""
     p, c = result.previous, result.current
@@ -403,7 +426,7 @@ def transition_summary(transitions: pd.DataFrame, previous: int, current: int, c
     if JOINED in transitions.index:
         joiners = transitions.loc[JOINED].drop(labels=[JOINED], errors="ignore")
         n_joiners = int(joiners.sum())
-        if n_joiners:
+        if n_joiners >= MIN_GROUP:  # the joiners are public: a smaller group is not described (helpers.disclosure)
             top = joiners.idxmax()
             beginning = int(joiners.reindex(["verkennend", "onderzocht"]).fillna(0).sum())
             sentences.append(f"Van de {fmt.number(n_joiners)} nieuwe deelnemers kozen de meeste ‘{label.get(top, top)}’ "
@@ -426,12 +449,12 @@ def transitions_alt(tidy: pd.DataFrame, previous: int, current: int) -> str:
 GUESS_INDICATORS = ("lia_uitgevoerd", "lia_in_ontwikkeling_of_uitvoering")
 
 
-def answer_guess(result: PanelResult) -> str:
+def answer_guess(result: PanelResult, shown=None) -> str:
     """The answer to the report's guess that a dip comes from new, beginning participants, from the decomposition of
-    the LIA indicators in GUESS_INDICATORS: "vooral van nieuwe deelnemers" only when the composition part, mostly
-    joiners, explains the dip."""
+    the LIA indicators in GUESS_INDICATORS (those in `shown` when given: the ones the disclosure rule lets the report
+    split): "vooral van nieuwe deelnemers" only when the composition part, mostly joiners, explains the dip."""
     d = result.decomposition.set_index("indicator")
-    present = [i for i in GUESS_INDICATORS if i in d.index]
+    present = [i for i in GUESS_INDICATORS if i in d.index and (shown is None or i in shown)]
     if not present:
         return ""
     fallen = [i for i in present if d.at[i, "total_pp"] <= -1]
