@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from helpers import formatting as fmt
-from helpers.stats import MERGED, SUPPRESSED, apply_disclosure_rules
+from helpers.stats import MERGED, SIZE_CODES, SUPPRESSED, apply_disclosure_rules
 
 MIN_GROUP = 5
 FLAG_BELOW = 20
@@ -88,6 +88,12 @@ def _cell_label(row) -> str:
     return " – ".join(parts) or "het antwoord"
 
 
+def _is_block(group) -> bool:
+    """Is `group` a block of merged size classes ("lt10k+10k_25k")?"""
+    parts = str(group).split("+")
+    return len(parts) > 1 and all(part in SIZE_CODES for part in parts)
+
+
 def protect(data: pd.DataFrame, *, caution: bool = True) -> Protection:
     """Apply the disclosure rule (module docstring) to tidy data; see Protection for the answer.
 
@@ -111,6 +117,8 @@ def protect(data: pd.DataFrame, *, caution: bool = True) -> Protection:
     if "pct_answer" in ruled and "n_answer" in ruled:  # a crosstab's row percentages follow the merged counts
         ruled["pct_answer"] = [100 * c / na if na and pd.notna(c) else float("nan")
                                for c, na in zip(ruled["count"], ruled["n_answer"], strict=True)]
+    # A block merged before (protect applied twice: Chapter.crosstab, then the figure) is still reported as merged.
+    ruled["disclosure"] = ruled["disclosure"].where(~ruled["group"].map(_is_block), MERGED)
     merged = tuple(dict.fromkeys(_label(r) for _, r in ruled[ruled["disclosure"] == MERGED].iterrows()))
     suppressed_rows = ruled[ruled["disclosure"] == SUPPRESSED]
     suppressed = tuple(dict.fromkeys(_label(r) for _, r in suppressed_rows.iterrows()))
@@ -139,7 +147,9 @@ def protect(data: pd.DataFrame, *, caution: bool = True) -> Protection:
                      + fmt.join(f"‘{group}’ (n = {fmt.number(low)}{'' if low == high else '–' + fmt.number(high)})"
                                 for group, low, high in cautioned)
                      + ": lees deze percentages met voorzichtigheid.")
-    changed = bool(merged or newly_suppressed)
+    original_group = frame.set_index("_position")["group"].astype(str).reindex(ruled["_position"]).to_numpy()
+    newly_merged = bool((original_group != ruled["group"].astype(str).to_numpy()).any()) or len(ruled) < len(groups)
+    changed = newly_merged or newly_suppressed
     flag_column = ruled["flag_extreme"].astype(bool)
     out = ruled.drop(columns=[c for c in _ADDED if c in ruled.columns and c not in data.columns])
     if merged or suppressed or flagged or cautioned:

@@ -22,7 +22,7 @@ Rules (README, "Weighting"):
   Weighted (post-stratified): Cochran's stratified variance with the correction per stratum (stats.weighted_share).
 - Raking on province (rake_province=True, CLI --rake-province): the post-stratified weights raked to the province
   counts of the frame as well; provinces with fewer than MIN_STRATUM respondents are pooled into one category
-  ("overige provincies"). Its interval uses the linearised variance of the weighted mean with the correction
+  ("overige provincies", with the smallest other province added while the pool has fewer than MIN_STRATUM). Its interval uses the linearised variance of the weighted mean with the correction
   (1 - n/N) · n/(n-1) · Σ w_i²(y_i - p)² / (Σ w_i)², which ignores the gain of calibration (conservative).
 """
 
@@ -104,8 +104,14 @@ def design_weights(classes: pd.Series, frame: Frame, provinces: pd.Series | None
 
 
 def _pooled_provinces(provinces: pd.Series, population: dict[str, int]) -> tuple[pd.Series, dict[str, float]]:
+    """Provinces with fewer than MIN_STRATUM respondents pooled into OTHER_PROVINCES; while that pool still has fewer
+    than MIN_STRATUM respondents, the province with the fewest respondents joins it (a margin without respondents
+    cannot be raked to)."""
     counts = provinces.value_counts()
     small = {p for p in population if counts.get(p, 0) < MIN_STRATUM}
+    rest = sorted((p for p in population if p not in small), key=lambda p: (counts.get(p, 0), p))
+    while small and rest and sum(counts.get(p, 0) for p in small) < MIN_STRATUM:
+        small.add(rest.pop(0))
     pooled = provinces.where(~provinces.isin(small), OTHER_PROVINCES)
     margin: dict[str, float] = {}
     for name, count in population.items():
