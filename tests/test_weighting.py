@@ -43,7 +43,7 @@ def test_a_class_with_fewer_than_five_respondents_is_merged_with_its_smaller_nei
 
 def test_raking_on_province_meets_both_margins():
     classes = pd.Series(["lt10k"] * 5 + ["10k_25k"] * 10 + ["25k_50k"] * 6 + ["ge100k"] * 5)
-    provinces = pd.Series((["Utrecht", "Zeeland"] * 13))
+    provinces = pd.Series(["Utrecht", "Zeeland"] * 13)
     weights, strata, population, _ = weighting.design_weights(classes, FRAME, provinces, rake_province=True)
     assert weights.groupby(provinces).sum().to_dict() == pytest.approx({"Utrecht": 60, "Zeeland": 40}, rel=1e-6)
     assert weights.groupby(strata).sum().to_dict() == pytest.approx(FRAME.size, rel=1e-6)
