@@ -311,7 +311,9 @@ def show(ch, item_id: str, chapter: int) -> pd.DataFrame | None:
     table = estimates(responses, answers, ch.year, chapter, frame=frame, cb=ch.cb)
     if table.empty:
         return None
-    ch.table(item_id, display(table), data=tidy(table), question="", footnote=method_note(table, frame),
+    ch.table(item_id, display(table), data=tidy(table),
+             question="de belangrijkste cijfers van dit hoofdstuk, ongewogen en gewogen naar grootteklasse",
+             footnote=method_note(table, frame),
              caution=False, who="gemeenten die de vraag beantwoordden")
     for row in table.itertuples():
         ch.number(f"gewogen_{row.indicator}", row.pct_weighted, text=fmt.pct(row.pct_weighted),
