@@ -41,7 +41,7 @@ def test_a_size_class_of_four_is_merged_with_its_smaller_neighbour():
     assert merged["pct"] == pytest.approx(100 * 3 / 34)
     assert "samengevoegd met de naastliggende grootteklasse: label lt10k + label 10k_25k" in result.notes[0]
     # ge100k: 17 municipalities, all "ja": 100 % and 0 % cells flagged
-    flagged = data[data["flag"]]
+    flagged = data[data[disclosure.FLAG_COLUMN]]
     assert set(zip(flagged["group"], flagged["answer"], strict=True)) == {("ge100k", "ja"), ("ge100k", "nee")}
     assert any(note.startswith("* 0 % of 100 % in een groep van minder dan 20 gemeenten") for note in result.notes)
     # caution: groups under 50 other than "alle"/"klein"
@@ -104,7 +104,7 @@ def test_the_published_fact_on_municipalities_under_10000_is_reproduced_and_flag
     item = next(i for i in manifest["items"] if i["id"] == "lia_grootte")
     table = pd.read_csv(PARTS / "02_reikwijdte_fase" / item["csv"])
     row = table[(table["group"] == "lt10k") & (table["answer"] == "uitgevoerd")].iloc[0]
-    assert (row["count"], row["pct"], bool(row["flag"])) == (0, 0.0, True)
+    assert (row["count"], row["pct"], bool(row[disclosure.FLAG_COLUMN])) == (0, 0.0, True)
     assert row["n"] < disclosure.FLAG_BELOW
     figure = manifest["key_figures"]["uitvoerders_minder_dan_10k"]
     assert figure["value"] == 0 and figure["gemarkeerd"] is True

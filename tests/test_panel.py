@@ -79,7 +79,7 @@ def test_transition_table_in_codebook_order_with_joiners_and_leavers():
     assert table.at[panel.JOINED, "verkennend"] == 1  # E joined
     assert int(table.to_numpy().sum()) == 5
     tidy = panel.transitions_tidy(table, 2022, 2023)
-    assert set(tidy.loc[tidy["group_public"], "group_label"]) == {"nieuw in 2023"}
+    assert set(tidy.loc[tidy["group_public"], "group_label"]) == {"Nieuw in 2023"}
     text = panel.transition_summary(table, 2022, 2023)
     assert "bleven er 1 in dezelfde fase, gingen er 2 een of meer fasen vooruit en 0 terug" in text
     assert "nieuwe deelnemers" not in text  # one joiner: fewer than 5, not described

@@ -37,6 +37,7 @@ MIN_GROUP = 5
 FLAG_BELOW = 20
 CAUTION_BELOW = 50
 NOTE_COLUMN = "opmerking"
+FLAG_COLUMN = "gemarkeerd"  # True for a flagged 0 %/100 % cell
 FLAG_MARK = "*"
 # Populations whose small base the chapter already notes with the report's own caution (report.caution_text).
 CAUTIONED_ELSEWHERE = ("alle", "klein")
@@ -48,7 +49,7 @@ class Protection:
     """protect's answer: the data as it may be published, and what the rule did.
 
     data: the input's columns (merged rows replace their classes; suppressed cells have count and pct NA), plus
-      `flag` (True for a flagged 0 %/100 % cell) and `opmerking` (the note per row) when the rule did anything.
+      `gemarkeerd` (FLAG_COLUMN: True for a flagged 0 %/100 % cell) and `opmerking` (the note per row) when the rule did anything.
     changed: True when a group was merged or a cell suppressed that the input still had (a figure or free-form
       table must then be made from `data`).
     merged: the merged blocks as labels ("< 10.000 + 10.000-25.000"); suppressed: the suppressed group labels;
@@ -153,7 +154,7 @@ def protect(data: pd.DataFrame, *, caution: bool = True) -> Protection:
     flag_column = ruled["flag_extreme"].astype(bool)
     out = ruled.drop(columns=[c for c in _ADDED if c in ruled.columns and c not in data.columns])
     if merged or suppressed or flagged or cautioned:
-        out["flag"] = flag_column.to_numpy()
+        out[FLAG_COLUMN] = flag_column.to_numpy()
         note_texts = []
         for _, row in ruled.iterrows():
             parts = []
@@ -169,8 +170,8 @@ def protect(data: pd.DataFrame, *, caution: bool = True) -> Protection:
         out[NOTE_COLUMN] = note_texts
     if not rest.empty:
         out = pd.concat([out, rest], ignore_index=True)
-        if "flag" in out:
-            out["flag"] = out["flag"].fillna(False).astype(bool)
+        if FLAG_COLUMN in out:
+            out[FLAG_COLUMN] = out[FLAG_COLUMN].fillna(False).astype(bool)
             out[NOTE_COLUMN] = out[NOTE_COLUMN].fillna("").astype(str)
     out = out.sort_values("_position", kind="stable").drop(columns="_position")
     return Protection(data=out.reset_index(drop=True), changed=changed, merged=merged, suppressed=suppressed,

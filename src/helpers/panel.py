@@ -219,7 +219,7 @@ def transitions_tidy(transitions: pd.DataFrame, previous_year: int, current_year
     """
     cb = cb or codebook()
     q = cb.question("lia_phase")
-    labels = {o.code: o.display for o in q.options} | {JOINED: f"nieuw in {current_year}", MISSING: "onbekend"}
+    labels = {o.code: o.display for o in q.options} | {JOINED: f"Nieuw in {current_year}", MISSING: "onbekend"}
     columns = [c for c in transitions.columns if c != JOINED]
     records = []
     for row in transitions.index:

@@ -830,7 +830,8 @@ def _protected_column(wide: pd.DataFrame, data: pd.DataFrame, population: str) -
     values = []
     for item in wide["item"]:
         pct = rows.at[item, "pct"] if item in rows.index else float("nan")
-        flagged = bool(rows.at[item, "flag"]) if "flag" in rows and item in rows.index else False
+        flag = disclosure.FLAG_COLUMN
+        flagged = bool(rows.at[item, flag]) if flag in rows and item in rows.index else False
         values.append(f"{fmt.pct(pct)} {disclosure.FLAG_MARK}" if flagged else pct)
     return values
 
