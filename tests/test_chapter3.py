@@ -185,4 +185,5 @@ def test_2018_has_notes_instead_of_missing_questions(run_2018):
     key = manifest["key_figures"]
     assert key["niet_samenwerken_pct"]["value"] is None and key["lia_resultaten_n"]["value"] is None
     assert key["knelpunt_capaciteit_vorig_pct"]["value"] is None
-    assert set(cijfers["table"]) - {"tekst_inhoud"} == {"figuur_6", "tabel_1", "tabel_2", "tabel_3"}
+    # tabel_T2: weighted and unweighted (T1 is chapter 2's; 2018 has no panel table)
+    assert set(cijfers["table"]) - {"tekst_inhoud"} == {"figuur_6", "tabel_1", "tabel_2", "tabel_3", "tabel_T2"}

@@ -64,7 +64,8 @@ def test_headings_follow_the_report():
                 for line in "".join(cell["source"]).splitlines() if line.startswith("#")]
     assert headings == ["# 4 Ondersteuning", "## 4.1 Bekendheid met ‘Iedereen doet mee’",
                         "## 4.2 Inhoudelijke ondersteuning", "## 4.3 Procesmatige ondersteuning",
-                        "## 4.4 Vorm van ondersteuning", "## 4.5 Ontwikkeling sinds 2018"]
+                        "## 4.4 Vorm van ondersteuning", "## 4.5 Ontwikkeling sinds 2018",
+                        "## 4.6 Gewogen en ongewogen percentages"]
 
 
 def test_2023_manifest_items_and_key_figures(chapter_2023):
@@ -72,16 +73,17 @@ def test_2023_manifest_items_and_key_figures(chapter_2023):
     outline = load_outline()
     items = {(i["kind"], i["number"], i["id"]) for i in manifest["items"]}
     assert items == {("figuur", 7, "bekendheid"), ("tabel", 5, "inhoudelijk"), ("figuur", 8, "procesmatig"),
-                     ("figuur", 9, "vorm"), ("tabel", 3, "trend_ondersteuning_tabel"),
-                     ("figuur", 3, "trend_ondersteuning_figuur")}  # the trend items: Tabel T3 and Figuur T3
+                     ("figuur", 9, "vorm"), ("tabel", 6, "trend_ondersteuning_tabel"),
+                     ("figuur", 4, "trend_ondersteuning_figuur"), ("tabel", 7, "gewogen_h4")}  # Tabel T6, Figuur T4, Tabel T7
     assert {i["id"]: i["series"] for i in manifest["items"]}["trend_ondersteuning_tabel"] == "T"
     for item in manifest["items"]:
         assert item["title"] == outline.title_for(item["id"], 2023)  # trend items: "... 2018-2023 ..."
         assert item["csv"] == f"tables/{item['kind']}_{item['series']}{item['number']}.csv"
         if item["kind"] == "figuur":
             assert re.search(r"\d+\s%", item["alt"]), item["alt"]  # the alt text carries the shares
-    assert {i["id"]: i["base"] for i in manifest["items"] if not i["series"]} == {
-        "bekendheid": 175, "inhoudelijk": 173, "procesmatig": 172, "vorm": 172}
+    assert {i["id"]: i["base"] for i in manifest["items"] if not i["series"] or i["id"] == "gewogen_h4"} == {
+        "bekendheid": 175, "inhoudelijk": 173, "procesmatig": 172, "vorm": 172,
+        "gewogen_h4": 175}  # the weighted table: the largest unweighted base
     figures = manifest["key_figures"]
     assert set(KEY_FIGURES) <= set(figures)
     assert tekst.rounded(figures["bekend_idm_pct"]["value"]) < 80  # "bijna 80%"
@@ -150,11 +152,13 @@ def test_2023_comparisons_in_the_words_of_the_report(chapter_2023):
 def test_2018_awareness_not_asked(tmp_path):
     manifest, cijfers, shown = run_chapter(2018, tmp_path)
     items = {(i["kind"], i["number"], i["id"]) for i in manifest["items"]}
-    assert items == {("tabel", 4, "inhoudelijk"), ("figuur", 7, "procesmatig"), ("figuur", 8, "vorm")}
+    assert items == {("tabel", 4, "inhoudelijk"), ("figuur", 7, "procesmatig"), ("figuur", 8, "vorm"),
+                     ("tabel", 3, "gewogen_h4")}  # Tabel T3: 2018 has no panel table
     assert "is in 2018 niet gesteld" in shown and "Bekend met ondersteuning vanuit VNG-project" in shown
     figures = manifest["key_figures"]
     assert figures["bekend_idm_pct"]["value"] is None
     assert figures["inhoud_geen_behoefte_vorig_pct"]["value"] is None
     assert figures["meer_behoefte_dan_vorig"]["value"] is None
     assert figures["inhoud_specifieke_voorbeelden_pct"]["value"] is not None
-    assert set(cijfers["group"]) == {"alle"}  # no earlier wave to compare with
+    # no earlier wave to compare with; the weighted table (Tabel T3) has its own groups
+    assert set(cijfers.loc[cijfers["table"] != "tabel_T3", "group"]) == {"alle"}

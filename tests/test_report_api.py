@@ -96,6 +96,22 @@ def test_min_waves_is_checked(tmp_path):
         load_outline(path)
 
 
+def test_an_item_on_the_previous_wave_is_left_out_of_the_first_wave(outline, tmp_path):
+    # The panel compares with the wave before (`min_waves: 2`): 2018, the first flitspeiling, has no panel figure or
+    # table. 2019 has no trend items (three waves needed), so the panel items are T1 there.
+    assert outline.number("panel_overgangen", 2018) is None and outline.number("panel_decompositie", 2018) is None
+    assert outline.code("panel_overgangen", 2019) == "T1" and outline.code("panel_decompositie", 2019) == "T1"
+    assert outline.code("gewogen_h2", 2018) == "T1" and outline.code("gewogen_h2", 2019) == "T2"
+    path = tmp_path / "report.yml"
+    path.write_text("chapters:\n  - {slug: a, number: 1, notebook: 01_a.ipynb, title: A}\n"
+                    "items:\n  - {id: p, kind: figuur, chapter: 1, title: P, requires: [vng_topics], "
+                    "min_waves: 2}\n", encoding="utf-8")
+    small = load_outline(path)
+    assert small.number("p", 2021) is None  # vng_topics was first asked in 2022
+    assert small.number("p", 2022) is None  # asked, but no earlier wave asked it
+    assert small.number("p", 2023) == 1
+
+
 def test_a_series_numbers_its_items_apart(tmp_path):
     path = tmp_path / "report.yml"
     path.write_text("chapters:\n  - {slug: a, number: 1, notebook: 01_a.ipynb, title: A}\n"
@@ -139,7 +155,9 @@ def test_outline_errors_name_the_entry(tmp_path):
 def _chapter_two(parts_dir, year=2023, processed_dir=FIXTURE):
     ch = Chapter(chapter=2, year=year, processed_dir=processed_dir, parts_dir=parts_dir, show=False)
     data = ch.distribution("policy_breadth", populations=("alle", "klein"))
-    ch.figure("breedte", figures.bar_shares(data[data["group"] == "alle"]), data=data, alt="Staafdiagram")
+    # klein has 2 units: suppressed by the disclosure rule, so the figure is drawn from the protected data
+    ch.figure("breedte", lambda shown: figures.bar_shares(shown[shown["group"] == "alle"]), data=data,
+              alt="Staafdiagram")
     cross = ch.crosstab("lia_phase")
     ch.figure("lia_grootte", figures.stacked_shares(cross), data=cross, alt="Gestapeld", caution=False)
     ch.number("breed_inclusiebeleid", 12.5, text="13 %", question="policy_breadth")
@@ -184,10 +202,13 @@ def test_parts_cijfers_columns_rounding_and_order(tmp_path):
     breedte = cijfers[cijfers["table"] == "figuur_3"].set_index(["answer", "group"])
     assert breedte.at[("fysiek_zintuiglijk", "alle"), "pct"] == 40
     assert breedte.at[("fysiek_zintuiglijk", "alle"), "n"] == 10
-    assert breedte.at[("fysiek_zintuiglijk", "klein"), "count"] == 1
+    # 2 small municipalities: fewer than 5, so suppressed (helpers.disclosure): the base stays, the count goes
+    assert breedte.at[("fysiek_zintuiglijk", "klein"), "n"] == 2
+    assert pd.isna(breedte.at[("fysiek_zintuiglijk", "klein"), "count"])
     assert set(breedte["question"]) == {"policy_breadth"}
     lia = cijfers[cijfers["table"] == "figuur_5"].set_index(["answer", "group"])
-    assert lia.at[("gereed", "25k_50k"), "pct"] == 100
+    # every size class of the fixture has fewer than 5 units: merged into one block by the disclosure rule
+    assert lia.at[("gereed", "lt10k+10k_25k+25k_50k+50k_100k+ge100k"), "pct"] == 50
     shown = cijfers[cijfers["table"].str.startswith("figuur_")]
     keys = list(zip(shown["table"], shown["item"], shown["group"], shown["answer"], strict=True))
     assert keys == sorted(keys)
@@ -342,25 +363,30 @@ def test_chapter_runs_and_writes_its_parts(executed, name, year):
     shown = "\n".join(o.data.get("text/html", o.data.get("text/markdown", "")) for o in outputs)
     assert "Let op: synthetische gegevens." in shown
     manifest = json.loads((out / "parts" / str(year) / name / "manifest.json").read_text(encoding="utf-8"))
-    expected = {"01_achtergrond.ipynb": ["respons", "representativiteit"],
-                "02_reikwijdte_fase.ipynb": ["breedte", "lia_fase", "lia_grootte"]}[name]
-    if name == "02_reikwijdte_fase.ipynb" and year == 2023:  # the trend models (series T) need three waves
-        expected = [*expected, "trend_fase_figuur", "trend_fase_tabel"]
+    expected = {("01_achtergrond.ipynb", 2023): ["respons", "representativiteit"],
+                # trends need three waves, the panel the previous wave: neither is in the first wave (2018)
+                ("02_reikwijdte_fase.ipynb", 2023): ["breedte", "lia_fase", "lia_grootte", "trend_fase_figuur",
+                                                     "panel_overgangen", "trend_fase_tabel", "panel_decompositie",
+                                                     "gewogen_h2"],
+                ("02_reikwijdte_fase.ipynb", 2018): ["breedte", "lia_fase", "lia_grootte", "gewogen_h2"]}[(name, year)]
     assert [item["id"] for item in manifest["items"]] == expected
     for item in manifest["items"]:
-        if item["kind"] != "figuur":
-            assert f"<strong>Tabel {item['series']}{item['number']}</strong>" in shown
+        code = f"{item['series']}{item['number']}"
+        if item["kind"] == "tabel":
+            assert f"<strong>Tabel {code}</strong>" in shown
             continue
-        label = f"Figuur {item['series']}{item['number']}"
+        label = f"Figuur {code}"
         assert f"<strong>{label}</strong>" in shown and f'alt="{item["alt"]}"'.replace("<", "&lt;") in shown
-        assert f"<summary>Tabel bij figuur {item['series'].lower()}{item['number']}</summary>" in shown
+        assert f"<summary>Tabel bij figuur {code.lower()}</summary>" in shown
         assert "Basis: n = " in shown or "Basis: " in shown
     if name == "02_reikwijdte_fase.ipynb" and year == 2018:
         assert "luidde de vraag: ‘In welke fase bevindt uw gemeente zich met het plan van aanpak" in shown
     if name == "01_achtergrond.ipynb" and year == 2023:
         assert "Verschillen met de gepubliceerde cijfers." in shown and "Bijlage A" in shown
     if name == "02_reikwijdte_fase.ipynb":
-        assert "Geen enkele gemeente met minder dan 10.000 inwoners" in shown  # the fixture has no such executor
+        # the fixture has fewer than 5 municipalities under 10.000: merged (disclosure rule), not described apart
+        assert "Om hun antwoorden niet herkenbaar te maken, zijn ze in figuur 5 samengevoegd" in shown
+        assert "Geen enkele gemeente met minder dan 10.000 inwoners" not in shown
 
 
 def test_read_manifests_for_the_summary(tmp_path):

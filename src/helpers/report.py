@@ -39,7 +39,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from helpers import REPO_ROOT, tables
+from helpers import REPO_ROOT, disclosure, tables
 from helpers import figures as figs
 from helpers import formatting as fmt
 from helpers.codebook import Codebook, codebook
@@ -244,6 +244,8 @@ def _jsonable(value: Any) -> Any:
 def _cell(value: Any, column: str) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return "–"
+    if isinstance(value, str):  # already formatted (e.g. a flagged percentage "0 % *")
+        return value
     if column.startswith("pct") or column.startswith("%"):
         return fmt.pct(value)
     if isinstance(value, bool):
@@ -427,8 +429,15 @@ class Chapter:
                                    cb=self.cb)
 
     def crosstab(self, question: str, by: str = "size_class", item: str = "", year: int | None = None) -> pd.DataFrame:
+        """tables.crosstab as it may be published: with the disclosure rule applied (helpers.disclosure.protect:
+        size classes under 5 merged, 0 %/100 % cells of groups under 20 flagged), so that the figure and the text are
+        made from the same protected numbers that figure/table publish. `.attrs["missing"]` as tables.crosstab."""
         responses, answers = self.data(year)
-        return tables.crosstab(responses, answers, question, by, item, cb=self.cb)
+        table = tables.crosstab(responses, answers, question, by, item, cb=self.cb)
+        protected = disclosure.protect(table)
+        out = protected.data
+        out.attrs.update(table.attrs, disclosure_notes=list(protected.notes))
+        return out
 
     def trend(self, question: str, answer_or_group, waves: Sequence[int] | None = None, item: str = "",
               population: str = "alle") -> pd.DataFrame:
@@ -552,7 +561,8 @@ class Chapter:
                 for key in ("alle", "deelnemers"):
                     if (data["group"] == key).any():
                         return int(data.loc[data["group"] == key, "n"].max())
-                if set(data["group"]) <= set(tables.SIZE_CODES):  # by size class: the units with a known size
+                if {g for group in data["group"] for g in str(group).split("+")} <= set(tables.SIZE_CODES):
+                    # by size class (merged blocks "lt10k+10k_25k" too): the units with a known size
                     return int(data.groupby("group")["n"].max().sum())
             return int(data["n"].max())
         return None
@@ -599,7 +609,9 @@ class Chapter:
         return notes
 
     def _register(self, item_id: str, data: pd.DataFrame | None, question_id: str, question_text: str, base,
-                  alt: str) -> tuple[ItemSpec, int, str]:
+                  alt: str, caution: bool = True) -> tuple[ItemSpec, str, str, disclosure.Protection]:
+        """Number the item and keep its numbers (cijfers, tables/*.csv). Every figure and table passes here, so this
+        is the one place where the disclosure rule (helpers.disclosure.protect) is applied to what gets published."""
         spec = self.outline.item(item_id)
         if str(spec.chapter) not in (str(self.spec.number), self.spec.slug):
             raise ValueError(f"{item_id!r} belongs to chapter {spec.chapter}, not to {self.spec.heading!r}")
@@ -611,6 +623,8 @@ class Chapter:
             raise ValueError(f"{item_id!r} is shown twice in this chapter")
         code = f"{spec.series}{number}"
         key = f"{spec.kind}_{code}"
+        guard = disclosure.protect(data, caution=caution)
+        data = guard.data
         if data is not None:
             missing = [c for c in ("item", "group", "n", "count", "pct") if c not in data]
             if missing:
@@ -632,7 +646,7 @@ class Chapter:
         self.items.append({"id": item_id, "kind": spec.kind, "series": spec.series, "number": number,
                            "title": self.outline.title_for(item_id, self.year), "question": question_text,
                            "base": self._base_value(base, data), "alt": alt, "csv": f"tables/{key}.csv"})
-        return spec, code, key
+        return spec, code, key, guard
 
     def figure(self, item_id: str, fig, data: pd.DataFrame, alt: str, question: str | None = None, base=None,
                note: str | None = None, caution: bool = True, who: str = "gemeenten die de vraag beantwoordden",
@@ -645,8 +659,15 @@ class Chapter:
         `table_columns`: the columns of the data table to show, {column: header}. The number: ch.number_of(id).
         """
         question_id, question_text = self._question_line(question, self.outline.item(item_id))
-        spec, code, _ = self._register(item_id, data, question_id, question_text, base, alt)
+        spec, code, _, guard = self._register(item_id, data, question_id, question_text, base, alt, caution)
+        if guard.changed and not callable(fig):
+            raise ValueError(f"{item_id!r}: the disclosure rule merged or suppressed groups ({guard.notes[0]}); pass the "
+                             "figure as a function of the data (fig=lambda data: ...) so that it is drawn from the "
+                             "protected data")
+        data = guard.data
+        fig = fig(data) if callable(fig) else fig
         notes = [note] if note else []
+        notes += list(guard.notes)
         if caution:
             notes += self._cautions(data)
         svg = figs.svg_bytes(fig)
@@ -658,7 +679,9 @@ class Chapter:
             return
         src = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
         caption = [html.escape(line) for line in lines]
-        columns = table_columns or self._default_columns(data)
+        columns = dict(table_columns or self._default_columns(data))
+        if disclosure.NOTE_COLUMN in data:
+            columns[disclosure.NOTE_COLUMN] = "Opmerking"
         shown = data[list(columns)].rename(columns=columns)
         percentages = {header: fmt.pct for column, header in columns.items() if column.startswith("pct")}
         table = html_table(shown, caption=f"Gegevens bij {label.lower()}: {self.outline.title_for(item_id, self.year)}",
@@ -697,8 +720,13 @@ class Chapter:
                 raise ValueError("pass the tidy numbers of a free-form table as data=... (helpers.tables columns)")
             data = tables.matrix_long(table)
         question_id, question_text = self._question_line(question, self.outline.item(item_id))
-        spec, code, _ = self._register(item_id, data, question_id, question_text, base, "")
+        spec, code, _, guard = self._register(item_id, data, question_id, question_text, base, "", caution)
+        if guard.changed and not wide:
+            raise ValueError(f"{item_id!r}: the disclosure rule suppressed or merged groups ({guard.notes[0]}); build "
+                             "the shown table from helpers.disclosure.protect(data).data")
+        data = guard.data
         notes = [footnote] if footnote else []
+        notes += list(guard.notes)
         if caution:
             notes += self._cautions(data)
         label = f"{KIND_LABELS[spec.kind]} {code}"
@@ -711,7 +739,7 @@ class Chapter:
             shown = pd.DataFrame({label_header: [f"{r}. {lab}" for r, lab in zip(table["rank"], table["label"],
                                                                                  strict=True)]})
             for population in tables.table_populations(table):
-                shown[f"% {tables.population_label(population)}"] = table[f"pct_{population}"].to_numpy()
+                shown[f"% {tables.population_label(population)}"] = _protected_column(table, data, population)
         else:
             shown = table
         lines = [html.escape(line) for line in lines]
@@ -797,6 +825,19 @@ class Chapter:
         _write_csv(self.cijfers_table(), directory / "cijfers.csv")
         text = json.dumps(self.manifest(), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
         (directory / "manifest.json").write_text(text, encoding="utf-8", newline="\n")
+
+
+def _protected_column(wide: pd.DataFrame, data: pd.DataFrame, population: str) -> list:
+    """The percentages of one population of a matrix table as published: suppressed cells empty, flagged cells
+    marked (helpers.disclosure)."""
+    rows = data[data["group"] == population].set_index("item")
+    values = []
+    for item in wide["item"]:
+        pct = rows.at[item, "pct"] if item in rows.index else float("nan")
+        flag = disclosure.FLAG_COLUMN
+        flagged = bool(rows.at[item, flag]) if flag in rows and item in rows.index else False
+        values.append(f"{fmt.pct(pct)} {disclosure.FLAG_MARK}" if flagged else pct)
+    return values
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:

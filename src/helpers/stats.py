@@ -22,9 +22,11 @@ from fractions import Fraction
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
 from helpers.municipalities import SIZE_CLASSES
+
+# statsmodels and scipy are imported where they are used: the disclosure rules and weights, which every chapter
+# applies, do not need them, and importing them costs every notebook about a second.
 
 SIZE_CODES = tuple(c.code for c in SIZE_CLASSES)
 
@@ -32,6 +34,8 @@ SIZE_CODES = tuple(c.code for c in SIZE_CLASSES)
 def _z(level: float) -> float:
     if not 0 < level < 1:
         raise ValueError(f"level must be between 0 and 1, not {level}")
+    from scipy import stats as sps
+
     return float(sps.norm.ppf(1 - (1 - level) / 2))
 
 
@@ -124,6 +128,8 @@ def _fit_trend(frame: pd.DataFrame, centre: float, with_size: bool, level: float
     count = frame["count"].to_numpy(float)
     n = frame["n"].to_numpy(float)
     endog = np.column_stack([count, n - count])
+    import statsmodels.api as sm
+
     result = sm.GLM(endog, design, family=sm.families.Binomial()).fit()
     z = _z(level)
     params = result.params.to_numpy()
@@ -235,6 +241,8 @@ def compare_two(count1: int, n1: int, count2: int, n2: int, alpha: float = 0.05)
     _check_count(count2, n2, " (group 2)")
     if n1 == 0 or n2 == 0:
         raise ValueError("compare_two needs respondents in both groups (n1 > 0 and n2 > 0)")
+    from scipy import stats as sps
+
     p1, p2 = count1 / n1, count2 / n2
     pooled = (count1 + count2) / (n1 + n2)
     expected = [n * s for n in (n1, n2) for s in (pooled, 1 - pooled)]
@@ -560,6 +568,12 @@ def _merge_plan(n_by_group: dict[str, float], min_group: int) -> list[list[str]]
         lo, hi = sorted((i, k))
         blocks[lo:hi + 1] = [blocks[lo] + blocks[hi]]
     return blocks
+
+
+def merge_size_classes(n_by_group: Mapping[str, float], min_group: int) -> list[list[str]]:
+    """The size classes present in `n_by_group` as blocks of adjacent classes, each with at least `min_group` units
+    where possible, by the merging rule of apply_disclosure_rules (also used for the strata of helpers.weighting)."""
+    return _merge_plan(dict(n_by_group), min_group)
 
 
 def apply_disclosure_rules(table: pd.DataFrame, min_group: int = 5, flag_below: int = 20, caution_below: int = 50,
