@@ -67,10 +67,12 @@ def test_2023_items_and_numbers(run_2023):
     assert items["domeinen"]["alt"].startswith("Staafdiagram") and "%" in items["domeinen"]["alt"]
     for item in items.values():
         assert item["question"] and item["base"]
-    # The trend subsection (3.6): Tabel T2 with every obstacle and domain, Figuur T2 with the obstacles.
+    # The trend subsection (3.6): Tabel T4 with the obstacles and top domains, Figuur T3 with the obstacles (chapter
+    # 2 has Tabel T1-T3 and Figuur T1-T2: trends, panel, weighting); the weighted table (3.7) is Tabel T5.
     assert {k: (items[k]["kind"], items[k]["series"], items[k]["number"])
-            for k in ("trend_inhoud_tabel", "trend_inhoud_figuur")} == {
-        "trend_inhoud_tabel": ("tabel", "T", 2), "trend_inhoud_figuur": ("figuur", "T", 2)}
+            for k in ("trend_inhoud_tabel", "trend_inhoud_figuur", "gewogen_h3")} == {
+        "trend_inhoud_tabel": ("tabel", "T", 4), "trend_inhoud_figuur": ("figuur", "T", 3),
+        "gewogen_h3": ("tabel", "T", 5)}
     assert "ERROR" not in shown
 
 
