@@ -1097,6 +1097,7 @@ def publish(paths: Paths, pdf: bool = True, check: bool = True, jobs: int | None
 
     exporter = None
     rendered: list[RenderedPart] = []
+    reused: list[str] = []
     resources_dir = paths.report_yml.parent
     for part in parts:
         notebook = paths.notebooks_dir / f"{part.stem}.ipynb"
@@ -1108,7 +1109,10 @@ def publish(paths: Paths, pdf: bool = True, check: bool = True, jobs: int | None
             exporter = exporter or _exporter()
             html = notebook_html(notebook, exporter, resources_dir=resources_dir, name=part.stem)
             fragment = process_fragment(html, part, manifests[part.stem])
+        else:
+            reused.append(part.stem)
         rendered.append(fragment)
+    LOG.info("fragments: %d of %d as stored by helpers.run_chapter", len(reused), len(parts))
 
     summary: dict = {"year": paths.year, "synthetic": synthetic, "documents": {}, "provenance": provenance.to_dict()}
     documents: list[tuple[str, str, list[dict]]] = []  # (name, html, items), in the order of the report

@@ -215,7 +215,7 @@ def run(notebook: Path, year: int, root: Path, kernel: str = KERNEL, timeout: in
     if fragment:
         begin = time.perf_counter()
         written["fragment"] = publish.store_fragment(year, stem, running, parts_dir.parent, root=root,
-                                                     report_yml=notebook.parent / "report.yml")
+                                                     report_yml=notebook.resolve().parent / "report.yml")
         timings["fragment"] = time.perf_counter() - begin
     os.replace(running, target)
     written["seconds"] = {name: round(value, 2) for name, value in timings.items()}
