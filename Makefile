@@ -195,6 +195,12 @@ lab: $(ENV_STAMP) $(REFERENCE) ## Open JupyterLab on notebooks/ with the 'flitsp
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
 
 # ---------------------------------------------------------------------------------------------------------------
+# Benchmark (bench/benchmark.py): floor, cold/no-op/one-chapter builds, all waves, factsheets; restores the builds.
+.PHONY: bench
+bench: $(ENV_STAMP) data | system-packages ## Time the report build (make -j2) against the floor; figures in build/bench/latest.txt
+	$(PY) bench/benchmark.py --year $(YEAR)
+
+# ---------------------------------------------------------------------------------------------------------------
 # Housekeeping
 .PHONY: clean
 clean: ## Remove everything rebuilt from data/raw (processed data, build logs, reports)
