@@ -330,6 +330,8 @@ def main(argv: list[str] | None = None) -> int:
               "builds back; move them back by hand (build-<wave> -> build/<wave>, reports-<wave> -> reports/<wave>)",
               file=sys.stderr)
         return 2
+    for marker in bench_dir.glob("absent-*"):  # left by a run that was killed: not about the builds there now
+        marker.unlink()
     commit = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                             check=False).stdout.strip() or "unknown"
     header = [f"flitspeiling build benchmark: {root.name} at {commit}, YEAR={args.year}, make -j{args.jobs}, "
