@@ -5,7 +5,10 @@ Inputs (written by ``make report``, see the Makefile's Report section):
 - ``notebooks/report.yml``: the parts of the report with number, slug, notebook and Dutch title;
 - ``build/<year>/notebooks/<NN_slug>.ipynb``: each part's notebook as executed by papermill;
 - ``build/<year>/parts/<NN_slug>/``: what each part wrote for publication: ``manifest.json`` (its figures and tables),
-  ``cijfers.csv`` (one row per number shown) and ``tables/<figuur_N|tabel_N>.csv`` (each table in full).
+  ``cijfers.csv`` (one row per number shown) and ``tables/<figuur_N|tabel_N>.csv`` (each table in full);
+- optionally ``build/<year>/fragments/<NN_slug>.json``: the part's HTML fragment as helpers.run_chapter rendered it
+  right after running the notebook (used only when made from the same executed notebook, manifest and code), and
+  ``build/<year>/pdf-cache/``: the checked PDFs of the previous build by the hash of their HTML.
 
 Outputs, in ``reports/<year>/``:
 
@@ -435,11 +438,6 @@ def renderer_fingerprint() -> str:
     return _RENDERER["sha256"]
 
 
-def fragments_dir_for(notebooks_dir: Path) -> Path:
-    """build/<year>/fragments, next to build/<year>/notebooks."""
-    return Path(notebooks_dir).parent / "fragments"
-
-
 def _fragment_key(part: Part, notebook: Path, parts_dir: Path, resources_dir: Path) -> dict:
     manifest = Path(parts_dir) / part.stem / "manifest.json"
     return {"format": FRAGMENT_FORMAT, "part": {name: getattr(part, name) for name in Part.__dataclass_fields__},
@@ -659,7 +657,8 @@ def write_pdfs(documents: Sequence[tuple[str, str, list[dict]]], directory: Path
                jobs: int | None = None, cache_dir: Path | None = None) -> dict[str, dict]:
     """Every document (name, html, items) as ``<directory>/<name>.pdf``, checked (check_pdf) unless `check` is off.
 
-    A PDF whose key (_pdf_key: the HTML, its items, the renderer) is in `cache_dir` is copied from there, the others
+    A PDF whose key (_pdf_key: the HTML, its items, the renderer; not the system's fonts or Pango, so after changing
+    those: make report-clean) is in `cache_dir` is copied from there, the others
     are rendered by `jobs` processes (forked, longest document first) and, once checked, kept in `cache_dir`; entries
     of the cache no document used are removed. Raises PublishError with every problem found. Returns per name: pages,
     seconds and whether the PDF was reused.
