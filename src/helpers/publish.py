@@ -467,15 +467,19 @@ def store_fragment(year: int, stem: str, notebook: Path, parts_dir: Path, root: 
     except PublishError as error:
         LOG.warning("%s: no fragment (%s)", stem, error)
         return None
-    document = {"key": _fragment_key(part, Path(notebook), Path(parts_dir), report_yml.parent),
-                "body": rendered.body, "headings": [list(heading) for heading in rendered.headings],
+    save_fragment(target, rendered, _fragment_key(part, Path(notebook), Path(parts_dir), report_yml.parent))
+    return target
+
+
+def save_fragment(target: Path, rendered: RenderedPart, key: dict) -> None:
+    """Write a rendered part with its key (atomically: a reader sees the old file or the new one)."""
+    document = {"key": key, "body": rendered.body, "headings": [list(heading) for heading in rendered.headings],
                 "anchors": [[kind, number, anchor] for (kind, number), anchor in sorted(rendered.anchors.items())],
                 "images": rendered.images}
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(target.name + ".tmp")
+    temporary = target.with_name(target.name + f".{os.getpid()}.tmp")
     temporary.write_text(json.dumps(document, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     os.replace(temporary, target)
-    return target
 
 
 def load_fragment(fragments_dir: Path | None, part: Part, notebook: Path, parts_dir: Path, resources_dir: Path,
@@ -1108,6 +1112,9 @@ def publish(paths: Paths, pdf: bool = True, check: bool = True, jobs: int | None
             exporter = exporter or _exporter()
             html = notebook_html(notebook, exporter, resources_dir=resources_dir, name=part.stem)
             fragment = process_fragment(html, part, manifests[part.stem])
+            if paths.fragments_dir is not None:  # for the next assembly (e.g. after the publishing code changed)
+                save_fragment(Path(paths.fragments_dir) / f"{part.stem}.json", fragment,
+                              _fragment_key(part, notebook, paths.parts_dir, resources_dir))
         else:
             reused.append(part.stem)
         rendered.append(fragment)
