@@ -93,18 +93,27 @@ data/processed/%/responses.parquet: notebooks/00_opschonen.ipynb $$(wildcard dat
 	@touch $@
 
 # ---------------------------------------------------------------------------------------------------------------
-# Report. Per wave: every notebook listed in notebooks/report.yml is run by papermill (one target per notebook, so
-# `make -j2` runs two at once); it writes its parts to build/<year>/parts/<notebook>/ and its executed copy, the build
-# log, to build/<year>/notebooks/. Then one process (helpers.publish) turns them into HTML and PDF per chapter and for
-# the whole report, the tabellenboek and cijfers.csv, all in build/<year>/staging, and moves that into reports/<year>/
-# only when everything succeeded. reports/<year>/MANIFEST (written last) is the wave's final target.
+# Report. Per wave: every notebook listed in notebooks/report.yml is run by helpers.run_chapter (papermill in one
+# process, one target per notebook, so `make -j2` runs two at once); it writes its parts to build/<year>/parts/
+# <notebook>/, its executed copy (the build log) to build/<year>/notebooks/, the helpers it imported to
+# build/<year>/notebooks/<notebook>.d and its rendered HTML fragment to build/<year>/fragments/. Then one process
+# (helpers.publish) assembles the HTML and PDF per chapter and of the whole report (PDFs in parallel, a PDF of
+# unchanged HTML reused from build/<year>/pdf-cache), the tabellenboek and cijfers.csv, all in build/<year>/staging,
+# and moves that into reports/<year>/ only when everything succeeded. reports/<year>/MANIFEST (written last) is the
+# wave's final target.
 REPORT_YML      := notebooks/report.yml
 CHAPTERS        := $(sort $(basename $(shell grep -o '[0-9][0-9]_[A-Za-z0-9_]*\.ipynb' $(REPORT_YML) 2>/dev/null)))
 # The summary is written from the key figures of the chapters, so it runs after them (also under make -j).
 SUMMARY         := 06_samenvatting
 SUMMARY_SOURCES := $(filter-out $(SUMMARY) %_bijlage_a,$(CHAPTERS))
-CHAPTER_INPUTS  := $(REPORT_YML) $(filter-out src/helpers/publish.py src/helpers/provenance.py src/helpers/privacy_scan.py,$(HELPERS)) $(CODEBOOK) $(PROCESSED) $(FRAMES)
-PUBLISH_INPUTS  := $(REPORT_YML) src/helpers/publish.py src/helpers/provenance.py $(shell find src/helpers/templates -type f 2>/dev/null)
+RUN_CHAPTER     := src/helpers/run_chapter.py
+# What a chapter reads besides its helpers. Its helpers: the ones it imported at its last run (the .d file written
+# by helpers.run_chapter, included below), or every helper when there is no .d file yet.
+CHAPTER_DATA    := $(REPORT_YML) $(CODEBOOK) $(PROCESSED) $(FRAMES)
+CHAPTER_HELPERS := $(filter-out src/helpers/publish.py src/helpers/provenance.py src/helpers/privacy_scan.py $(RUN_CHAPTER),$(HELPERS))
+# What helpers.publish imports and reads (the colophon also lists data/published).
+PUBLISH_INPUTS  := $(REPORT_YML) $(addprefix src/helpers/,__init__.py publish.py provenance.py reproducible.py) \
+                   $(shell find src/helpers/templates -type f 2>/dev/null) $(wildcard data/published/*)
 # WeasyPrint (PDF) needs the system's Pango and a font.
 DEB_PACKAGES    := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 LDCONFIG        := $(firstword $(wildcard /sbin/ldconfig /usr/sbin/ldconfig) ldconfig)
@@ -128,18 +137,15 @@ system-packages: ## Check for the Debian packages the PDFs need (Pango, fonts); 
 		echo "       (as root: apt-get update && apt-get install -y $(DEB_PACKAGES))" >&2; exit 1; \
 	fi
 
-# One wave's rules. A chapter runs into <name>.running.ipynb; it becomes the target only when papermill succeeded,
-# else it is kept as <name>.failed.ipynb (papermill prints the failing cell) and the build stops.
+# One wave's rules. helpers.run_chapter runs a chapter into <name>.running.ipynb; it becomes the target only when the
+# notebook ran to its end, else it is kept as <name>.failed.ipynb (the failing cell is printed) and the build stops.
+# The helpers prerequisite is expanded a second time (.SECONDEXPANSION, hence $$$$): all helpers only while
+# build/<year>/notebooks/<name>.d does not exist.
 define WAVE_RULES
-build/$(1)/notebooks/%.ipynb: notebooks/%.ipynb $(CHAPTER_INPUTS) $(ENV_STAMP)
-	@mkdir -p build/$(1)/notebooks && rm -rf build/$(1)/parts/$$* build/$(1)/notebooks/$$*.failed.ipynb
+build/$(1)/notebooks/%.ipynb: notebooks/%.ipynb $(CHAPTER_DATA) $(RUN_CHAPTER) $(ENV_STAMP) \
+		$$$$(if $$$$(wildcard build/$(1)/notebooks/$$$$*.d),,$(CHAPTER_HELPERS))
 	@echo "chapter $$* ($(1))"
-	@$(PAPERMILL) --log-level WARNING --no-progress-bar --cwd notebooks -k $(KERNEL) --execution-timeout $(NB_TIMEOUT) \
-		-p year $(1) -p parts_dir $(CURDIR)/build/$(1)/parts/$$* $$< build/$(1)/notebooks/$$*.running.ipynb \
-		|| { mv -f build/$(1)/notebooks/$$*.running.ipynb build/$(1)/notebooks/$$*.failed.ipynb 2>/dev/null; \
-		     echo "error: $$< failed for $(1); the executed notebook is build/$(1)/notebooks/$$*.failed.ipynb;" \
-		          "reports/$(1)/ was not changed" >&2; exit 1; }
-	@mv -f build/$(1)/notebooks/$$*.running.ipynb $$@
+	@$(PY) -m helpers.run_chapter --year $(1) --root $(CURDIR) --kernel $(KERNEL) --timeout $(NB_TIMEOUT) $$<
 
 build/$(1)/notebooks/$(SUMMARY).ipynb: $(foreach c,$(SUMMARY_SOURCES),build/$(1)/notebooks/$(c).ipynb)
 
@@ -148,6 +154,8 @@ reports/$(1)/MANIFEST: $(foreach c,$(CHAPTERS),build/$(1)/notebooks/$(c).ipynb) 
 	$(PY) -m helpers.publish --year $(1) --root $(CURDIR)
 endef
 $(foreach w,$(WAVES),$(eval $(call WAVE_RULES,$(w))))
+# The helpers each chapter imported at its last run (see helpers.run_chapter).
+-include $(wildcard build/*/notebooks/*.d)
 
 # ---------------------------------------------------------------------------------------------------------------
 # Checks
@@ -187,6 +195,12 @@ lint: $(ENV_STAMP) ## Check code style (ruff) of helpers, tests and notebooks
 .PHONY: lab
 lab: $(ENV_STAMP) $(REFERENCE) ## Open JupyterLab on notebooks/ with the 'flitspeiling' kernel
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+# ---------------------------------------------------------------------------------------------------------------
+# Benchmark (bench/benchmark.py): floor, cold/no-op/one-chapter builds, all waves, factsheets; restores the builds.
+.PHONY: bench
+bench: $(ENV_STAMP) data | system-packages ## Time the report build (make -j2) against the floor; figures in build/bench/latest.txt
+	$(PY) bench/benchmark.py --year $(YEAR)
 
 # ---------------------------------------------------------------------------------------------------------------
 # Housekeeping

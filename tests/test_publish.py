@@ -343,3 +343,101 @@ def test_an_item_of_a_series_gets_its_own_anchor_and_label():
     assert [publish.item_label(item) for item in manifest["items"]] == ["Figuur 1", "Figuur T1"]
     without_block = page.replace(' id="figuur-T1"', "")
     assert publish.process_fragment(without_block, part, manifest).anchors[("figuur", "T1")] == "x-figuur-T1"
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# Fragments stored by helpers.run_chapter and PDFs kept from the previous build: the same publication either way
+
+
+def test_stored_fragments_give_the_same_publication(tmp_path, caplog):
+    import logging
+
+    stored, fresh = tmp_path / "stored", tmp_path / "fresh"
+    parts = publish.load_parts(FIXTURE / "report.yml")
+    for part in parts:
+        path = publish.store_fragment(YEAR, part.stem, FIXTURE / "executed" / f"{part.stem}.ipynb", FIXTURE / "parts",
+                                      root=stored, report_yml=FIXTURE / "report.yml")
+        assert path == stored / "build" / str(YEAR) / "fragments" / f"{part.stem}.json"
+    paths = fixture_paths(stored)
+    paths.fragments_dir = stored / "build" / str(YEAR) / "fragments"
+    with caplog.at_level(logging.INFO, logger="helpers.publish"):
+        publish.publish(paths, pdf=False)
+    assert f"fragments: {len(parts)} of {len(parts)} as stored" in caplog.text
+    fresh_paths = fixture_paths(fresh)
+    fresh_paths.fragments_dir = fresh / "fragments"
+    publish.publish(fresh_paths, pdf=False)
+    # Rendered here, the fragments are kept for the next assembly, the same as the runner stores them.
+    for part in parts:
+        assert (fresh / "fragments" / f"{part.stem}.json").read_bytes() == \
+            (paths.fragments_dir / f"{part.stem}.json").read_bytes()
+    first, second = stored / "reports" / str(YEAR), fresh / "reports" / str(YEAR)
+    names = sorted(path.name for path in first.iterdir())
+    assert names == sorted(path.name for path in second.iterdir()) and "01_achtergrond.html" in names
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_a_fragment_of_other_inputs_is_not_used(tmp_path):
+    executed = tmp_path / "executed"
+    shutil.copytree(FIXTURE / "executed", executed)
+    part = next(part for part in publish.load_parts(FIXTURE / "report.yml") if part.stem == "01_achtergrond")
+    publish.store_fragment(YEAR, part.stem, executed / "01_achtergrond.ipynb", FIXTURE / "parts", root=tmp_path,
+                           report_yml=FIXTURE / "report.yml")
+    fragments = tmp_path / "build" / str(YEAR) / "fragments"
+    manifest = publish.load_manifest(FIXTURE / "parts", part)
+
+    def load():
+        return publish.load_fragment(fragments, part, executed / "01_achtergrond.ipynb", FIXTURE / "parts",
+                                     FIXTURE, manifest)
+
+    assert load() is not None
+    notebook = json.loads((executed / "01_achtergrond.ipynb").read_text(encoding="utf-8"))
+    notebook["cells"].append({"cell_type": "markdown", "id": "extra", "metadata": {}, "source": "Nog een alinea."})
+    (executed / "01_achtergrond.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    assert load() is None  # the executed notebook changed: rendered again by publish
+    (fragments / "01_achtergrond.json").write_text("{not json", encoding="utf-8")
+    assert load() is None
+
+
+def _page(title: str, text: str) -> str:
+    return (f'<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>{title}</title></head><body>'
+            f"<h1>{title}</h1><p>{text}</p></body></html>")
+
+
+def test_pdfs_in_parallel_and_from_the_cache_are_the_same_bytes(tmp_path):
+    documents = [("a", _page("Deel A", "Eerste pagina."), []), ("b", _page("Deel B", "Tweede pagina. " * 800), [])]
+    cache = tmp_path / "cache"
+    directories = [tmp_path / name for name in ("parallel", "cached", "serial", "changed")]
+    for directory in directories:
+        directory.mkdir()
+
+    parallel = publish.write_pdfs(documents, directories[0], jobs=2, cache_dir=cache)
+    assert [info["reused"] for info in parallel.values()] == [False, False]
+    assert list(parallel) == ["a", "b"] and parallel["b"]["pages"] >= 2
+    cached = publish.write_pdfs(documents, directories[1], jobs=2, cache_dir=cache)
+    assert [info["reused"] for info in cached.values()] == [True, True]
+    assert {name: info["pages"] for name, info in cached.items()} == {name: info["pages"]
+                                                                      for name, info in parallel.items()}
+    publish.write_pdfs(documents, directories[2], jobs=1, cache_dir=None)
+    for name in ("a", "b"):
+        reference = (directories[0] / f"{name}.pdf").read_bytes()
+        assert (directories[1] / f"{name}.pdf").read_bytes() == reference
+        assert (directories[2] / f"{name}.pdf").read_bytes() == reference
+
+    # Other HTML is rendered; a damaged cache entry is not used; entries no document used any more are removed.
+    changed = [documents[0], ("b", _page("Deel B", "Gewijzigd."), [])]
+    damaged = cache / f"{publish._pdf_key(documents[0][1], [], True)}.pdf"
+    damaged.write_bytes(damaged.read_bytes()[:-10])
+    results = publish.write_pdfs(changed, directories[3], jobs=1, cache_dir=cache)
+    assert [info["reused"] for info in results.values()] == [False, False]
+    assert (directories[3] / "a.pdf").read_bytes() == (directories[0] / "a.pdf").read_bytes()
+    assert sorted(path.name for path in cache.iterdir()) == sorted(
+        f"{publish._pdf_key(html, [], True)}{suffix}" for _, html, _ in changed for suffix in (".pdf", ".json"))
+    assert publish.write_pdfs(changed, directories[3], jobs=1, cache_dir=cache)["a"]["reused"] is True
+
+
+def test_pdf_check_problems_stop_the_publication(tmp_path):
+    item = {"kind": "figuur", "number": 9, "title": "Een figuur die er niet is"}
+    with pytest.raises(PublishError, match="Figuur 9"):
+        publish.write_pdfs([("a", _page("Deel A", "Zonder figuur."), [item])], tmp_path, jobs=1, cache_dir=tmp_path / "c")
+    assert not (tmp_path / "c").exists() or not list((tmp_path / "c").iterdir())

@@ -2,11 +2,12 @@
 are tagged (PDF/UA-1).
 
 One pair of full builds, made as `make report` makes them (Makefile, "Report"), each into its own temporary build
-root: every notebook of notebooks/report.yml run by papermill in name order (so the summary, 06, after chapters 1-5)
-with working directory notebooks/, kernel flitspeiling and the parameters year and parts_dir=<root>/build/2023/parts/
-<notebook>; then ``python -m helpers.publish --year 2023 --root <root>`` (with ``--report-yml notebooks/report.yml``,
-as the root is not the repository). The two builds run at the same time, in two processes (about 45 s each on an idle
-machine); the module fixture `builds` makes them once for all tests here.
+root: every notebook of notebooks/report.yml run by helpers.run_chapter in name order (so the summary, 06, after
+chapters 1-5) with working directory notebooks/, kernel flitspeiling and the parameters year and
+parts_dir=<root>/build/2023/parts/<notebook>; then ``python -m helpers.publish --year 2023 --root <root>`` (with
+``--report-yml notebooks/report.yml``, as the root is not the repository), which uses the fragments the runner
+stored. The two builds run at the same time, in two processes; the module fixture `builds` makes them once for all
+tests here.
 
 Other work in the same tree can change an input while the builds run (a commit, an edited helper). The fixture
 records what the builds read (helpers.provenance's input files and git state, and the code under src/helpers) before
@@ -39,24 +40,18 @@ REPORT_YML = NOTEBOOKS / "report.yml"
 KERNEL = "flitspeiling"
 BUILD_TIMEOUT = 900  # seconds for one build (the Makefile allows 600 per notebook)
 
-# One build, as the Makefile's Report section: papermill per notebook, then helpers.publish. argv: root, year,
-# report.yml, notebook stems in the order to run.
+# One build, as the Makefile's Report section: helpers.run_chapter per notebook (papermill with the parameters year
+# and parts_dir, the .d file and the stored HTML fragment), then helpers.publish. argv: root, year, report.yml,
+# notebook stems in the order to run.
 BUILD = """
 import sys
 from pathlib import Path
 
-import papermill
-
-from helpers import publish
+from helpers import publish, run_chapter
 
 root, year, report_yml, stems = Path(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3]), sys.argv[4:]
-build = root / "build" / str(year)
-(build / "notebooks").mkdir(parents=True, exist_ok=True)
 for stem in stems:
-    papermill.execute_notebook(
-        str(report_yml.parent / f"{stem}.ipynb"), str(build / "notebooks" / f"{stem}.ipynb"),
-        cwd=str(report_yml.parent), kernel_name="flitspeiling", execution_timeout=600, progress_bar=False,
-        log_output=False, parameters={"year": year, "parts_dir": str(build / "parts" / stem)})
+    run_chapter.run(report_yml.parent / f"{stem}.ipynb", year, root, timeout=600)
 sys.exit(publish.main(["--year", str(year), "--root", str(root), "--report-yml", str(report_yml)]))
 """
 

@@ -5,7 +5,10 @@ Inputs (written by ``make report``, see the Makefile's Report section):
 - ``notebooks/report.yml``: the parts of the report with number, slug, notebook and Dutch title;
 - ``build/<year>/notebooks/<NN_slug>.ipynb``: each part's notebook as executed by papermill;
 - ``build/<year>/parts/<NN_slug>/``: what each part wrote for publication: ``manifest.json`` (its figures and tables),
-  ``cijfers.csv`` (one row per number shown) and ``tables/<figuur_N|tabel_N>.csv`` (each table in full).
+  ``cijfers.csv`` (one row per number shown) and ``tables/<figuur_N|tabel_N>.csv`` (each table in full);
+- optionally ``build/<year>/fragments/<NN_slug>.json``: the part's HTML fragment as helpers.run_chapter rendered it
+  right after running the notebook (used only when made from the same executed notebook, manifest and code), and
+  ``build/<year>/pdf-cache/``: the checked PDFs of the previous build by the hash of their HTML.
 
 Outputs, in ``reports/<year>/``:
 
@@ -30,7 +33,7 @@ the number of figures. tests/test_reproducible_build.py builds the 2023 report t
 
 Command line (used by ``make report``)::
 
-    python -m helpers.publish --year 2023 [--no-pdf] [--no-check]
+    python -m helpers.publish --year 2023 [--no-pdf] [--no-check] [--jobs N]
 """
 
 from __future__ import annotations
@@ -220,8 +223,9 @@ def _exporter():
     return HTMLExporter(config=config)
 
 
-def notebook_html(notebook: Path | str, exporter=None, resources_dir: Path | None = None) -> str:
-    """A complete standalone HTML page of an executed notebook, without code, in the report's template."""
+def notebook_html(notebook: Path | str, exporter=None, resources_dir: Path | None = None, name: str | None = None) -> str:
+    """A complete standalone HTML page of an executed notebook, without code, in the report's template. `name`: the
+    notebook's name for nbconvert (default: the file's stem; helpers.run_chapter renders <stem>.running.ipynb)."""
     import nbformat
 
     notebook = Path(notebook)
@@ -231,7 +235,7 @@ def notebook_html(notebook: Path | str, exporter=None, resources_dir: Path | Non
         raise PublishError(f"{notebook}: the executed notebook holds an error ({errors[0].get('ename')}: "
                            f"{errors[0].get('evalue')}); fix the chapter and run it again")
     exporter = exporter or _exporter()
-    resources = {"metadata": {"name": notebook.stem, "path": str(resources_dir or notebook.parent)}}
+    resources = {"metadata": {"name": name or notebook.stem, "path": str(resources_dir or notebook.parent)}}
     body, _ = exporter.from_notebook_node(node, resources=resources)
     return body
 
@@ -399,6 +403,113 @@ def process_fragment(html: str, part: Part, manifest: dict) -> RenderedPart:
 
 
 # ----------------------------------------------------------------------------------------------------------------
+# Fragments rendered ahead (helpers.run_chapter), and PDFs kept from the previous build
+#
+# Both are caches under build/<year>/ with the hashes of everything their content is a function of; a stale or
+# damaged entry is never used, the work is then done again here. So a publication is the same with or without them.
+
+FRAGMENT_FORMAT = 1
+
+
+def _sha256_bytes(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def _versions(*distributions: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in distributions:
+        try:
+            found.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name}=-")
+    return " ".join(found)
+
+
+_RENDERER: dict[str, str] = {}
+
+
+def renderer_fingerprint() -> str:
+    """SHA-256 over this module, the templates and the versions of the libraries that turn a notebook into HTML and
+    HTML into a checked PDF: what a cached fragment or PDF also depends on besides its own inputs."""
+    if "sha256" not in _RENDERER:
+        files = [Path(__file__), *sorted(path for path in TEMPLATES_DIR.rglob("*") if path.is_file())]
+        text = "".join(f"{sha256_file(path)}  {path.relative_to(TEMPLATES_DIR.parent).as_posix()}\n" for path in files)
+        text += _versions("nbconvert", "nbformat", "beautifulsoup4", "jinja2", "weasyprint", "pydyf", "fonttools",
+                          "pypdf", "mistune", "pygments")
+        _RENDERER["sha256"] = _sha256_bytes(text.encode("utf-8"))
+    return _RENDERER["sha256"]
+
+
+def _fragment_key(part: Part, notebook: Path, parts_dir: Path, resources_dir: Path) -> dict:
+    manifest = Path(parts_dir) / part.stem / "manifest.json"
+    return {"format": FRAGMENT_FORMAT, "part": {name: getattr(part, name) for name in Part.__dataclass_fields__},
+            "notebook_sha256": sha256_file(notebook), "manifest_sha256": sha256_file(manifest) if manifest.is_file()
+            else None, "resources_dir": str(resources_dir), "renderer": renderer_fingerprint()}
+
+
+def render_fragment(part: Part, notebook: Path, parts_dir: Path, resources_dir: Path, exporter=None) -> RenderedPart:
+    """A part's executed notebook as a report fragment (nbconvert, then process_fragment)."""
+    html = notebook_html(notebook, exporter, resources_dir=resources_dir, name=part.stem)
+    return process_fragment(html, part, load_manifest(parts_dir, part))
+
+
+def store_fragment(year: int, stem: str, notebook: Path, parts_dir: Path, root: Path,
+                   report_yml: Path | None = None) -> Path | None:
+    """Render part `stem` of `year` from its executed `notebook` and store it in build/<year>/fragments/<stem>.json
+    (under `root`) with the hashes it depends on. None (and no file) when the notebook is not a part of report.yml or
+    cannot be published; helpers.publish then says why."""
+    report_yml = Path(report_yml or Path(root) / "notebooks" / "report.yml")
+    target = Path(root) / "build" / str(year) / "fragments" / f"{stem}.json"
+    target.unlink(missing_ok=True)
+    part = next((part for part in load_parts(report_yml) if part.stem == stem), None)
+    if part is None:
+        return None
+    try:
+        rendered = render_fragment(part, Path(notebook), Path(parts_dir), report_yml.parent)
+    except PublishError as error:
+        LOG.warning("%s: no fragment (%s)", stem, error)
+        return None
+    save_fragment(target, rendered, _fragment_key(part, Path(notebook), Path(parts_dir), report_yml.parent))
+    return target
+
+
+def save_fragment(target: Path, rendered: RenderedPart, key: dict) -> None:
+    """Write a rendered part with its key (atomically: a reader sees the old file or the new one)."""
+    document = {"key": key, "body": rendered.body, "headings": [list(heading) for heading in rendered.headings],
+                "anchors": [[kind, number, anchor] for (kind, number), anchor in sorted(rendered.anchors.items())],
+                "images": rendered.images}
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(target.name + f".{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(document, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    os.replace(temporary, target)
+
+
+def load_fragment(fragments_dir: Path | None, part: Part, notebook: Path, parts_dir: Path, resources_dir: Path,
+                  manifest: dict) -> RenderedPart | None:
+    """The stored fragment of `part`, when it was made from exactly these inputs with this renderer; else None."""
+    if fragments_dir is None:
+        return None
+    path = Path(fragments_dir) / f"{part.stem}.json"
+    if not path.is_file():
+        return None
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        if document.get("key") != json.loads(json.dumps(_fragment_key(part, notebook, parts_dir, resources_dir))):
+            return None
+        return RenderedPart(part=part, manifest=manifest, body=document["body"],
+                            headings=[(int(level), anchor, text) for level, anchor, text in document["headings"]],
+                            anchors={(kind, int(number)): anchor for kind, number, anchor in document["anchors"]},
+                            images=int(document["images"]))
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        LOG.warning("%s: stored fragment not used (%s)", path, error)
+        return None
+
+
+# ----------------------------------------------------------------------------------------------------------------
 # Pages
 
 
@@ -522,6 +633,94 @@ def write_pdf(html: str, target: Path, base_url: Path | None = None) -> int:
     document = weasyprint.HTML(string=html, base_url=str(base_url or target.parent)).render()
     document.write_pdf(target, pdf_variant=PDF_VARIANT, pdf_tags=True, pdf_identifier=True)
     return len(document.pages)
+
+
+def default_jobs() -> int:
+    """Processes for the PDFs: FLITSPEILING_PDF_JOBS, else the number of CPUs this process may use, at most 4."""
+    value = os.environ.get("FLITSPEILING_PDF_JOBS", "").strip()
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, 4))
+
+
+def _pdf_key(html: str, items: list[dict], check: bool) -> str:
+    """What a checked PDF is a function of: the HTML, the manifest items it was checked against, the renderer."""
+    items_text = json.dumps(items, ensure_ascii=False, sort_keys=True)
+    return _sha256_bytes(f"{renderer_fingerprint()}\n{PDF_VARIANT}\n{int(check)}\n{items_text}\n{html}".encode())
+
+
+def _render_pdf(name: str, html: str, target: Path, items: list[dict], check: bool) -> dict:
+    """One PDF, rendered and checked (in a worker process of write_pdfs)."""
+    begin = time.perf_counter()
+    pages = write_pdf(html, target, base_url=target.parent)
+    seconds = time.perf_counter() - begin
+    problems = check_pdf(target, items) if check else []
+    LOG.info("%s.pdf: %d pages in %.2f s", name, pages, seconds)
+    return {"pages": pages, "seconds": round(seconds, 2), "problems": problems, "reused": False}
+
+
+def write_pdfs(documents: Sequence[tuple[str, str, list[dict]]], directory: Path, check: bool = True,
+               jobs: int | None = None, cache_dir: Path | None = None) -> dict[str, dict]:
+    """Every document (name, html, items) as ``<directory>/<name>.pdf``, checked (check_pdf) unless `check` is off.
+
+    A PDF whose key (_pdf_key: the HTML, its items, the renderer; not the system's fonts or Pango, so after changing
+    those: make report-clean) is in `cache_dir` is copied from there, the others
+    are rendered by `jobs` processes (forked, longest document first) and, once checked, kept in `cache_dir`; entries
+    of the cache no document used are removed. Raises PublishError with every problem found. Returns per name: pages,
+    seconds and whether the PDF was reused.
+    """
+    jobs = jobs or default_jobs()
+    keys = {name: _pdf_key(html, items, check) for name, html, items in documents}
+    results: dict[str, dict] = {}
+    todo = []
+    for name, html, items in documents:
+        cached = Path(cache_dir) / f"{keys[name]}.pdf" if cache_dir is not None else None
+        info = cached.with_suffix(".json") if cached is not None else None
+        if cached is not None and cached.is_file() and info.is_file():
+            try:
+                recorded = json.loads(info.read_text(encoding="utf-8"))
+                if recorded.get("sha256") == sha256_file(cached):
+                    shutil.copyfile(cached, directory / f"{name}.pdf")
+                    results[name] = {"pages": int(recorded["pages"]), "seconds": 0.0, "problems": [], "reused": True}
+                    LOG.info("%s.pdf: %d pages, the same as in the previous build", name, results[name]["pages"])
+                    continue
+            except (OSError, ValueError, KeyError, TypeError):
+                pass
+        todo.append((name, html, items))
+    todo.sort(key=lambda document: -len(document[1]))  # the longest first: it bounds the wall-clock time
+    if jobs > 1 and len(todo) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)),
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = {name: pool.submit(_render_pdf, name, html, directory / f"{name}.pdf", items, check)
+                       for name, html, items in todo}
+            for name, future in futures.items():
+                results[name] = future.result()
+    else:
+        for name, html, items in todo:
+            results[name] = _render_pdf(name, html, directory / f"{name}.pdf", items, check)
+    problems = [problem for name, _, _ in documents for problem in results[name]["problems"]]
+    if problems:
+        raise PublishError("; ".join(problems))
+    if cache_dir is not None:
+        cache_dir = Path(cache_dir)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        for name, _, _ in todo:
+            cached = cache_dir / f"{keys[name]}.pdf"
+            shutil.copyfile(directory / f"{name}.pdf", cached)
+            cached.with_suffix(".json").write_text(json.dumps({"pages": results[name]["pages"],
+                                                               "sha256": sha256_file(cached)}), encoding="utf-8")
+        used = {f"{key}{suffix}" for key in keys.values() for suffix in (".pdf", ".json")}
+        for path in cache_dir.iterdir():
+            if path.name not in used:
+                path.unlink(missing_ok=True)
+    return {name: results[name] for name, _, _ in documents}
 
 
 def _normalised(text: str) -> str:
@@ -810,13 +1009,15 @@ class Paths:
     reports_dir: Path  # the publication: reports/<year>
     staging_dir: Path
     root: Path | None = None  # the build root (--root): the colophon shows paths relative to it
+    fragments_dir: Path | None = None  # fragments stored by helpers.run_chapter (None: render every part here)
+    pdf_cache_dir: Path | None = None  # checked PDFs of the previous build by HTML hash (None: render every PDF)
 
     @classmethod
     def for_year(cls, year: int, root: Path = REPO_ROOT) -> Paths:
         build = root / "build" / str(year)
         return cls(year=year, report_yml=root / "notebooks" / "report.yml", notebooks_dir=build / "notebooks",
                    parts_dir=build / "parts", reports_dir=root / "reports" / str(year), staging_dir=build / "staging",
-                   root=root)
+                   root=root, fragments_dir=build / "fragments", pdf_cache_dir=build / "pdf-cache")
 
 
 def whole_report_name(year: int) -> str:
@@ -872,9 +1073,12 @@ def _write_manifest(directory: Path, year: int, provenance: Provenance | None = 
     (directory / "MANIFEST").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def publish(paths: Paths, pdf: bool = True, check: bool = True) -> dict:
+def publish(paths: Paths, pdf: bool = True, check: bool = True, jobs: int | None = None) -> dict:
     """Build every output of one wave in the staging directory, check it, then move it into reports/<year>/.
 
+    The chapters' fragments come from build/<year>/fragments when helpers.run_chapter stored them from the same
+    inputs (else they are rendered here); the PDFs are rendered and checked by `jobs` processes (default
+    `default_jobs()`), and a PDF of exactly the same HTML is taken from build/<year>/pdf-cache (`paths.pdf_cache_dir`).
     Returns a summary: files written, pages per PDF and seconds per document.
     """
     started = time.perf_counter()
@@ -900,34 +1104,37 @@ def publish(paths: Paths, pdf: bool = True, check: bool = True) -> dict:
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
 
-    exporter = _exporter()
+    exporter = None
     rendered: list[RenderedPart] = []
+    reused: list[str] = []
+    resources_dir = paths.report_yml.parent
     for part in parts:
         notebook = paths.notebooks_dir / f"{part.stem}.ipynb"
         if not notebook.is_file():
             raise PublishError(f"{notebook}: not found; the chapter was not executed (make report)")
-        html = notebook_html(notebook, exporter, resources_dir=paths.report_yml.parent)
-        rendered.append(process_fragment(html, part, manifests[part.stem]))
+        fragment = load_fragment(paths.fragments_dir, part, notebook, paths.parts_dir, resources_dir,
+                                 manifests[part.stem])
+        if fragment is None:
+            exporter = exporter or _exporter()
+            html = notebook_html(notebook, exporter, resources_dir=resources_dir, name=part.stem)
+            fragment = process_fragment(html, part, manifests[part.stem])
+            if paths.fragments_dir is not None:  # for the next assembly (e.g. after the publishing code changed)
+                save_fragment(Path(paths.fragments_dir) / f"{part.stem}.json", fragment,
+                              _fragment_key(part, notebook, paths.parts_dir, resources_dir))
+        else:
+            reused.append(part.stem)
+        rendered.append(fragment)
+    LOG.info("fragments: %d of %d as stored by helpers.run_chapter", len(reused), len(parts))
 
     summary: dict = {"year": paths.year, "synthetic": synthetic, "documents": {}, "provenance": provenance.to_dict()}
-    pages: dict[str, int] = {}
+    documents: list[tuple[str, str, list[dict]]] = []  # (name, html, items), in the order of the report
 
     def emit(name: str, html: str, items: list[dict]) -> None:
         problems = external_resources(html)
         if problems:
             raise PublishError(f"{name}.html would load from elsewhere: {problems[:3]}")
         (staging / f"{name}.html").write_text(html, encoding="utf-8")
-        if not pdf:
-            return
-        begin = time.perf_counter()
-        pages[name] = write_pdf(html, staging / f"{name}.pdf", base_url=staging)
-        seconds = time.perf_counter() - begin
-        summary["documents"][name] = {"pages": pages[name], "seconds": round(seconds, 2)}
-        LOG.info("%s.pdf: %d pages in %.2f s", name, pages[name], seconds)
-        if check:
-            issues = check_pdf(staging / f"{name}.pdf", items)
-            if issues:
-                raise PublishError("; ".join(issues))
+        documents.append((name, html, items))
 
     for index, part in enumerate(rendered):
         previous = rendered[index - 1] if index > 0 else None
@@ -937,6 +1144,14 @@ def publish(paths: Paths, pdf: bool = True, check: bool = True) -> dict:
     whole = whole_report_name(paths.year)
     all_items = [item for part in rendered for item in part.manifest.get("items", [])]
     emit(whole, render_report_page(rendered, paths.year, synthetic, provenance), all_items)
+
+    pages: dict[str, int] = {}
+    if pdf:
+        results = write_pdfs(documents, staging, check=check, jobs=jobs, cache_dir=paths.pdf_cache_dir)
+        for name, _, _ in documents:
+            pages[name] = results[name]["pages"]
+            summary["documents"][name] = {"pages": results[name]["pages"], "seconds": results[name]["seconds"],
+                                          "reused": results[name]["reused"]}
 
     entries = [(part.part, item) for part in rendered for item in part.manifest.get("items", [])]
     summary["sheets"] = write_tabellenboek(entries, paths.parts_dir, staging / "tabellenboek.xlsx", paths.year,
@@ -978,6 +1193,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="HTML, tabellenboek and cijfers only (a draft: no MANIFEST, so make builds it again)")
     parser.add_argument("--no-check", action="store_true",
                         help="skip the check of the PDFs' text and images (a draft: no MANIFEST)")
+    parser.add_argument("--jobs", type=int, help="processes rendering the PDFs (default: FLITSPEILING_PDF_JOBS, else "
+                                                 "the CPUs available, at most 4)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -989,12 +1206,13 @@ def main(argv: list[str] | None = None) -> int:
         if value is not None:
             setattr(paths, attribute, value)
     try:
-        summary = publish(paths, pdf=not args.no_pdf, check=not args.no_check)
+        summary = publish(paths, pdf=not args.no_pdf, check=not args.no_check, jobs=args.jobs)
     except PublishError as error:
         print(f"error: {error}\nreports/{args.year}/ was left as it was; the partial build is in {paths.staging_dir}",
               file=sys.stderr)
         return 1
-    documents = ", ".join(f"{name} {info['pages']} p. {info['seconds']} s" for name, info in summary["documents"].items())
+    documents = ", ".join(f"{name} {info['pages']} p. " + ("reused" if info["reused"] else f"{info['seconds']} s")
+                          for name, info in summary["documents"].items())
     print(f"published {paths.reports_dir}: {len(summary['files'])} files in {summary['seconds']} s"
           f"{'; synthetic data' if summary['synthetic'] else ''}" + (f"\n  PDF: {documents}" if documents else ""))
     return 0

@@ -1,0 +1,261 @@
+"""Run one report notebook for one wave, as ``make report`` does (Makefile, "Report").
+
+What it does, in one process (cheaper than the papermill command line, see README "Snelheid / Benchmarks"):
+
+1. executes ``notebooks/<stem>.ipynb`` with papermill (``papermill.execute_notebook``) in the Jupyter kernel
+   ``flitspeiling`` with working directory ``notebooks/``, an execution timeout and the parameters ``year`` and
+   ``parts_dir`` (plus any ``-p name value``). Papermill injects them as the cell tagged ``injected-parameters``, so
+   they stay visible in the executed notebook (helpers.provenance reads them for the colophon);
+2. writes the executed notebook to ``build/<year>/notebooks/<stem>.running.ipynb``; when a cell fails it becomes
+   ``<stem>.failed.ipynb`` (the failing cell with its traceback), the previous build output is left as it was and
+   the exit status is 1;
+3. asks the kernel, before it shuts down, which modules of ``helpers`` the notebook imported (``sys.modules``), and
+   writes them as a Make dependency file ``build/<year>/notebooks/<stem>.d``: the chapter's target depends on those
+   helper files only, so editing a helper re-runs just the chapters that use it. A notebook that did not run to the
+   end gets no new .d file, and without one the Makefile falls back to every helper;
+4. renders the chapter's HTML fragment for the publication (helpers.publish.render_fragment, stored in
+   ``build/<year>/fragments/<stem>.json`` with the hashes it was made from), so that helpers.publish only has to
+   assemble the pages; helpers.publish renders the fragment again itself when any of those hashes differ;
+5. only then moves the executed notebook to ``build/<year>/notebooks/<stem>.ipynb``, the Make target.
+
+Startup: the papermill and nbconvert command lines import ``jsonschema``, which imports the optional package
+``rfc3987_syntax`` (about 1 s: it compiles a grammar) only to offer the JSON-schema format "iri". nbformat's notebook
+schemas use no "format" keyword and nbformat validates without a format checker, so this process blocks that one
+optional import (``BLOCKED_OPTIONAL_IMPORTS``); nothing is validated less. The kernel is a separate process and not
+affected.
+
+Command line::
+
+    python -m helpers.run_chapter --year 2023 notebooks/01_achtergrond.ipynb [--root .] [--timeout 600]
+        [--kernel flitspeiling] [-p name value ...] [--no-fragment]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+import shutil
+import sys
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+# Optional imports of libraries this process loads that it never uses (see the module docstring): a None entry in
+# sys.modules makes `import rfc3987_syntax` raise ImportError, which jsonschema expects for an absent extra.
+BLOCKED_OPTIONAL_IMPORTS = ("rfc3987_syntax",)
+
+KERNEL = "flitspeiling"
+TIMEOUT = 600
+PACKAGE = "helpers"
+# Evaluated in the kernel after the last cell (a silent request: no output, no execution count): the files of the
+# helpers modules the notebook imported.
+IMPORTED_HELPERS_EXPRESSION = (
+    "sorted({getattr(m, '__file__', None) or '' for n, m in list(__import__('sys').modules.items()) "
+    f"if n == {PACKAGE!r} or n.startswith({PACKAGE + '.'!r})}} - {{''}})")
+
+
+def block_optional_imports(names: Iterable[str] = BLOCKED_OPTIONAL_IMPORTS) -> None:
+    for name in names:
+        if name not in sys.modules:
+            sys.modules[name] = None  # type: ignore[assignment]
+
+
+class ChapterFailed(RuntimeError):
+    """The notebook did not run to its end; the message says where the executed notebook is."""
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Dependency file
+
+
+def helper_dependencies(module_files: Iterable[str], helpers_dir: Path) -> list[Path]:
+    """The files under `helpers_dir` among `module_files` (sources only: .py), sorted, without duplicates."""
+    helpers_dir = Path(os.path.realpath(helpers_dir))
+    found = set()
+    for name in module_files:
+        path = Path(os.path.realpath(name))
+        if path.suffix != ".py" or not path.is_file():
+            continue
+        try:
+            path.relative_to(helpers_dir)
+        except ValueError:
+            continue
+        found.add(path)
+    return sorted(found)
+
+
+def _make_path(path: Path, root: Path) -> str:
+    """A path as the Makefile names it: relative to the build root when inside it, with spaces escaped."""
+    try:
+        text = Path(os.path.realpath(path)).relative_to(Path(os.path.realpath(root))).as_posix()
+    except ValueError:
+        text = Path(path).as_posix()
+    return text.replace(" ", "\\ ")
+
+
+def dependency_text(target: str, dependencies: Sequence[Path], root: Path, source: str = "") -> str:
+    """A Make rule ``<target>: <dependencies>``, then an empty rule per dependency (as ``gcc -MP``), so that a helper
+    that is later removed makes the chapter run again instead of stopping make."""
+    names = [_make_path(path, root) for path in dependencies]
+    lines = [f"# Written by helpers.run_chapter{' for ' + source if source else ''}: the helpers the notebook imported.",
+             f"{target}: " + " ".join(names) if names else f"{target}:"]
+    lines += [f"{name}:" for name in names]
+    return "\n".join(lines) + "\n"
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Execution
+
+
+def _recording_engine(record: dict):
+    """A papermill engine that runs the notebook as papermill's own (nbclient) engine does and, while the kernel is
+    still up, records which helpers modules it imported into `record["modules"]`."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine
+    from papermill.log import logger
+    from papermill.utils import merge_kwargs, remove_args
+
+    class RecordingClient(PapermillNotebookClient):
+        def papermill_execute_cells(self):
+            super().papermill_execute_cells()
+            try:
+                msg_id = self.kc.execute("", silent=True, store_history=False,
+                                         user_expressions={"modules": IMPORTED_HELPERS_EXPRESSION})
+                reply = self.wait_for_reply(msg_id)
+                result = (reply or {}).get("content", {}).get("user_expressions", {}).get("modules", {})
+                if result.get("status") == "ok":
+                    record["modules"] = ast.literal_eval(result["data"]["text/plain"])
+            except Exception as error:  # noqa: BLE001 - the notebook ran; without the list make uses every helper
+                record["error"] = f"{type(error).__name__}: {error}"
+
+    class RecordingEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
+                                     start_timeout=60, execution_timeout=None, **kwargs):
+            # As papermill.engines.NBClientEngine.execute_managed_notebook, with the recording client.
+            kwargs = remove_args(["input_path"], **kwargs)
+            safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
+            final_kwargs = merge_kwargs(safe_kwargs, timeout=execution_timeout or kwargs.get("timeout"),
+                                        startup_timeout=start_timeout, kernel_name=kernel_name, log=logger,
+                                        log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
+            return RecordingClient(nb_man, **final_kwargs).execute()
+
+    return RecordingEngine
+
+
+def execute(notebook: Path, output: Path, parameters: Mapping, cwd: Path, kernel: str = KERNEL,
+            timeout: int = TIMEOUT) -> list[str] | None:
+    """Execute `notebook` into `output` with papermill; returns the module files of helpers the kernel had loaded
+    (None when they could not be asked). Raises papermill's PapermillExecutionError when a cell fails (`output` then
+    holds the notebook up to the failing cell)."""
+    block_optional_imports()
+    import papermill
+    from papermill.engines import papermill_engines
+
+    record: dict = {}
+    engine_name = "flitspeiling-recording"
+    papermill_engines.register(engine_name, _recording_engine(record))
+    papermill.execute_notebook(str(notebook), str(output), parameters=dict(parameters), engine_name=engine_name,
+                               kernel_name=kernel, cwd=str(cwd), execution_timeout=timeout, progress_bar=False,
+                               log_output=False)
+    if "error" in record:
+        print(f"warning: could not ask the kernel which helpers {notebook.name} imported ({record['error']}); "
+              "make will treat every helper as its input", file=sys.stderr)
+    return record.get("modules")
+
+
+def run(notebook: Path, year: int, root: Path, kernel: str = KERNEL, timeout: int = TIMEOUT,
+        extra_parameters: Mapping | None = None, fragment: bool = True) -> dict:
+    """Run one notebook as the Makefile's chapter rule; returns what was written and how long each step took."""
+    from helpers import publish  # the package root; cheap (publish imports its heavy libraries lazily)
+
+    notebook, root = Path(notebook), Path(root).resolve()
+    stem = notebook.stem
+    build = root / "build" / str(year)
+    notebooks_dir, parts_dir = build / "notebooks", build / "parts" / stem
+    target = notebooks_dir / f"{stem}.ipynb"
+    running, failed = target.with_name(f"{stem}.running.ipynb"), target.with_name(f"{stem}.failed.ipynb")
+    depfile = target.with_suffix(".d")
+    notebooks_dir.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(parts_dir, ignore_errors=True)
+    failed.unlink(missing_ok=True)
+    parameters = {"year": int(year), "parts_dir": str(parts_dir), **dict(extra_parameters or {})}
+    timings: dict[str, float] = {}
+
+    begin = time.perf_counter()
+    try:
+        modules = execute(notebook, running, parameters, cwd=notebook.parent.resolve(), kernel=kernel, timeout=timeout)
+    except BaseException as error:
+        if running.exists():
+            os.replace(running, failed)
+        if isinstance(error, KeyboardInterrupt):
+            raise
+        where = failed if failed.exists() else running
+        raise ChapterFailed(f"{notebook} failed for {year}; the executed notebook is {where.relative_to(root)}"
+                            f" ({type(error).__name__}); reports/{year}/ was not changed") from error
+    timings["execute"] = time.perf_counter() - begin
+
+    target_name = _make_path(target, root)
+    if modules is not None:
+        helpers_dir = Path(publish.__file__).parent
+        _write_atomically(depfile, dependency_text(target_name, helper_dependencies(modules, helpers_dir), root,
+                                                   source=_make_path(notebook, root)))
+    else:
+        depfile.unlink(missing_ok=True)
+
+    written = {"notebook": target, "depfile": depfile if modules is not None else None, "fragment": None}
+    if fragment:
+        begin = time.perf_counter()
+        written["fragment"] = publish.store_fragment(year, stem, running, parts_dir.parent, root=root,
+                                                     report_yml=notebook.resolve().parent / "report.yml")
+        timings["fragment"] = time.perf_counter() - begin
+    os.replace(running, target)
+    written["seconds"] = {name: round(value, 2) for name, value in timings.items()}
+    return written
+
+
+def _parameter_value(text: str):
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m helpers.run_chapter",
+                                     description="Run one report notebook for one wave (papermill), as make report.")
+    parser.add_argument("notebook", type=Path, help="the notebook, e.g. notebooks/01_achtergrond.ipynb")
+    parser.add_argument("--year", type=int, required=True)
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="build root (default: the working directory)")
+    parser.add_argument("--kernel", default=KERNEL)
+    parser.add_argument("--timeout", type=int, default=TIMEOUT, help="seconds per cell")
+    parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                        help="another parameter (a Python literal, else a string)")
+    parser.add_argument("--no-fragment", action="store_true", help="do not render the HTML fragment")
+    args = parser.parse_args(argv)
+    if not args.notebook.is_file():
+        print(f"error: {args.notebook}: not found", file=sys.stderr)
+        return 2
+    extra = {name: _parameter_value(value) for name, value in args.parameter}
+    try:
+        run(args.notebook, args.year, args.root, kernel=args.kernel, timeout=args.timeout, extra_parameters=extra,
+            fragment=not args.no_fragment)
+    except ChapterFailed as error:
+        cause = error.__cause__
+        print(f"error: {error}", file=sys.stderr)
+        if cause is not None and type(cause).__name__ == "PapermillExecutionError":
+            print(str(cause).strip(), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

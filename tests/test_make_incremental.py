@@ -1,0 +1,130 @@
+"""The Makefile's report targets are real files with real prerequisites (make -n dry runs, nothing is executed).
+
+Each test copies the Makefile and notebooks/report.yml into a temporary tree in which every other input and output is
+an empty file with the real name (the sources of this repository, the processed data, the executed chapters with
+their .d files as helpers.run_chapter writes them, reports/<year>/MANIFEST), with times in the order a complete
+build leaves them. Then `make -n` says what a build would do: nothing when nothing changed; after one chapter
+notebook changed (make -W: as if it were new) that chapter, the summary when the chapter feeds it, and the assembly;
+after a helper changed only the chapters whose .d file names it; every helper for a chapter without a .d file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from helpers import REPO_ROOT, run_chapter
+
+YEAR = "2023"
+pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="GNU make is not installed")
+
+
+def _stems() -> list[str]:
+    outline = yaml.safe_load((REPO_ROOT / "notebooks" / "report.yml").read_text(encoding="utf-8"))
+    return sorted(Path(chapter["notebook"]).stem for chapter in outline["chapters"])
+
+
+def _sources() -> list[Path]:
+    """The repository's files the Makefile looks at, relative to the repository."""
+    patterns = ["src/helpers/*.py", "src/helpers/templates/**/*", "notebooks/*.ipynb", "notebooks/report.yml",
+                "data/codebook/**/*",
+                "data/published/*", "data/raw/survey/*", "requirements.lock", "pyproject.toml"]
+    found = {path.relative_to(REPO_ROOT) for pattern in patterns for path in REPO_ROOT.glob(pattern)
+             if path.is_file() and "__pycache__" not in path.parts}
+    return sorted(found)
+
+
+# The helpers each chapter imports in the fake tree: chapter 01 alone uses coding.py.
+IMPORTS = {"01_achtergrond": ["__init__.py", "report.py", "coding.py"]}
+DEFAULT_IMPORTS = ["__init__.py", "report.py", "tables.py"]
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    """A complete, up-to-date build of YEAR as empty files with ordered modification times."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    shutil.copy2(REPO_ROOT / "Makefile", root / "Makefile")
+    layers: list[list[str]] = [[], [], [], [], [], [], []]
+    for path in _sources():
+        layers[0].append(str(path))
+    layers[0] += ["data/raw/reference/PROVENANCE.yml"]
+    layers[1] += [".venv/.installed"]
+    layers[2] += ["data/processed/frames.parquet", "data/processed/crosswalk.parquet"]
+    waves = sorted(path.stem for path in (REPO_ROOT / "data" / "codebook" / "waves").glob("*.yml"))
+    layers[3] += [f"data/processed/{wave}/responses.parquet" for wave in waves]
+    stems = _stems()
+    layers[4] += [f"build/{YEAR}/notebooks/{stem}.ipynb" for stem in stems if stem != "06_samenvatting"]
+    layers[5] += [f"build/{YEAR}/notebooks/06_samenvatting.ipynb"]
+    layers[6] += [f"reports/{YEAR}/MANIFEST"]
+    for index, layer in enumerate(layers):
+        for name in layer:
+            path = root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if name == "notebooks/report.yml":
+                shutil.copyfile(REPO_ROOT / name, path)
+            elif not path.exists():
+                path.write_text("", encoding="utf-8")
+            os.utime(path, (1_700_000_000 + 1000 * index,) * 2)
+    helpers = root / "src" / "helpers"
+    for stem in stems:
+        target = f"build/{YEAR}/notebooks/{stem}.ipynb"
+        text = run_chapter.dependency_text(target, [helpers / name for name in IMPORTS.get(stem, DEFAULT_IMPORTS)],
+                                           root)
+        depfile = root / target.replace(".ipynb", ".d")
+        depfile.write_text(text, encoding="utf-8")
+        os.utime(depfile, (1_700_000_000 + 4000,) * 2)
+    return root
+
+
+def _dry_run(root: Path, *arguments: str) -> tuple[list[str], bool]:
+    """(chapters make would run, whether it would publish) for `make -n report <arguments>`."""
+    done = subprocess.run(["make", "-n", "-j2", "report", f"YEAR={YEAR}", *arguments], cwd=root, capture_output=True,
+                          text=True, check=False, timeout=120, env={**os.environ, "MAKEFLAGS": ""})
+    assert done.returncode == 0, done.stdout + done.stderr
+    chapters = sorted(re.findall(r"helpers\.run_chapter .*?notebooks/(\w+)\.ipynb", done.stdout))
+    return chapters, "helpers.publish --year" in done.stdout
+
+
+def test_nothing_changed_nothing_to_do(tree):
+    assert _dry_run(tree) == ([], False)
+
+
+def test_one_chapter_edited_runs_that_chapter_and_the_assembly(tree):
+    assert _dry_run(tree, "-W", "notebooks/07_bijlage_a.ipynb") == (["07_bijlage_a"], True)
+    assert _dry_run(tree, "-W", "notebooks/06_samenvatting.ipynb") == (["06_samenvatting"], True)
+    # Chapters 1-5 feed the summary (its key figures), so it runs after them again.
+    assert _dry_run(tree, "-W", "notebooks/03_inhoud.ipynb") == (["03_inhoud", "06_samenvatting"], True)
+
+
+def test_edited_helper_reruns_only_the_chapters_that_imported_it(tree):
+    assert _dry_run(tree, "-W", "src/helpers/coding.py") == (["01_achtergrond", "06_samenvatting"], True)
+    every = sorted(_stems())
+    assert _dry_run(tree, "-W", "src/helpers/report.py") == (every, True)
+    # A helper no chapter imported, and the publishing code: the assembly only.
+    assert _dry_run(tree, "-W", "src/helpers/stats.py") == ([], False)
+    assert _dry_run(tree, "-W", "src/helpers/publish.py") == ([], True)
+
+
+def test_without_dependency_file_a_chapter_depends_on_every_helper(tree):
+    (tree / "build" / YEAR / "notebooks" / "07_bijlage_a.d").unlink()
+    assert _dry_run(tree, "-W", "src/helpers/stats.py") == (["07_bijlage_a"], True)
+    assert _dry_run(tree, "-W", "src/helpers/publish.py") == ([], True)
+
+
+def test_removed_helper_does_not_stop_make(tree):
+    (tree / "src" / "helpers" / "coding.py").unlink()
+    chapters, publishes = _dry_run(tree)
+    assert "01_achtergrond" in chapters and publishes
+
+
+def test_data_and_outline_are_chapter_inputs(tree):
+    every = sorted(_stems())
+    assert _dry_run(tree, "-W", "data/processed/2023/responses.parquet") == (every, True)
+    assert _dry_run(tree, "-W", "data/codebook/questions.yml")[0] == every

@@ -1,0 +1,176 @@
+"""helpers.run_chapter: the Makefile's chapter runner (parameters injected and visible, a failing notebook kept as
+<stem>.failed.ipynb with a nonzero exit, the dependency file of the helpers the kernel imported).
+
+The notebooks here are tiny and run in the project kernel `flitspeiling` (skipped without it, as `make env` makes it).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import REPO_ROOT, run_chapter
+from helpers.provenance import notebook_parameters
+
+HELPERS_DIR = REPO_ROOT / "src" / "helpers"
+
+
+def _kernel_missing() -> bool:
+    try:
+        from jupyter_client.kernelspec import KernelSpecManager
+    except ImportError:
+        return True
+    return run_chapter.KERNEL not in KernelSpecManager().find_kernel_specs()
+
+
+needs_kernel = pytest.mark.skipif(_kernel_missing(), reason="no Jupyter kernel 'flitspeiling' (make env)")
+
+
+def _notebook(path: Path, *cells: str) -> Path:
+    """A notebook with a parameters cell (year, parts_dir) and the given code cells."""
+    code = [{"cell_type": "code", "execution_count": None, "id": f"c{index}", "metadata": {}, "outputs": [],
+             "source": source} for index, source in enumerate(cells)]
+    parameters = {"cell_type": "code", "execution_count": None, "id": "parameters", "metadata": {"tags": ["parameters"]},
+                  "outputs": [], "source": 'year = 2000\nparts_dir = ""'}
+    document = {"cells": [parameters, *code], "nbformat": 4, "nbformat_minor": 5,
+                "metadata": {"kernelspec": {"name": "flitspeiling", "display_name": "Python (flitspeiling)",
+                                            "language": "python"}}}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, indent=1), encoding="utf-8")
+    return path
+
+
+def _rules(depfile: Path) -> list[tuple[str, list[str]]]:
+    rules = []
+    for line in depfile.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        target, _, prerequisites = line.partition(":")
+        rules.append((target, prerequisites.split()))
+    return rules
+
+
+@needs_kernel
+def test_parameters_injected_visible_and_helpers_recorded(tmp_path):
+    notebook = _notebook(
+        tmp_path / "notebooks" / "01_test.ipynb",
+        "from pathlib import Path\nfrom helpers import reproducible\n"
+        "Path(parts_dir).mkdir(parents=True, exist_ok=True)\n"
+        "(Path(parts_dir) / 'ran.txt').write_text(f'{year} {small_threshold}')",
+    )
+    written = run_chapter.run(notebook, 2021, tmp_path, extra_parameters={"small_threshold": 123}, fragment=False)
+
+    target = tmp_path / "build" / "2021" / "notebooks" / "01_test.ipynb"
+    assert written["notebook"] == target and target.is_file()
+    assert not target.with_name("01_test.running.ipynb").exists()
+    parts = tmp_path / "build" / "2021" / "parts" / "01_test"
+    assert (parts / "ran.txt").read_text() == "2021 123"  # the kernel saw the injected values
+    # papermill's injected cell is in the executed notebook, where helpers.provenance reads the parameters.
+    executed = json.loads(target.read_text(encoding="utf-8"))
+    injected = [cell for cell in executed["cells"] if "injected-parameters" in cell["metadata"].get("tags", [])]
+    assert len(injected) == 1
+    assert notebook_parameters(target) == {"year": 2021, "parts_dir": str(parts), "small_threshold": 123}
+
+    rules = _rules(target.with_suffix(".d"))
+    assert rules[0][0] == "build/2021/notebooks/01_test.ipynb"
+    imported = {Path(name).name for name in rules[0][1]}
+    assert imported == {"__init__.py", "reproducible.py"}  # what the kernel imported: not report.py, not pandas
+    assert all(Path(name).parent == HELPERS_DIR for name in rules[0][1])
+    assert [target for target, prerequisites in rules[1:]] == rules[0][1]  # an empty rule per helper (gcc -MP)
+    assert all(not prerequisites for _, prerequisites in rules[1:])
+
+
+@needs_kernel
+def test_failing_notebook_is_kept_as_failed_and_exits_nonzero(tmp_path, capsys):
+    notebook = _notebook(tmp_path / "notebooks" / "02_broken.ipynb", "x = 1", "raise ValueError('kapot in cel 2')")
+    target = tmp_path / "build" / "2021" / "notebooks" / "02_broken.ipynb"
+    target.parent.mkdir(parents=True)
+    target.write_text("previous build", encoding="utf-8")
+    depfile = target.with_suffix(".d")
+    depfile.write_text("previous dependencies\n", encoding="utf-8")
+
+    code = run_chapter.main([str(notebook), "--year", "2021", "--root", str(tmp_path), "--no-fragment"])
+
+    assert code == 1
+    failed = target.with_name("02_broken.failed.ipynb")
+    assert failed.is_file() and "kapot in cel 2" in failed.read_text(encoding="utf-8")
+    assert not target.with_name("02_broken.running.ipynb").exists()
+    assert target.read_text(encoding="utf-8") == "previous build"  # the target is not replaced
+    assert depfile.read_text(encoding="utf-8") == "previous dependencies\n"
+    error = capsys.readouterr().err
+    assert "build/2021/notebooks/02_broken.failed.ipynb" in error and "ValueError" in error
+
+
+def test_dependency_file_format(tmp_path):
+    helpers_dir = tmp_path / "src" / "helpers"
+    helpers_dir.mkdir(parents=True)
+    for name in ("__init__.py", "report.py", "my helper.py"):
+        (helpers_dir / name).write_text("", encoding="utf-8")
+    (tmp_path / "elsewhere.py").write_text("", encoding="utf-8")
+    modules = [str(helpers_dir / "report.py"), str(helpers_dir / "__init__.py"), str(helpers_dir / "report.py"),
+               str(tmp_path / "elsewhere.py"), str(helpers_dir / "gone.py"), str(helpers_dir / "data.so"),
+               str(helpers_dir / "my helper.py")]
+    found = run_chapter.helper_dependencies(modules, helpers_dir)
+    assert [path.name for path in found] == ["__init__.py", "my helper.py", "report.py"]
+    text = run_chapter.dependency_text("build/2023/notebooks/01_a.ipynb", found, tmp_path)
+    lines = [line for line in text.splitlines() if not line.startswith("#")]
+    assert lines == ["build/2023/notebooks/01_a.ipynb: src/helpers/__init__.py src/helpers/my\\ helper.py "
+                     "src/helpers/report.py", "src/helpers/__init__.py:", "src/helpers/my\\ helper.py:",
+                     "src/helpers/report.py:"]
+    assert run_chapter.dependency_text("t.ipynb", [], tmp_path).splitlines()[1:] == ["t.ipynb:"]
+
+
+def _format_keywords(node) -> list[str]:
+    """Every JSON-schema "format" keyword (a string value; a property *named* format holds a schema)."""
+    found = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "format" and isinstance(value, str):
+                found.append(value)
+            else:
+                found += _format_keywords(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += _format_keywords(value)
+    return found
+
+
+def test_format_keywords_are_found():
+    schema = {"properties": {"format": {"type": "string"}, "link": {"type": "string", "format": "iri"}}}
+    assert _format_keywords(schema) == ["iri"]
+
+
+def test_blocked_optional_import_is_unused_by_nbformat():
+    """The runner blocks rfc3987_syntax, which jsonschema imports only for the format "iri": nbformat's schemas use
+    no format, and a notebook still validates (and a broken one still fails) with the import blocked."""
+    schemas = sorted(Path(__import__("nbformat").__file__).parent.rglob("*.schema.json"))
+    assert schemas
+    for schema in schemas:
+        assert _format_keywords(json.loads(schema.read_text(encoding="utf-8"))) == [], schema
+    script = (
+        "import sys\n"
+        "from helpers import run_chapter\n"
+        "run_chapter.block_optional_imports()\n"
+        "import jsonschema, nbformat\n"
+        "try:\n"
+        "    import rfc3987_syntax\n"
+        "except ImportError:\n"
+        "    pass\n"
+        "else:\n"
+        "    sys.exit('rfc3987_syntax was imported')\n"
+        "good = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')])\n"
+        "nbformat.validate(good)\n"
+        "bad = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')])\n"
+        "bad.cells[0]['cell_type'] = 'nonsense'\n"
+        "try:\n"
+        "    nbformat.validate(bad)\n"
+        "except nbformat.ValidationError:\n"
+        "    print('validated')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "validated"
