@@ -109,7 +109,10 @@ SUMMARY_SOURCES := $(filter-out $(SUMMARY) %_bijlage_a,$(CHAPTERS))
 RUN_CHAPTER     := src/helpers/run_chapter.py
 # What a chapter reads besides its helpers. Its helpers: the ones it imported at its last run (the .d file written
 # by helpers.run_chapter, included below), or every helper when there is no .d file yet.
-CHAPTER_DATA    := $(REPORT_YML) $(CODEBOOK) $(PROCESSED) $(FRAMES)
+# (the coding frames, the published numbers drawn beside the trends and listed in chapter 1, the CBS lists behind the
+# frame populations, the stand-in's provenance behind the synthetic notice)
+CHAPTER_DATA    := $(REPORT_YML) $(CODEBOOK) $(wildcard data/codebook/coding/*.yml) $(wildcard data/published/*) \
+                   $(PROCESSED) $(FRAMES) $(REFERENCE) data/raw/survey/provenance.yml
 CHAPTER_HELPERS := $(filter-out src/helpers/publish.py src/helpers/provenance.py src/helpers/privacy_scan.py $(RUN_CHAPTER),$(HELPERS))
 # What helpers.publish imports and reads (the colophon also lists data/published).
 PUBLISH_INPUTS  := $(REPORT_YML) $(addprefix src/helpers/,__init__.py publish.py provenance.py reproducible.py) \
