@@ -480,7 +480,7 @@ def store_fragment(year: int, stem: str, notebook: Path, parts_dir: Path, root: 
 def save_fragment(target: Path, rendered: RenderedPart, key: dict) -> None:
     """Write a rendered part with its key (atomically: a reader sees the old file or the new one)."""
     document = {"key": key, "body": rendered.body, "headings": [list(heading) for heading in rendered.headings],
-                "anchors": [[kind, number, anchor] for (kind, number), anchor in sorted(rendered.anchors.items())],
+                "anchors": [[kind, code, anchor] for (kind, code), anchor in sorted(rendered.anchors.items())],
                 "images": rendered.images}
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(target.name + f".{os.getpid()}.tmp")
@@ -502,7 +502,7 @@ def load_fragment(fragments_dir: Path | None, part: Part, notebook: Path, parts_
             return None
         return RenderedPart(part=part, manifest=manifest, body=document["body"],
                             headings=[(int(level), anchor, text) for level, anchor, text in document["headings"]],
-                            anchors={(kind, int(number)): anchor for kind, number, anchor in document["anchors"]},
+                            anchors={(kind, str(code)): anchor for kind, code, anchor in document["anchors"]},
                             images=int(document["images"]))
     except (OSError, ValueError, KeyError, TypeError) as error:
         LOG.warning("%s: stored fragment not used (%s)", path, error)
