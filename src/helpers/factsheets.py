@@ -281,49 +281,64 @@ def closed_questions(year: int, cb: Codebook | None = None) -> list[Question]:
     return [cb.question(q) for q in cb.wave(year).questions if cb.question(q).type in CLOSED_TYPES]
 
 
-def _routed_out(q: Question, own: pd.DataFrame) -> bool:
+def _routed_out(q: Question, own: dict[tuple[str, str, str], str]) -> bool:
     """True when the routing did not open `q` for this municipality (its answer to the routing question)."""
     for source, codes in q.asked_if.items():
-        given = own[(own["question"] == source) & (own["kind"] == "answer")]["value"].dropna().astype(str)
-        if not set(given) & set(codes):
+        if own.get((source, "", "answer")) not in codes:
             return True
     return False
 
 
 @functools.lru_cache(maxsize=256)
-def _group_distributions(directory: str, year: int, state: tuple, classes: tuple[str, ...]) -> dict[str, pd.DataFrame]:
-    """Per closed question the distribution (helpers.tables) among the units of `classes` (empty: all units)."""
+def _group_distributions(directory: str, year: int, state: tuple, classes: tuple[str, ...]
+                         ) -> dict[tuple[str, str, str], tuple[int, int]]:
+    """(question, item, answer) -> (n, count) of helpers.tables.distribution among the units of `classes` (empty:
+    all units), for every closed question of the wave. Multi-choice: (question, "", option) -> ticked."""
     data = _cached_wave(directory, year, state)
     responses = data.responses
     if classes:
         responses = responses[responses["size_class"].isin(list(classes)).fillna(False).astype(bool).to_numpy()]
-    return {q.id: tables.distribution(responses, data.answers, q, "", ("alle",)) for q in closed_questions(year)}
+    lookup = {}
+    for q in closed_questions(year):
+        dist = tables.distribution(responses, data.answers, q, "", ("alle",))
+        for row in dist.itertuples():
+            lookup[(q.id, row.item, row.answer)] = (int(row.n), int(row.count))
+    return lookup
 
 
-def distributions(year: int, processed_dir: Path | str, classes: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+def distributions(year: int, processed_dir: Path | str, classes: tuple[str, ...]
+                  ) -> dict[tuple[str, str, str], tuple[int, int]]:
     directory = Path(processed_dir).resolve()
     return _group_distributions(str(directory), int(year), _state(directory / str(int(year))), tuple(classes))
+
+
+@functools.lru_cache(maxsize=16)
+def _own_answers(directory: str, year: int, state: tuple) -> dict[str, dict[tuple[str, str, str], str]]:
+    """response_id -> {(question, item, kind): value} of the answer and selected rows with a value."""
+    answers = _cached_wave(directory, year, state).answers
+    rows = answers[answers["kind"].isin(["answer", "selected"]) & answers["value"].notna()]
+    out: dict[str, dict[tuple[str, str, str], str]] = {}
+    for rid, question, item, kind, value in zip(rows["response_id"].astype(str), rows["question"].astype(str),
+                                                rows["item"].fillna("").astype(str), rows["kind"].astype(str),
+                                                rows["value"].astype(str), strict=True):
+        out.setdefault(rid, {})[(question, item, kind)] = value
+    return out
 
 
 ANSWER_COLUMNS = ["question", "question_text", "item", "item_label", "answer", "answer_label", "status",
                   "n_group", "count_group", "pct_group", "n_alle", "count_alle", "pct_alle"]
 
 
-def _share(dist: pd.DataFrame, item: str, answer: str, ticked: bool | None, answered: bool, min_others: int):
-    """(n, count, pct) of units giving `answer` (multi: ticking or not ticking option `item`); pct NaN when fewer
-    than `min_others` other units answered."""
-    if ticked is None:
-        rows = dist[(dist["item"] == item) & (dist["answer"] == answer)]
-    else:
-        rows = dist[dist["answer"] == item]
-    if rows.empty:
-        return 0, 0, float("nan")
-    n, count = int(rows["n"].iloc[0]), int(rows["count"].iloc[0])
-    if ticked is False:
+def _share(lookup: dict, key: tuple[str, str, str], not_ticked: bool, answered: bool, min_others: int):
+    """(n, count, pct) of the units giving the answer of `key` (`not_ticked`: the units not ticking the option); pct
+    NaN when fewer than `min_others` other units answered, or when the unit itself did not answer."""
+    n, count = lookup.get(key, (0, 0))
+    if not_ticked:
         count = n - count
-    others = n - (1 if answered else 0)
-    if others < min_others or n == 0:
-        return n, count, float("nan")
+    if not answered:
+        return n, None, float("nan")
+    if n - 1 < min_others or n == 0:
+        return n, None, float("nan")
     return n, count, 100 * count / n
 
 
@@ -332,51 +347,43 @@ def answer_table(year: int, response_id: str, group: ComparisonGroup,
     """One row per closed question (single), item (matrix) or option (multi) of the wave: the municipality's answer
     (labels in codebook order) and the share of its comparison group and of all participants giving that same answer
     (columns ANSWER_COLUMNS). status: "beantwoord", "geen antwoord" (item non-response) or "niet gevraagd"
-    (routing); then the shares are NaN, as they are for a group with fewer than MIN_OTHERS other answering units."""
+    (routing); then the shares are NaN, as they are for a group with fewer than MIN_OTHERS other answering units.
+    n_* is the base (units of the group that answered the question or item, the municipality included)."""
     cb = cb or codebook()
-    data = wave_data(year, processed_dir)
-    own = data.answers[data.answers["response_id"].astype(str) == str(response_id)]
+    directory = Path(processed_dir).resolve()
+    own = _own_answers(str(directory), int(year), _state(directory / str(int(year)))).get(str(response_id), {})
     alle = distributions(year, processed_dir, ())
     comparison = distributions(year, processed_dir, group.classes) if group.shown else None
     records = []
     for q in closed_questions(year, cb):
         routed_out = _routed_out(q, own)
         if q.type == "multi":
-            ticked_codes = set(own[(own["question"] == q.id) & (own["kind"] == "selected")
-                                   & (own["value"] == SELECTED)]["item"].astype(str))
-            answered = bool(len(own[(own["question"] == q.id) & (own["kind"] == "selected")
-                                    & own["value"].notna()]))
-            rows = [(option.code, option.label, option.code, None if not answered else option.code in ticked_codes)
-                    for option in q.options]
+            answered = any(key[0] == q.id and key[2] == "selected" for key in own)
+            rows = []
+            for option in q.options:
+                ticked = own.get((q.id, option.code, "selected")) == SELECTED
+                rows.append((option.code, option.label, ("1" if ticked else "0") if answered else None,
+                             (TICKED if ticked else NOT_TICKED), (q.id, "", option.code), not ticked))
         else:
-            kind_rows = own[(own["question"] == q.id) & (own["kind"] == "answer") & own["value"].notna()]
-            given = dict(zip(kind_rows["item"].fillna("").astype(str), kind_rows["value"].astype(str), strict=True))
-            items = list(q.items) if q.type == "matrix" else [None]
-            rows = [(it.code if it else "", it.label if it else "", given.get(it.code if it else ""), None)
-                    for it in items]
-            answered = None
-        for item, item_label, value, ticked in rows:
-            record = {"question": q.id, "question_text": q.text, "item": item, "item_label": item_label}
-            if q.type == "multi":
-                has_answer = answered
-                answer = "" if ticked is None else ("1" if ticked else "0")
-                label = "" if ticked is None else (TICKED if ticked else NOT_TICKED)
-            else:
-                has_answer = value is not None
-                answer = value or ""
-                label = q.option(value).display if value is not None else ""
-            status = "beantwoord" if has_answer else ("niet gevraagd" if routed_out else "geen antwoord")
-            record.update(answer=answer, answer_label=label or (NOT_ASKED if routed_out else NOT_ANSWERED),
-                          status=status)
-            for name, dist in (("group", comparison), ("alle", alle)):
-                if dist is None or not has_answer:
-                    n = int(dist[q.id][dist[q.id]["item"] == (item if q.type == "matrix" else "")]["n"].max()) \
-                        if dist is not None and len(dist[q.id]) else 0
-                    record.update({f"n_{name}": n, f"count_{name}": pd.NA, f"pct_{name}": float("nan")})
+            items = [(it.code, it.label) for it in q.items] if q.type == "matrix" else [("", "")]
+            rows = []
+            for code, label in items:
+                value = own.get((q.id, code, "answer"))
+                rows.append((code, label, value, q.option(value).display if value is not None else "",
+                             (q.id, code, value), False))
+        for item, item_label, answer, answer_label, key, not_ticked in rows:
+            answered = answer is not None
+            status = "beantwoord" if answered else ("niet gevraagd" if routed_out else "geen antwoord")
+            record = {"question": q.id, "question_text": q.text, "item": item, "item_label": item_label,
+                      "answer": answer or "", "answer_label": answer_label if answered else
+                      (NOT_ASKED if routed_out else NOT_ANSWERED), "status": status}
+            for name, lookup in (("group", comparison), ("alle", alle)):
+                if lookup is None:
+                    record.update({f"n_{name}": 0, f"count_{name}": None, f"pct_{name}": float("nan")})
                     continue
-                multi_tick = ticked if q.type == "multi" else None
-                n, count, pct = _share(dist[q.id], item, answer, multi_tick, True, group.min_others)
-                record.update({f"n_{name}": n, f"count_{name}": count if pct == pct else pd.NA, f"pct_{name}": pct})
+                base_key = key if answered or q.type == "multi" else (q.id, item, q.options[0].code)
+                n, count, pct = _share(lookup, base_key, not_ticked, answered, group.min_others)
+                record.update({f"n_{name}": n, f"count_{name}": count, f"pct_{name}": pct})
             records.append(record)
     frame = pd.DataFrame.from_records(records, columns=ANSWER_COLUMNS)
     return frame.astype({"n_group": "int64", "n_alle": "int64", "count_group": "Int64", "count_alle": "Int64",
@@ -412,10 +419,10 @@ def lia_history(code: str, year: int, processed_dir: Path | str = PROCESSED_DIR,
             records.append({"wave": wave, "took_part": False, "unit": "", "relation": "", "answer": "",
                             "answer_label": ""})
             continue
-        answers = data.answers[(data.answers["question"] == q.id) & (data.answers["kind"] == "answer")]
-        given = dict(zip(answers["response_id"].astype(str), answers["value"].astype(str), strict=True))
+        directory = Path(processed_dir).resolve()
+        own = _own_answers(str(directory), wave, _state(directory / str(wave)))
         for row in mine.sort_values("municipality_code", kind="stable").itertuples():
-            value = given.get(str(row.response_id))
+            value = own.get(str(row.response_id), {}).get((q.id, "", "answer"))
             records.append({"wave": wave, "took_part": True, "unit": str(row.municipality_name),
                             "relation": relation.get(str(row.municipality_code), "same")
                             if str(row.municipality_code) != target_code else "same",
@@ -440,44 +447,54 @@ def wave_wording(year: int, cb: Codebook | None = None) -> str:
 
 
 def lia_history_figure(history: pd.DataFrame, name: str, cb: Codebook | None = None):
-    """The LIA phase per wave as dots on the ordered phases (helpers.figures theme: Okabe-Ito, hatched markers,
-    values written out); a wave without a response is marked "niet deelgenomen" under the axis."""
+    """The LIA phase per wave as dots on the ordered phases (helpers.figures theme, Okabe-Ito): the municipality's
+    own answers as blue dots joined by a line, a predecessor's answers (after a merger) as orange hatched squares,
+    named in the legend; a wave without a response is marked "niet deelgenomen" under the axis. A fixed layout
+    (no constrained layout) keeps it quick to draw; helpers.figures.svg_bytes makes the SVG deterministic."""
     from matplotlib.figure import Figure
 
     from helpers import figures
 
     cb = cb or codebook()
-    q = cb.question(HISTORY_QUESTION)
-    phases = [option for option in q.options]
-    figures.apply_theme()
-    waves = sorted(history["wave"].unique())
-    fig = Figure(figsize=(7.2, 3.4), layout="constrained")
-    ax = fig.add_subplot()
+    phases = list(cb.question(HISTORY_QUESTION).options)
     levels = {option.code: index for index, option in enumerate(phases)}
-    xs, ys = [], []
+    figures.apply_theme()
+    waves = sorted(int(w) for w in history["wave"].unique())
+    fig = Figure(figsize=(7.0, 3.3))
+    fig.subplots_adjust(left=0.3, right=0.98, top=0.9, bottom=0.16)
+    ax = fig.add_subplot()
+    answered = history[history["took_part"] & (history["answer"] != "")]
+    own = answered[answered["relation"] == "same"]
+    before = answered[answered["relation"] != "same"]
+    points = [(waves.index(int(w)), levels[a]) for w, a in zip(own["wave"], own["answer"], strict=True)]
+    if len(points) > 1:
+        ax.plot(*zip(*points, strict=True), color=figures.OKABE_ITO["blauw"], linewidth=1.4, zorder=1)
+    if points:
+        ax.scatter(*zip(*points, strict=True), s=80, marker="o", color=figures.OKABE_ITO["blauw"], zorder=3,
+                   label=name)
+    if len(before):
+        offsets: dict[int, int] = {}
+        xs, ys = [], []
+        for wave, answer in zip(before["wave"], before["answer"], strict=True):
+            position = waves.index(int(wave))
+            offsets[position] = offsets.get(position, 0) + 1
+            xs.append(position + 0.14 * offsets[position])
+            ys.append(levels[answer])
+        ax.scatter(xs, ys, s=70, marker="s", color=figures.OKABE_ITO["oranje"], hatch="///", edgecolor="black",
+                   linewidth=0.5, zorder=2, label="voorganger(s)")
     for position, wave in enumerate(waves):
-        rows = history[(history["wave"] == wave) & history["took_part"] & (history["answer"] != "")]
-        for offset, row in enumerate(rows.itertuples()):
-            xs.append(position + 0.12 * offset)
-            ys.append(levels[row.answer])
-        if not history[(history["wave"] == wave)]["took_part"].any():
-            ax.text(position, -0.9, "niet\ndeelgenomen", ha="center", va="center", fontsize=9, color=figures.TEXT)
-    own = history[(history["unit"] != "") & (history["relation"] == "same") & (history["answer"] != "")]
-    line = [(waves.index(w), levels[a]) for w, a in zip(own["wave"], own["answer"], strict=True)]
-    if len(line) > 1:
-        ax.plot([p for p, _ in line], [level for _, level in line], color=figures.OKABE_ITO["blauw"], linewidth=1.4,
-                zorder=1)
-    ax.scatter(xs, ys, s=90, marker="o", color=figures.OKABE_ITO["blauw"], edgecolor="white", hatch="///", zorder=2,
-               label=f"Fase van {name}")
-    ax.set_yticks(range(len(phases)), [figures.wrap(option.display, 24) for option in phases])
-    ax.set_ylim(-1.4, len(phases) - 0.5)
+        if not history.loc[history["wave"] == wave, "took_part"].any():
+            ax.text(position, -1.0, "niet\ndeelgenomen", ha="center", va="center", fontsize=8.5, color=figures.TEXT)
+    ax.set_yticks(range(len(phases)), [figures.wrap(option.display, 26) for option in phases])
+    ax.set_ylim(-1.6, len(phases) - 0.5)
     ax.set_xticks(range(len(waves)), [str(w) for w in waves])
     ax.set_xlim(-0.5, len(waves) - 0.5)
     ax.yaxis.grid(True)
     ax.set_axisbelow(True)
     ax.spines["left"].set_bounds(0, len(phases) - 1)
     ax.tick_params(axis="both", length=0)
-    ax.set_xlabel("Flitspeiling")
+    if len(before):
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, fontsize=9)
     return fig
 
 
@@ -607,7 +624,7 @@ class Factsheet:
         if self.joint:
             rows.append(("Antwoord", "gezamenlijk gegeven voor meer gemeenten; de antwoorden gelden voor elk"))
         frame = pd.DataFrame(rows, columns=["Gegeven", "Waarde"])
-        self.text_table(frame, "Over deze factsheet")
+        self.text_table(frame, "Gegevens van deze factsheet")
 
     def text(self, markdown: str) -> None:
         """A paragraph of Markdown (an f-string with the numbers filled in)."""
