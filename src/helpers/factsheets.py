@@ -734,9 +734,8 @@ class Factsheet:
         self.note(self.group.note())
         self.note("Open antwoorden (toelichtingen en ‘anders, namelijk’) staan niet in deze factsheet; de factsheet "
                   "noemt geen andere deelnemende gemeenten en geen namen of contactgegevens van invullers.")
-        self.note(f"{self.confidential}. Deze factsheet is niet openbaar en staat niet in het rapport; "
-                  f"de percentages van alle deelnemers staan ook in het rapport Flitspeiling VN-verdrag Handicap "
-                  f"{self.year}.")
+        self.note(f"{self.confidential}. Deze factsheet is niet openbaar en hoort niet bij het openbare rapport "
+                  f"Flitspeiling VN-verdrag Handicap in gemeenten {self.year}.")
 
 
 # --------------------------------------------------------------------------------------------------------------------
