@@ -346,7 +346,8 @@ def answer_table(year: int, response_id: str, group: ComparisonGroup,
                  processed_dir: Path | str = PROCESSED_DIR, cb: Codebook | None = None) -> pd.DataFrame:
     """One row per closed question (single), item (matrix) or option (multi) of the wave: the municipality's answer
     (labels in codebook order) and the share of its comparison group and of all participants giving that same answer
-    (columns ANSWER_COLUMNS). status: "beantwoord", "geen antwoord" (item non-response) or "niet gevraagd"
+    (columns ANSWER_COLUMNS). Items and options the codebook keeps out of tables (`in_table: false`, "anders") are
+    listed only when the municipality chose or answered them. status: "beantwoord", "geen antwoord" (item non-response) or "niet gevraagd"
     (routing); then the shares are NaN, as they are for a group with fewer than MIN_OTHERS other answering units.
     n_* is the base (units of the group that answered the question or item, the municipality included)."""
     cb = cb or codebook()
@@ -362,6 +363,8 @@ def answer_table(year: int, response_id: str, group: ComparisonGroup,
             rows = []
             for option in q.options:
                 ticked = own.get((q.id, option.code, "selected")) == SELECTED
+                if not option.in_table and not ticked:  # "anders" only when chosen
+                    continue
                 rows.append((option.code, option.label, ("1" if ticked else "0") if answered else None,
                              (TICKED if ticked else NOT_TICKED), (q.id, "", option.code), not ticked))
         else:
@@ -369,6 +372,8 @@ def answer_table(year: int, response_id: str, group: ComparisonGroup,
             rows = []
             for code, label in items:
                 value = own.get((q.id, code, "answer"))
+                if q.type == "matrix" and not q.item(code).in_table and value is None:  # "ander knelpunt" when given
+                    continue
                 rows.append((code, label, value, q.option(value).display if value is not None else "",
                              (q.id, code, value), False))
         for item, item_label, answer, answer_label, key, not_ticked in rows:
@@ -640,29 +645,32 @@ class Factsheet:
                    f'<div class="fs-tabel fs-klein">{html_table(frame, caption=caption)}</div>')
 
     def answers_tables(self) -> None:
-        """Per closed question an accessible table: item, the municipality's answer, the share of the comparison group
-        and of all participants giving the same answer."""
-        from helpers.report import html_table
-
+        """One accessible table of every closed question (a row group per question, headed by the question): item,
+        the municipality's answer, the share of the comparison group and of all participants giving the same answer.
+        One table instead of one per question: the header once, and a shorter, quicker PDF."""
         data = self.answers()
-        group_header = f"% zelfde antwoord: {self.group.short_label}" if self.group.shown else None
-        alle_header = "% zelfde antwoord: alle deelnemers"
+        headers = ["Onderdeel", "Uw antwoord"]
+        columns = [("pct_group", f"% zelfde antwoord: {self.group.short_label}")] if self.group.shown else []
+        columns.append(("pct_alle", "% zelfde antwoord: alle deelnemers"))
+        headers += [header for _, header in columns]
+        caption = f"Antwoorden van {self.name} naast die van andere gemeenten, flitspeiling {self.year}"
+        lines, bodies = [caption, "\t".join(headers)], []
         for number, (question, rows) in enumerate(data.groupby("question", sort=False), start=1):
             q = self.cb.question(question)
-            frame = pd.DataFrame({"Onderdeel": rows["item_label"] if q.type != "single" else ["Antwoord"],
-                                  "Uw antwoord": rows["answer_label"].to_numpy()})
-            if group_header:
-                frame[group_header] = rows["pct_group"].to_numpy()
-            frame[alle_header] = rows["pct_alle"].to_numpy()
-            formats = {header: fmt.pct for header in (group_header, alle_header) if header}
-            caption = f"Vraag {number}: {q.text}"
-            text_rows = "\n".join("\t".join(formats[c](v) if c in formats else str(v)
-                                            for c, v in zip(frame.columns, row, strict=True))
-                                  for row in frame.itertuples(index=False))
-            self.shown.append(("answers", f"{caption}\n{text_rows}"))
-            if self.show:
-                _display_html(f'<div class="fs-tabel fs-vraag">{html_table(frame, caption=caption, formats=formats)}'
-                              "</div>")
+            title = f"Vraag {number}: {q.text}"
+            lines.append(title)
+            body = [f'<tr><th scope="rowgroup" colspan="{len(headers)}">{html.escape(title)}</th></tr>']
+            for row in rows.itertuples():
+                label = row.item_label if q.type != "single" else "Antwoord"
+                values = [fmt.pct(getattr(row, column)) for column, _ in columns]
+                lines.append("\t".join([label, row.answer_label, *values]))
+                body.append(f'<tr><th scope="row">{html.escape(label)}</th><td>{html.escape(row.answer_label)}</td>'
+                            + "".join(f'<td class="num">{html.escape(value)}</td>' for value in values) + "</tr>")
+            bodies.append("<tbody>" + "".join(body) + "</tbody>")
+        head = "".join(f'<th scope="col">{html.escape(header)}</th>' for header in headers)
+        self._show("answers", "\n".join(lines),
+                   f'<div class="fs-tabel fs-vraag"><table class="fp-tabel"><caption>{html.escape(caption)}</caption>'
+                   f"<thead><tr>{head}</tr></thead>{''.join(bodies)}</table></div>")
 
     def answers_note(self) -> None:
         data = self.answers()
@@ -670,7 +678,8 @@ class Factsheet:
         routed = int((data["status"] == "niet gevraagd").sum())
         hidden = int(((data["status"] == "beantwoord") & data["pct_group"].isna()).sum()) if self.group.shown else 0
         parts = ["De percentages tellen uw eigen gemeente mee en gaan over de gemeenten die de vraag (het onderdeel) "
-                 "beantwoordden. Bij een meerkeuzevraag is ‘hetzelfde antwoord’ het wel of niet aankruisen van de optie."]
+                 "beantwoordden. Bij een meerkeuzevraag is ‘hetzelfde antwoord’ het wel of niet aankruisen van de "
+                 "optie; ‘anders’ staat er alleen als uw gemeente het koos."]
         if missing:
             parts.append(f"‘{NOT_ANSWERED}’ ({fmt.number(missing)}×): uw gemeente heeft deze vraag of dit onderdeel "
                          "niet ingevuld; dan staat er geen vergelijking.")
@@ -693,7 +702,7 @@ class Factsheet:
         history = self.history()
         alt = history_alt(history, self.name)
         fig = lia_history_figure(history, self.name, self.cb)
-        svg = figures.svg_bytes(fig)
+        svg = figures.svg_bytes(fig, fonttype="none")  # text as text: a quicker PDF
         fig.clear()
         table = pd.DataFrame({
             "Flitspeiling": history["wave"].astype(str),
