@@ -397,3 +397,25 @@ def test_full_response_wave(tmp_path):
     assert "SYNTHETIC SCALE TEST" in (target / "quality.json").read_text(encoding="utf-8")
     with pytest.raises(fs.FactsheetError, match="must not be written"):
         fs.write_full_response(PROCESSED_DIR, YEAR)
+
+
+def test_factsheet_pages_pass_the_accessibility_check(builds, tmp_path):
+    """The report's own check (tests/accessibility/axe_check.mjs: axe-core WCAG 2.1 AA, one h1, heading order, alt
+    texts, captions, header scopes) on the built factsheets, in Debian's Chromium."""
+    import json
+    import os
+
+    node_project = REPO_ROOT / "tests" / "accessibility"
+    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    node = shutil.which("node")
+    if not os.path.isfile(chromium) or node is None or not (node_project / "node_modules" / "axe-core").is_dir():
+        pytest.skip("needs Chromium, node and tests/accessibility/node_modules (make browser node_modules)")
+    pages = [_files(builds[0], code)[0] for code in BUILT]
+    out = tmp_path / "axe.json"
+    run = subprocess.run([node, str(node_project / "axe_check.mjs"), "--json", str(out), *map(str, pages)],
+                         capture_output=True, text=True, timeout=300, env={**os.environ, "CHROMIUM": chromium},
+                         check=False)
+    assert out.is_file(), run.stderr[-2000:]
+    for page in json.loads(out.read_text(encoding="utf-8"))["pages"]:
+        problems = [v["id"] for v in page["violations"]] + [p["id"] for p in page["report"]]
+        assert problems == [], f"{page['file']}: {problems}"
