@@ -180,6 +180,9 @@ def resolve_municipality(municipality: str, year: int, processed_dir: Path | str
     if not text:
         raise FactsheetError(f"no municipality given; set the parameter municipality to a CBS code (e.g. "
                              f"{people['code'].iloc[0]}) or a name of a participant of {year}")
+    exact = people[people["code"] == text]  # also the placeholder codes of 2018 ("X2018_aalburg")
+    if len(exact):
+        return exact.iloc[0]
     if re.fullmatch(r"(?i)gm\d{4}", text):
         hits = people[people["code"] == text.upper()]
         if len(hits):
@@ -429,8 +432,8 @@ def lia_history(code: str, year: int, processed_dir: Path | str = PROCESSED_DIR,
         for row in mine.sort_values("municipality_code", kind="stable").itertuples():
             value = own.get(str(row.response_id), {}).get((q.id, "", "answer"))
             records.append({"wave": wave, "took_part": True, "unit": str(row.municipality_name),
-                            "relation": relation.get(str(row.municipality_code), "same")
-                            if str(row.municipality_code) != target_code else "same",
+                            "relation": "same" if str(row.municipality_code) in (code, target_code)
+                            else relation.get(str(row.municipality_code), "merged"),
                             "answer": value or "", "answer_label": q.option(value).display if value else NOT_ANSWERED})
     return pd.DataFrame.from_records(records, columns=["wave", "took_part", "unit", "relation", "answer",
                                                        "answer_label"])
@@ -1086,7 +1089,8 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--out", type=Path, help="default: reports/<year>/factsheets")
     build.add_argument("--build-dir", type=Path, help="staging and executed notebooks (default build/<year>/factsheets)")
     build.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="kernels (default 2)")
-    build.add_argument("--only", nargs="*", help="CBS codes or names (default: every participant)")
+    build.add_argument("--only", nargs="*", help="CBS codes or names (default: every participant); without --out they "
+                                                 "go to build/<year>/factsheets-selection")
     build.add_argument("--no-pdf", action="store_true")
     build.add_argument("--label", default="factsheets", help="what the timing line names")
     full = commands.add_parser("full-response", help="write the synthetic full-response wave (scale test)")
@@ -1099,7 +1103,10 @@ def main(argv: list[str] | None = None) -> int:
             target = write_full_response(args.out, args.year, args.processed_dir)
             print(f"wrote {target} ({len(pd.read_parquet(target / 'responses.parquet'))} responses; synthetic scale test)")
             return 0
-        out = args.out or REPO_ROOT / "reports" / str(args.year) / "factsheets"
+        # A selection never replaces the full set in reports/<year>/factsheets unless --out says so.
+        default = REPO_ROOT / ("build" if args.only else "reports") / str(args.year) / \
+            ("factsheets-selection" if args.only else "factsheets")
+        out = args.out or default
         summary = build_factsheets(args.year, out, processed_dir=args.processed_dir, codes=args.only, jobs=args.jobs,
                                    pdf=not args.no_pdf, build_dir=args.build_dir)
     except (FactsheetError, FileNotFoundError) as error:
