@@ -936,6 +936,15 @@ def write_index(built: Sequence[BuiltFactsheet], directory: Path, year: int) -> 
     return path
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children (the workers, and through them their kernels): a figure
+    that, unlike the wall time, hardly depends on what else the machine is doing."""
+    import resource
+
+    return sum(resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime
+               for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+
+
 def build_factsheets(year: int, out_dir: Path, *, processed_dir: Path | str = PROCESSED_DIR,
                      codes: Sequence[str] | None = None, jobs: int = 2, pdf: bool = True,
                      build_dir: Path | None = None, notebook: Path = NOTEBOOK) -> dict:
@@ -948,7 +957,7 @@ def build_factsheets(year: int, out_dir: Path, *, processed_dir: Path | str = PR
 
     from helpers import publish
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), _cpu_seconds()
     processed_dir = Path(processed_dir).resolve()
     out_dir = Path(out_dir).resolve()
     everyone = participants(year, processed_dir)
@@ -989,6 +998,7 @@ def build_factsheets(year: int, out_dir: Path, *, processed_dir: Path | str = PR
     seconds = time.perf_counter() - started
     timings = pd.DataFrame([item.seconds for item in built])
     summary = {"year": int(year), "count": len(built), "seconds": round(seconds, 2), "jobs": jobs,
+               "cpu_seconds": round(_cpu_seconds() - cpu_started, 1),
                "startup_seconds": [round(s, 2) for s in startups],
                "mean_seconds": {column: round(float(timings[column].mean()), 3) for column in timings.columns},
                "pages": int(sum(item.pages for item in built)), "out": str(out_dir)}
@@ -1113,7 +1123,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     mean = summary["mean_seconds"]
-    print(f"{summary['count']} factsheets in {summary['seconds']} s ({args.label}, {summary['jobs']} kernels; "
+    print(f"{summary['count']} factsheets in {summary['seconds']} s ({args.label}, {summary['jobs']} kernels, "
+          f"CPU {summary['cpu_seconds']} s; "
           f"per factsheet: execute {mean.get('execute', 0):.2f} s, html {mean.get('html', 0):.2f} s, "
           f"pdf {mean.get('pdf', 0):.2f} s; kernel start-up {', '.join(map(str, summary['startup_seconds']))} s) "
           f"-> {summary['out']}")
