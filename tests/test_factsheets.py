@@ -419,3 +419,22 @@ def test_factsheet_pages_pass_the_accessibility_check(builds, tmp_path):
     for page in json.loads(out.read_text(encoding="utf-8"))["pages"]:
         problems = [v["id"] for v in page["violations"]] + [p["id"] for p in page["report"]]
         assert problems == [], f"{page['file']}: {problems}"
+
+
+def test_failed_build_leaves_the_previous_factsheets(tmp_path):
+    """A failing notebook stops the build with the municipality and the error named, keeps the executed notebook
+    as <stem>.failed.ipynb and leaves the previous factsheets in place."""
+    import nbformat
+
+    notebook = nbformat.read(fs.NOTEBOOK, as_version=4)
+    notebook.cells.append(nbformat.v4.new_code_cell('raise RuntimeError("kapot in de test")'))
+    bad = tmp_path / "notebooks" / "factsheet.ipynb"
+    bad.parent.mkdir()
+    nbformat.write(notebook, bad)
+    out = tmp_path / "reports" / "factsheets"
+    out.mkdir(parents=True)
+    (out / "INDEX.csv").write_text("previous\n", encoding="utf-8")
+    with pytest.raises(fs.FactsheetError, match=f"{GORINCHEM}: RuntimeError: kapot in de test"):
+        fs.build_factsheets(YEAR, out, codes=[GORINCHEM], jobs=1, build_dir=tmp_path / "build", notebook=bad)
+    assert (out / "INDEX.csv").read_text(encoding="utf-8") == "previous\n"
+    assert (tmp_path / "build" / "notebooks" / "GM0512_gorinchem.failed.ipynb").is_file()

@@ -862,7 +862,11 @@ def build_one(runner: KernelRunner, template, exporter, settings: BuildSettings,
     begin = time.perf_counter()
     nb = parameterised(template, {"year": settings.year, "municipality": code,
                                   "processed_dir": str(settings.processed_dir)})
-    executed = runner.execute(nb)
+    try:
+        executed = runner.execute(nb)
+    except Exception:
+        nbformat.write(nb, settings.notebooks_dir / f"{stem}.failed.ipynb")  # the build log with the failing cell
+        raise
     notebook_path = settings.notebooks_dir / f"{stem}.ipynb"
     nbformat.write(executed, notebook_path)
     seconds["execute"] = time.perf_counter() - begin
