@@ -438,3 +438,28 @@ def test_failed_build_leaves_the_previous_factsheets(tmp_path):
         fs.build_factsheets(YEAR, out, codes=[GORINCHEM], jobs=1, build_dir=tmp_path / "build", notebook=bad)
     assert (out / "INDEX.csv").read_text(encoding="utf-8") == "previous\n"
     assert (tmp_path / "build" / "notebooks" / "GM0512_gorinchem.failed.ipynb").is_file()
+
+
+def test_built_factsheets_hold_no_personal_data(builds):
+    """helpers.privacy_scan over the built factsheets and their executed notebooks (as `make test` scans reports/)."""
+    from helpers import privacy_scan
+
+    paths = sorted(path for path in builds[0].iterdir() if path.suffix in (".html", ".pdf", ".csv"))
+    paths += sorted((builds[0].parent / "build" / "notebooks").glob("*.ipynb"))
+    result = privacy_scan.scan_files(paths, privacy_scan.project_names(REPO_ROOT), REPO_ROOT, workers=1)
+    assert not result.hits and not result.errors, result.report(limit=None)
+    assert result.files["pdf"] == len(BUILT) and result.files["ipynb"] == len(BUILT)
+
+
+def test_texts_of_every_municipality_pass_the_name_rules(tmp_path):
+    """Every municipality of the frame (the full-response wave) gets texts in which the privacy scan's name rules
+    find nothing: "van Dijk en Waard" would read as the surname "van Dijk", so the factsheet writes "van de gemeente"."""
+    from helpers import privacy_scan
+
+    processed = tmp_path / "processed"
+    fs.write_full_response(processed, YEAR)
+    rules = privacy_scan.project_names(REPO_ROOT).rules
+    for code in ("GM1980", GORINCHEM, LAND_VAN_CUIJK):  # Dijk en Waard, and two with a history
+        texts = [text for _, text in _shown(_sheet(code, processed))]
+        found = [(rule.text, text[:80]) for rule in rules for text in texts if rule.pattern.search(text)]
+        assert found == [], found
