@@ -215,3 +215,6 @@ clean: ## Remove everything rebuilt from data/raw (processed data, build logs, r
 .PHONY: clobber
 clobber: clean ## Also remove the environment and the copied/downloaded reference data
 	rm -rf $(VENV) data/raw/reference
+
+# Factsheets per municipality (confidential; make/factsheets.mk).
+include make/factsheets.mk

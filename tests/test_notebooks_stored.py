@@ -13,6 +13,8 @@ NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
 REQUIRED_PARAMETERS = {"year", "processed_dir"}
 # The report's notebooks also take where their parts go and the small-municipality threshold.
 CHAPTER_PARAMETERS = {"year", "processed_dir", "parts_dir", "small_threshold"}
+# Notebooks outside the report (helpers.factsheets runs the factsheet once per municipality).
+OTHER_PARAMETERS = {"factsheet": {"year", "processed_dir", "municipality"}}
 
 
 def _cells(path: Path) -> list[dict]:
@@ -47,5 +49,6 @@ def test_parameters_cell_of_plain_literals(path):
         assert isinstance(statement, ast.Assign), f"{path.name}: only assignments in the parameters cell"
         ast.literal_eval(statement.value)  # raises on anything but a plain literal
         names |= {target.id for target in statement.targets}
-    required = REQUIRED_PARAMETERS if path.stem.startswith("00_") else CHAPTER_PARAMETERS
+    required = REQUIRED_PARAMETERS if path.stem.startswith("00_") else \
+        OTHER_PARAMETERS.get(path.stem, CHAPTER_PARAMETERS)
     assert required <= names, f"{path.name}: parameters {sorted(names)} lack {required - names}"

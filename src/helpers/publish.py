@@ -39,6 +39,7 @@ Command line (used by ``make report``)::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import json
@@ -87,6 +88,9 @@ CIJFERS_COLUMNS = ("table", "item", "group", "n", "count", "pct", "question", "a
 NOTICE_MARKERS = ('class="fp-notice"', 'class="notice-synthetic"')
 # Files in reports/<year>/ written by other steps; a new publication keeps them.
 CARRIED_OVER = ("datakwaliteit.html",)
+# Folders in reports/<year>/ written by other steps (make factsheets: confidential, never listed in the MANIFEST or
+# linked); a new publication moves them over unchanged.
+CARRIED_OVER_DIRS = ("factsheets",)
 SYNTHETIC_NOTICE = ("Let op: synthetische gegevens. Deze cijfers komen uit een synthetische vervanger van de "
                     "enquêtegegevens, niet uit de echte antwoorden van gemeenten.")
 
@@ -1024,8 +1028,26 @@ def whole_report_name(year: int) -> str:
     return f"flitspeiling_{year}"
 
 
-def _swap_into_place(staging: Path, target: Path) -> None:
-    """Replace `target` by `staging` with two renames; on failure the previous target is put back."""
+@contextlib.contextmanager
+def publication_lock(target: Path):
+    """Hold an exclusive lock on `target`'s swap (file .<name>.lock next to it): `make report` replaces
+    reports/<year>/ and `make factsheets` replaces reports/<year>/factsheets/, possibly at once under make -j."""
+    import fcntl
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target.parent / f".{target.name}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def _swap_into_place(staging: Path, target: Path, lock: bool = True) -> None:
+    """Replace `target` by `staging` with two renames; on failure the previous target is put back. The folders of
+    CARRIED_OVER_DIRS move from the previous target into the new one. `lock=False`: the caller holds the lock."""
+    with publication_lock(target) if lock else contextlib.nullcontext():
+        _swap_unlocked(staging, target)
+
+
+def _swap_unlocked(staging: Path, target: Path) -> None:
     for name in CARRIED_OVER:
         if (target / name).is_file() and not (staging / name).exists():
             shutil.copy2(target / name, staging / name)
@@ -1048,6 +1070,9 @@ def _swap_into_place(staging: Path, target: Path) -> None:
         if previous.exists():
             os.replace(previous, target)
         raise
+    for name in CARRIED_OVER_DIRS:
+        if (previous / name).is_dir() and not (target / name).exists():
+            os.replace(previous / name, target / name)
     shutil.rmtree(previous, ignore_errors=True)
 
 

@@ -1,0 +1,40 @@
+# ---------------------------------------------------------------------------------------------------------------
+# Factsheets per municipality ("Waar staat mijn gemeente?"), included from the Makefile. Confidential: one HTML and PDF
+# per participating municipality in reports/<year>/factsheets/ with INDEX.csv for the researcher; never linked from
+# the public report, never in its MANIFEST, never committed (reports/ is in .gitignore). helpers.factsheets executes
+# notebooks/factsheet.ipynb once per municipality in FACTSHEET_JOBS long-lived kernels (no process or kernel start per
+# municipality), renders the HTML with helpers.publish's templates and the PDF with helpers.publish.write_pdf, builds
+# everything in build/<year>/factsheets/staging and swaps it in only when all succeeded. It prints
+# "N factsheets in S s" (make bench reads that line).
+FACTSHEET_JOBS    ?= 2
+# The helpers the factsheet imports (helpers.factsheets, and through it publish, report, tables, ...).
+FACTSHEET_HELPERS := $(addprefix src/helpers/,__init__.py factsheets.py publish.py provenance.py reproducible.py \
+                     report.py tables.py figures.py formatting.py stats.py codebook.py municipalities.py cbs.py \
+                     processed.py cleaning.py exports.py privacy.py published.py)
+FACTSHEET_INPUTS  := notebooks/factsheet.ipynb $(FACTSHEET_HELPERS) $(CODEBOOK) \
+                     $(addprefix src/helpers/templates/,factsheet.html.j2 factsheet.css page.html.j2 notice.html.j2) \
+                     $(shell find src/helpers/templates/flitspeiling -type f 2>/dev/null)
+# The full-response scale test: a synthetic 2023 wave in which all municipalities of the frame answer (never in
+# data/processed), and its factsheets.
+FULL_RESPONSE     := build/bench/full_response
+
+.PHONY: factsheets factsheets-full-response factsheets-clean
+factsheets: reports/$(YEAR)/factsheets/INDEX.csv ## Confidential factsheet (HTML + PDF) per participant of YEAR in reports/YEAR/factsheets/ (not public)
+
+factsheets-full-response: $(FULL_RESPONSE)/factsheets/INDEX.csv ## Scale test: factsheets of a synthetic full-response 2023 wave (all municipalities) in build/bench/
+
+factsheets-clean: ## Remove the factsheets of YEAR and of the full-response test, so that the next build makes all again
+	rm -rf reports/$(YEAR)/factsheets build/$(YEAR)/factsheets $(FULL_RESPONSE)
+
+# Every wave's processed data: the LIA history reads the earlier waves through the crosswalk.
+reports/%/factsheets/INDEX.csv: $(FACTSHEET_INPUTS) $(PROCESSED) $(FRAMES) $(ENV_STAMP) | system-packages
+	$(PY) -m helpers.factsheets build --year $* --jobs $(FACTSHEET_JOBS)
+
+$(FULL_RESPONSE)/processed/2023/responses.parquet: $(PROCESSED) $(FRAMES) $(REFERENCE) src/helpers/factsheets.py \
+		$(ENV_STAMP)
+	$(PY) -m helpers.factsheets full-response --year 2023 --out $(FULL_RESPONSE)/processed
+
+$(FULL_RESPONSE)/factsheets/INDEX.csv: $(FULL_RESPONSE)/processed/2023/responses.parquet $(FACTSHEET_INPUTS) \
+		$(ENV_STAMP) | system-packages
+	$(PY) -m helpers.factsheets build --year 2023 --jobs $(FACTSHEET_JOBS) --processed-dir $(FULL_RESPONSE)/processed \
+		--out $(FULL_RESPONSE)/factsheets --build-dir $(FULL_RESPONSE)/build --label "synthetic full response"
