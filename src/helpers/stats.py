@@ -128,8 +128,6 @@ def _fit_trend(frame: pd.DataFrame, centre: float, with_size: bool, level: float
     count = frame["count"].to_numpy(float)
     n = frame["n"].to_numpy(float)
     endog = np.column_stack([count, n - count])
-    import statsmodels.api as sm
-
     result = sm.GLM(endog, design, family=sm.families.Binomial()).fit()
     z = _z(level)
     params = result.params.to_numpy()
