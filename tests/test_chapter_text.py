@@ -114,3 +114,14 @@ def test_the_summary_follows_the_chapters_test_not_the_rounded_shares():
            "meer_behoefte_dan_vorig": figure(False, wave=2022)}
     said = " ".join(sm.ondersteuning(ch4, 2023))
     assert "een niet significant kleiner deel van de gemeenten" in said.lower()
+
+
+def test_the_summary_does_not_call_a_broad_policy_change_within_noise_more():
+    from helpers import summary as sm
+
+    ch2 = {"breed_inclusiebeleid": {"value": 67.2, "text": "67 %"},
+           "breed_inclusiebeleid_2022": {"value": 63.1, "text": "63 %", "toets": "gelijk"}}
+    said = " ".join(sm.breedte(ch2, 2023))
+    assert "niet significant is veranderd ten opzichte van vorig jaar: 67\u00a0%, tegen 63\u00a0% in 2022" in said
+    ch2["breed_inclusiebeleid_2022"]["toets"] = "hoger"
+    assert "meer gemeenten een breed inclusiebeleid" in " ".join(sm.breedte(ch2, 2023))

@@ -427,9 +427,13 @@ def breedte(ch2: Mapping, year: int) -> list[str]:
                 "gericht op alle burgers."]
     waves = sorted(trend)
     last = waves[-1]
-    direction = compare(now, trend[last])
+    direction = tested(ch2, f"breed_inclusiebeleid_{last}", now, trend[last])
     out = []
-    if direction == "hoger":
+    if direction == "gelijk" and compare(now, trend[last]) != "gelijk":  # different as shown, but within noise
+        out.append(f"Kijkend naar de inhoud van het inclusiebeleid zien we dat het aandeel gemeenten met een breed "
+                   f"inclusiebeleid als uitgangspunt niet significant is veranderd ten opzichte van "
+                   f"{than(last, year)}: {fmt.pct(now)}, tegen {fmt.pct(trend[last])} in {last}.")
+    elif direction == "hoger":
         again = len(waves) >= 2 and compare(trend[last], trend[waves[-2]]) == "hoger"
         out.append(f"Kijkend naar de inhoud van het inclusiebeleid stellen we {'ook dit jaar ' if again else ''}vast "
                    f"dat {'weer ' if again else ''}meer gemeenten een breed inclusiebeleid als uitgangspunt hebben: "
