@@ -51,6 +51,7 @@ def tree(tmp_path: Path) -> Path:
     root = tmp_path / "repo"
     root.mkdir()
     shutil.copy2(REPO_ROOT / "Makefile", root / "Makefile")
+    shutil.copytree(REPO_ROOT / "make", root / "make")  # the included makefiles (factsheets)
     layers: list[list[str]] = [[], [], [], [], [], [], []]
     for path in _sources():
         layers[0].append(str(path))
