@@ -124,3 +124,20 @@ def test_the_texts_follow_the_decomposition():
     # nothing fell: no claim about new participants
     rising = panel.compare_waves(current, previous, 2022, 2023, indicators=[UITGEVOERD])
     assert "niet gedaald" in panel.answer_guess(rising)
+
+
+def test_headline_indicators_come_from_the_codebook_and_are_checked(tmp_path):
+    from helpers.trends import IndicatorError, load_indicators
+
+    assert [i.id for i in panel.INDICATORS] == [i.id for i in load_indicators(section="headline")]
+    assert {i.question for i in panel.INDICATORS} >= {"lia_phase", "policy_breadth", "partners", "awareness_idm"}
+    path = tmp_path / "indicators.yml"
+    path.write_text("indicators:\n  - {id: a, chapter: 2, question: lia_phase, answer: uitgevoerd, label: A}\n"
+                    "headline:\n  - {id: b, chapter: 3, question: partners, answer: zeer_veel_of_veel, label: B}\n",
+                    encoding="utf-8")
+    with pytest.raises(IndicatorError, match="indicator 'b': partners is a matrix question: name its item"):
+        load_indicators(path, section="headline")
+    path.write_text("indicators:\n  - {id: a, chapter: 2, question: lia_phase, answer: uitgevoerd, label: A}\n",
+                    encoding="utf-8")
+    with pytest.raises(IndicatorError, match="needs a list `headline:`"):
+        load_indicators(path, section="headline")

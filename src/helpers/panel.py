@@ -16,8 +16,9 @@ is followed under its successor, and a split one under the successor that took i
   stay in their wave's share, as leavers or joiners (`merged_predecessors` counts them).
 - A response without a municipality code (an unidentifiable or ambiguous name) cannot be matched (`no_code`).
 
-Indicators: a share per respondent, 0/1 (NA for a respondent who did not answer the question). INDICATORS lists the
-headline indicators of chapters 2-4 that the panel and the weighted estimates (helpers.weighting) use.
+Indicators: a share per respondent, 0/1 (NA for a respondent who did not answer the question). INDICATORS (the list
+`headline` of data/codebook/indicators.yml) are the headline indicators of chapters 2-4 that the panel and the
+weighted estimates (helpers.weighting) use.
 """
 
 from __future__ import annotations
@@ -30,41 +31,16 @@ from helpers import formatting as fmt
 from helpers import tables
 from helpers.codebook import SELECTED, Codebook, codebook
 from helpers.stats import panel_decomposition, transition_table
+from helpers.trends import Indicator, load_indicators
 
 JOINED = "nieuw"     # the transition table's row/column of units not in the other wave
 MIN_GROUP = 5        # = helpers.disclosure.MIN_GROUP (tests/test_panel.py checks they agree)
 MISSING = "onbekend"
 
 
-@dataclass(frozen=True)
-class Indicator:
-    """A headline share: `answer` (an answer code, a codebook group or a list of codes) of `question` (its `item`
-    for a matrix question; the ticked share for a multi-choice question). `label` is how the report names it."""
-
-    id: str
-    chapter: int
-    question: str
-    answer: str
-    label: str
-    item: str = ""
-
-
-INDICATORS = (
-    Indicator("lia_uitgevoerd", 2, "lia_phase", "uitgevoerd", "LIA wordt uitgevoerd"),
-    Indicator("lia_in_ontwikkeling_of_uitvoering", 2, "lia_phase", "lia_in_ontwikkeling_of_uitvoering",
-              "LIA in ontwikkeling, gereed of in uitvoering"),
-    Indicator("lia_verkennend", 2, "lia_phase", "verkennend", "LIA in de verkennende fase"),
-    Indicator("breed_inclusiebeleid", 2, "policy_breadth", "breed_inclusiebeleid", "Breed inclusiebeleid"),
-    Indicator("wmo_raad_betrokken", 3, "partners", "zeer_veel_of_veel", "Wmo-raad zeer veel of veel betrokken",
-              item="wmo_raad"),
-    Indicator("knelpunt_capaciteit", 3, "obstacles", "groot_of_zeer_groot",
-              "Gebrek aan capaciteit groot of zeer groot knelpunt", item="capaciteit"),
-    Indicator("bekend_iedereen_doet_mee", 4, "awareness_idm", "ja", "Bekend met ‘Iedereen doet mee!’"),
-    Indicator("geen_behoefte_inhoudelijk", 4, "support_content", "geen_behoefte",
-              "Geen behoefte aan inhoudelijke ondersteuning"),
-    Indicator("behoefte_belangenbehartigers", 4, "support_process", "belangenbehartigers",
-              "Behoefte aan hulp bij betrekken belangenbehartigers"),
-)
+# The headline indicators (data/codebook/indicators.yml, list `headline`), checked against the codebook by the same
+# loader as the trend indicators.
+INDICATORS: tuple[Indicator, ...] = load_indicators(section="headline")
 
 
 def indicators_for(chapter: int | None = None, year: int | None = None, cb: Codebook | None = None) -> list[Indicator]:

@@ -85,17 +85,20 @@ class Indicator:
 # The indicator list
 
 
-def load_indicators(path: Path | str | None = None, cb: Codebook | None = None) -> tuple[Indicator, ...]:
-    """Read and check indicators.yml against the codebook; every problem of the file is reported at once."""
+def load_indicators(path: Path | str | None = None, cb: Codebook | None = None,
+                    section: str = "indicators") -> tuple[Indicator, ...]:
+    """Read and check one list of indicators.yml against the codebook; every problem of the list is reported at once.
+    `section`: "indicators" (the trend models) or "headline" (the panel decomposition and the weighted estimates)."""
     path = Path(path) if path is not None else INDICATORS_FILE
     cb = cb or codebook()
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except FileNotFoundError:
-        raise IndicatorError(f"{path}: not found; the trend models need the indicator list") from None
-    entries = raw.get("indicators")
+        raise IndicatorError(f"{path}: not found; the trend models, the panel and the weighting need the indicator "
+                             "list") from None
+    entries = raw.get(section)
     if not isinstance(entries, list) or not entries:
-        raise IndicatorError(f"{path.name}: needs a list `indicators:` with at least one entry")
+        raise IndicatorError(f"{path.name}: needs a list `{section}:` with at least one entry")
     problems: list[str] = []
     out: list[Indicator] = []
     seen: set[str] = set()
