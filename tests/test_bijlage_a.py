@@ -11,6 +11,7 @@ import json
 import re
 from pathlib import Path
 
+import notebook_runs
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
@@ -99,16 +100,13 @@ def test_compare_with_published_lists_both_sides():
 
 @pytest.fixture(scope="module")
 def executed_2023(tmp_path_factory):
-    papermill = pytest.importorskip("papermill")
     try:
         responses, _, quality = read_processed(2023)
     except FileNotFoundError:
         pytest.skip("no processed 2023 data (make data)")
     root = tmp_path_factory.mktemp("bijlage_a")
     output = root / "out.ipynb"
-    papermill.execute_notebook(str(NOTEBOOK), str(output), cwd=str(NOTEBOOK.parent), kernel_name="flitspeiling",
-                               parameters={"year": 2023, "parts_dir": str(root / "parts" / "07_bijlage_a")},
-                               progress_bar=False, log_output=False)
+    notebook_runs.execute(NOTEBOOK, output, year=2023, parts_dir=str(root / "parts" / "07_bijlage_a"))
     notebook = json.loads(output.read_text(encoding="utf-8"))
     shown = []
     for cell in notebook["cells"]:

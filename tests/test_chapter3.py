@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 
+import notebook_runs
 import pandas as pd
 import pytest
 
@@ -19,15 +20,12 @@ TABLES = {"vng_onderwerpen": 1, "partners_betrokken": 2, "partners_niet": 3, "kn
 
 
 def _run(year: int, tmp_path_factory) -> tuple[dict, pd.DataFrame, str, object]:
-    papermill = pytest.importorskip("papermill")
     if not (PROCESSED_DIR / str(year) / "answers.parquet").exists():
         pytest.skip(f"no processed data for {year} (make data)")
     root = tmp_path_factory.mktemp(f"ch3_{year}")
     parts = root / "parts"
     output = root / "03_inhoud.ipynb"
-    papermill.execute_notebook(str(NOTEBOOK), str(output), cwd=str(NOTEBOOK.parent), kernel_name="flitspeiling",
-                               parameters={"year": year, "processed_dir": str(PROCESSED_DIR), "parts_dir": str(parts)},
-                               progress_bar=False, log_output=False)
+    notebook_runs.execute(NOTEBOOK, output, year=year, processed_dir=str(PROCESSED_DIR), parts_dir=str(parts))
     manifest = json.loads((parts / "manifest.json").read_text(encoding="utf-8"))
     cijfers = pd.read_csv(parts / "cijfers.csv", dtype={"item": str, "group": str, "answer": str},
                           keep_default_na=False)

@@ -12,6 +12,7 @@ import html
 import json
 import re
 
+import notebook_runs
 import pandas as pd
 import pytest
 
@@ -36,21 +37,10 @@ pytestmark = pytest.mark.skipif(not (PROCESSED / "2023" / "answers.parquet").exi
 
 def run_chapter(year: int, tmp_path) -> tuple[dict, pd.DataFrame, str]:
     """Run the notebook for `year` into a temporary parts dir: (manifest, cijfers, all text the notebook showed)."""
-    papermill = pytest.importorskip("papermill")
-    parts = tmp_path / f"parts_{year}"
-    output = tmp_path / f"ch4_{year}.ipynb"
-    papermill.execute_notebook(str(NOTEBOOK), str(output), cwd=str(NOTEBOOK.parent), kernel_name="flitspeiling",
-                               parameters={"year": year, "parts_dir": str(parts)}, progress_bar=False,
-                               log_output=False)
-    manifest = json.loads((parts / "manifest.json").read_text(encoding="utf-8"))
+    manifest, parts, shown = notebook_runs.run_chapter(NOTEBOOK, year, tmp_path)
     cijfers = pd.read_csv(parts / "cijfers.csv", dtype={"item": str, "group": str, "answer": str},
                           keep_default_na=False)
-    shown = []
-    for cell in json.loads(output.read_text(encoding="utf-8"))["cells"]:
-        for out in cell.get("outputs", []):
-            data = out.get("data", {})
-            shown.append("".join(data.get("text/markdown", data.get("text/html", ""))))
-    return manifest, cijfers, "\n".join(shown)
+    return manifest, cijfers, shown
 
 
 @pytest.fixture(scope="module")

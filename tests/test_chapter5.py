@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 
+import notebook_runs
 import pandas as pd
 import pytest
 import yaml
@@ -57,19 +58,8 @@ def counts(result: pd.DataFrame) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def chapter_2023(tmp_path_factory):
-    papermill = pytest.importorskip("papermill")
-    tmp = tmp_path_factory.mktemp("ch5_2023")
-    output = tmp / "ch5.ipynb"
-    papermill.execute_notebook(str(NOTEBOOK), str(output), cwd=str(NOTEBOOK.parent), kernel_name="flitspeiling",
-                               parameters={"year": 2023, "parts_dir": str(tmp / "parts")}, progress_bar=False,
-                               log_output=False)
-    manifest = json.loads((tmp / "parts" / "manifest.json").read_text(encoding="utf-8"))
-    shown = []
-    for cell in json.loads(output.read_text(encoding="utf-8"))["cells"]:
-        for out in cell.get("outputs", []):
-            data = out.get("data", {})
-            shown.append("".join(data.get("text/markdown", data.get("text/html", ""))))
-    return manifest, "\n".join(shown)
+    manifest, _, shown = notebook_runs.run_chapter(NOTEBOOK, 2023, tmp_path_factory.mktemp("ch5_2023"))
+    return manifest, shown
 
 
 def test_heading_follows_the_report():

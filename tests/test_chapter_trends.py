@@ -4,8 +4,7 @@ tabellenboek CSV and cijfers.csv; 2019 (two waves) says there are too few measur
 
 from __future__ import annotations
 
-import json
-
+import notebook_runs
 import pandas as pd
 import pytest
 
@@ -21,19 +20,7 @@ pytestmark = pytest.mark.skipif(not (PROCESSED / "2023" / "answers.parquet").exi
 
 
 def run_chapter(year: int, tmp_path):
-    papermill = pytest.importorskip("papermill")
-    parts = tmp_path / f"parts_{year}"
-    output = tmp_path / f"ch2_{year}.ipynb"
-    papermill.execute_notebook(str(NOTEBOOK), str(output), cwd=str(NOTEBOOK.parent), kernel_name="flitspeiling",
-                               parameters={"year": year, "parts_dir": str(parts)}, progress_bar=False,
-                               log_output=False)
-    manifest = json.loads((parts / "manifest.json").read_text(encoding="utf-8"))
-    shown = []
-    for cell in json.loads(output.read_text(encoding="utf-8"))["cells"]:
-        for out in cell.get("outputs", []):
-            data = out.get("data", {})
-            shown.append("".join(data.get("text/markdown", data.get("text/html", ""))))
-    return manifest, parts, "\n".join(shown)
+    return notebook_runs.run_chapter(NOTEBOOK, year, tmp_path)
 
 
 def test_2023_chapter_2_shows_the_trend_table_and_figure(tmp_path):

@@ -13,6 +13,7 @@ import math
 import re
 from pathlib import Path
 
+import notebook_runs
 import pytest
 
 from helpers import summary as sm
@@ -410,7 +411,6 @@ def _outputs(path: Path) -> str:
 
 
 def test_notebook_on_fake_manifests(tmp_path):
-    papermill = pytest.importorskip("papermill")
     from helpers import PROCESSED_DIR
 
     if not (PROCESSED_DIR / "2023" / "responses.parquet").is_file():
@@ -425,9 +425,7 @@ def test_notebook_on_fake_manifests(tmp_path):
         if spec.number is not None:
             _write_manifest(parts, spec.stem, 2023, figures[spec.slug])
     output = tmp_path / "out.ipynb"
-    papermill.execute_notebook(str(NOTEBOOK), str(output), cwd=str(NOTEBOOK.parent), kernel_name="flitspeiling",
-                               parameters={"year": 2023, "parts_dir": str(parts / "06_samenvatting")},
-                               progress_bar=False, log_output=False)
+    notebook_runs.execute(NOTEBOOK, output, year=2023, parts_dir=str(parts / "06_samenvatting"))
     shown = _outputs(output)
     assert "De respons is dit jaar hoger dan vorig jaar" in shown and "53 %" in shown
     assert "Opvallend genoeg geeft 11 %" in shown and "Wmo-raad wordt" not in shown
