@@ -49,11 +49,11 @@ REFERENCE     := data/raw/reference/PROVENANCE.yml
 reference: $(REFERENCE) ## Put the CBS municipality lists in data/raw/reference (copy from REFERENCE_DIR or download)
 
 $(REFERENCE): | $(ENV_STAMP)
-	$(PY) -m helpers.cbs --dest data/raw/reference $(if $(REFERENCE_DIR),--source $(REFERENCE_DIR),)
+	$(PY) -m helpers.data.cbs --dest data/raw/reference $(if $(REFERENCE_DIR),--source $(REFERENCE_DIR),)
 
 FRAMES := data/processed/frames.parquet data/processed/crosswalk.parquet
-$(FRAMES) &: $(REFERENCE) src/helpers/municipalities.py src/helpers/cbs.py $(wildcard data/codebook/waves/*.yml) $(ENV_STAMP)
-	$(PY) -m helpers.municipalities --reference data/raw/reference --out data/processed
+$(FRAMES) &: $(REFERENCE) src/helpers/data/municipalities.py src/helpers/data/cbs.py $(wildcard data/codebook/waves/*.yml) $(ENV_STAMP)
+	$(PY) -m helpers.data.municipalities --reference data/raw/reference --out data/processed
 
 # ---------------------------------------------------------------------------------------------------------------
 # The synthetic stand-in: regenerated only on request; its files are committed in data/raw/survey/.
@@ -69,11 +69,12 @@ NB_TIMEOUT    := 600
 CODEBOOK      := $(wildcard data/codebook/*.yml data/codebook/waves/*.yml)
 # The trend indicators are read by the chapters only; editing them does not re-run the cleaning.
 CLEANING_CODEBOOK := $(filter-out data/codebook/indicators.yml,$(CODEBOOK))
-HELPERS       := $(wildcard src/helpers/*.py)
+HELPERS       := $(shell find src/helpers -name '*.py' -not -path '*/synthetic/*' 2>/dev/null | sort)
 # The helpers the cleaning notebook imports (its appendix uses report.html_table); editing another helper does not
 # re-run the cleaning.
-CLEANING_HELPERS := $(addprefix src/helpers/,__init__.py codebook.py exports.py cleaning.py privacy.py processed.py \
-                    municipalities.py cbs.py reproducible.py published.py report.py tables.py figures.py formatting.py)
+CLEANING_HELPERS := $(addprefix src/helpers/,__init__.py data/codebook.py data/exports.py data/cleaning.py core/privacy.py \
+                    data/processed.py data/municipalities.py data/cbs.py core/reproducible.py data/published.py \
+                    report/chapter.py analysis/tables.py report/figures.py core/formatting.py)
 PROCESSED     := $(foreach w,$(WAVES),data/processed/$(w)/responses.parquet)
 # The report's nbconvert template (src/helpers/templates/flitspeiling): no code, no external scripts, lang="nl".
 NB_TEMPLATE   := --template flitspeiling --TemplateExporter.extra_template_basedirs=src/helpers/templates
@@ -93,11 +94,11 @@ data/processed/%/responses.parquet: notebooks/00_opschonen.ipynb $$(wildcard dat
 	@touch $@
 
 # ---------------------------------------------------------------------------------------------------------------
-# Report. Per wave: every notebook listed in notebooks/report.yml is run by helpers.run_chapter (papermill in one
+# Report. Per wave: every notebook listed in notebooks/report.yml is run by helpers.publish.runner (papermill in one
 # process, one target per notebook, so `make -j2` runs two at once); it writes its parts to build/<year>/parts/
 # <notebook>/, its executed copy (the build log) to build/<year>/notebooks/, the helpers it imported to
 # build/<year>/notebooks/<notebook>.d and its rendered HTML fragment to build/<year>/fragments/. Then one process
-# (helpers.publish) assembles the HTML and PDF per chapter and of the whole report (PDFs in parallel, a PDF of
+# (helpers.publish.assemble) assembles the HTML and PDF per chapter and of the whole report (PDFs in parallel, a PDF of
 # unchanged HTML reused from build/<year>/pdf-cache), the tabellenboek and cijfers.csv, all in build/<year>/staging,
 # and moves that into reports/<year>/ only when everything succeeded. reports/<year>/MANIFEST (written last) is the
 # wave's final target.
@@ -106,16 +107,16 @@ CHAPTERS        := $(sort $(basename $(shell grep -o '[0-9][0-9]_[A-Za-z0-9_]*\.
 # The summary is written from the key figures of the chapters, so it runs after them (also under make -j).
 SUMMARY         := 06_samenvatting
 SUMMARY_SOURCES := $(filter-out $(SUMMARY) %_bijlage_a,$(CHAPTERS))
-RUN_CHAPTER     := src/helpers/run_chapter.py
+RUN_CHAPTER     := src/helpers/publish/runner.py
 # What a chapter reads besides its helpers. Its helpers: the ones it imported at its last run (the .d file written
-# by helpers.run_chapter, included below), or every helper when there is no .d file yet.
+# by helpers.publish.runner, included below), or every helper when there is no .d file yet.
 # (the coding frames, the published numbers drawn beside the trends and listed in chapter 1, the CBS lists behind the
 # frame populations, the stand-in's provenance behind the synthetic notice)
 CHAPTER_DATA    := $(REPORT_YML) $(CODEBOOK) $(wildcard data/codebook/coding/*.yml) $(wildcard data/published/*) \
                    $(PROCESSED) $(FRAMES) $(REFERENCE) data/raw/survey/provenance.yml
-CHAPTER_HELPERS := $(filter-out src/helpers/publish.py src/helpers/provenance.py src/helpers/privacy_scan.py $(RUN_CHAPTER),$(HELPERS))
-# What helpers.publish imports and reads (the colophon also lists data/published).
-PUBLISH_INPUTS  := $(REPORT_YML) $(addprefix src/helpers/,__init__.py publish.py provenance.py reproducible.py) \
+CHAPTER_HELPERS := $(filter-out src/helpers/publish/assemble.py src/helpers/publish/provenance.py src/helpers/publish/privacy_scan.py $(RUN_CHAPTER),$(HELPERS))
+# What helpers.publish.assemble imports and reads (the colophon also lists data/published).
+PUBLISH_INPUTS  := $(REPORT_YML) $(wildcard src/helpers/__init__.py src/helpers/core/*.py src/helpers/publish/*.py) \
                    $(shell find src/helpers/templates -type f 2>/dev/null) $(wildcard data/published/*)
 # WeasyPrint (PDF) needs the system's Pango and a font.
 DEB_PACKAGES    := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
@@ -140,7 +141,7 @@ system-packages: ## Check for the Debian packages the PDFs need (Pango, fonts); 
 		echo "       (as root: apt-get update && apt-get install -y $(DEB_PACKAGES))" >&2; exit 1; \
 	fi
 
-# One wave's rules. helpers.run_chapter runs a chapter into <name>.running.ipynb; it becomes the target only when the
+# One wave's rules. helpers.publish.runner runs a chapter into <name>.running.ipynb; it becomes the target only when the
 # notebook ran to its end, else it is kept as <name>.failed.ipynb (the failing cell is printed) and the build stops.
 # The helpers prerequisite is expanded a second time (.SECONDEXPANSION, hence $$$$): all helpers only while
 # build/<year>/notebooks/<name>.d does not exist.
@@ -148,16 +149,16 @@ define WAVE_RULES
 build/$(1)/notebooks/%.ipynb: notebooks/%.ipynb $(CHAPTER_DATA) $(RUN_CHAPTER) $(ENV_STAMP) \
 		$$$$(if $$$$(wildcard build/$(1)/notebooks/$$$$*.d),,$(CHAPTER_HELPERS))
 	@echo "chapter $$* ($(1))"
-	@$(PY) -m helpers.run_chapter --year $(1) --root $(CURDIR) --kernel $(KERNEL) --timeout $(NB_TIMEOUT) $$<
+	@$(PY) -m helpers.publish.runner --year $(1) --root $(CURDIR) --kernel $(KERNEL) --timeout $(NB_TIMEOUT) $$<
 
 build/$(1)/notebooks/$(SUMMARY).ipynb: $(foreach c,$(SUMMARY_SOURCES),build/$(1)/notebooks/$(c).ipynb)
 
 reports/$(1)/MANIFEST: $(foreach c,$(CHAPTERS),build/$(1)/notebooks/$(c).ipynb) $(PUBLISH_INPUTS) $(ENV_STAMP) \
 		| system-packages
-	$(PY) -m helpers.publish --year $(1) --root $(CURDIR)
+	$(PY) -m helpers.publish.assemble --year $(1) --root $(CURDIR)
 endef
 $(foreach w,$(WAVES),$(eval $(call WAVE_RULES,$(w))))
-# The helpers each chapter imported at its last run (see helpers.run_chapter).
+# The helpers each chapter imported at its last run (see helpers.publish.runner).
 -include $(wildcard build/*/notebooks/*.d)
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -192,8 +193,9 @@ test: $(ENV_STAMP) $(REFERENCE) data reports/2023/MANIFEST | system-packages bro
 	$(PY) -m pytest -q
 
 .PHONY: lint
-lint: $(ENV_STAMP) ## Check code style (ruff) of helpers, tests and notebooks
+lint: $(ENV_STAMP) ## Check code style (ruff) and the layer contract of src/helpers (import-linter, pyproject.toml)
 	$(VENV)/bin/ruff check src tests notebooks
+	$(VENV)/bin/lint-imports --no-cache
 
 .PHONY: lab
 lab: $(ENV_STAMP) $(REFERENCE) ## Open JupyterLab on notebooks/ with the 'flitspeiling' kernel

@@ -3,7 +3,7 @@
 Measures, in this order, in one run (`make bench`, or ``.venv/bin/python bench/benchmark.py``):
 
 1. the floor, each `--repeat` times (minimum and spread): a bare papermill command-line run of a one-cell notebook
-   (``pass``) with the ``flitspeiling`` kernel, the same through ``python -m helpers.run_chapter`` (what the
+   (``pass``) with the ``flitspeiling`` kernel, the same through ``python -m helpers.publish.runner`` (what the
    Makefile runs per chapter), one nbconvert command-line HTML export of that small executed notebook and one
    WeasyPrint command-line PDF of a small HTML page;
 2. a cold ``make -j<jobs> report`` for `--year` (processed data present, build/<year> and reports/<year> absent);
@@ -47,6 +47,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 KERNEL = "flitspeiling"
+# The chapter runner by layout: the layered package, and the flat one of checkouts before the restructuring.
+RUNNER_MODULES = (("helpers.publish.runner", "publish/runner.py"), ("helpers.run_chapter", "run_chapter.py"))
 # The targets of issue 6, in seconds, on this machine with the environment built.
 TARGETS = {"cold": 20.0, "noop": 1.0, "edit": 8.0, "all-waves": 90.0}
 EDIT_MARKDOWN = "*Tijdelijke wijziging door bench/benchmark.py (wordt na de meting teruggezet).*"
@@ -149,18 +151,20 @@ class Bench:
             executed = directory / f"executed_{index}.ipynb"
             run("papermill", [str(bin_dir / "papermill"), "--log-level", "WARNING", "--no-progress-bar", "-k", KERNEL,
                               str(empty), str(executed)])
-            if (self.root / "src" / "helpers" / "run_chapter.py").is_file():  # not in checkouts before issue 6
-                run("runner", [str(self.python), "-m", "helpers.run_chapter", "--year", "1", "--root",
+            runner = next((module for module, path in RUNNER_MODULES if (self.root / "src" / "helpers" / path).is_file()),
+                          None)  # none in checkouts before issue 6
+            if runner:
+                run("runner", [str(self.python), "-m", runner, "--year", "1", "--root",
                                str(directory), "--no-fragment", str(empty)])
             run("html", [str(bin_dir / "jupyter-nbconvert"), "--log-level", "WARN", "--to", "html", "--output-dir",
                          str(directory), "--output", f"executed_{index}", str(executed)])
             run("pdf", [str(bin_dir / "weasyprint"), str(page), str(directory / "small.pdf")])
         for key, kind, label in (("floor", "papermill", "floor: papermill CLI, one-cell notebook"),
-                                 ("floor-runner", "runner", "floor: helpers.run_chapter, same notebook"),
+                                 ("floor-runner", "runner", "floor: helpers.publish.runner, same notebook"),
                                  ("floor-html", "html", "floor: nbconvert CLI, HTML export"),
                                  ("floor-pdf", "pdf", "floor: weasyprint CLI, small PDF")):
             self.add(key, label, [seconds for seconds, _ in runs[kind]], cpu=[cpu for _, cpu in runs[kind]],
-                     note="" if runs[kind] else "not available (no helpers.run_chapter)", available=bool(runs[kind]))
+                     note="" if runs[kind] else "not available (no helpers.publish.runner)", available=bool(runs[kind]))
         shutil.rmtree(directory, ignore_errors=True)
 
     # -- keeping the researcher's builds -----------------------------------------------------------------------

@@ -3,13 +3,13 @@
 # per participating municipality in reports/<year>/factsheets/ with INDEX.csv for the researcher; never linked from
 # the public report, never in its MANIFEST, never committed (reports/ is in .gitignore). helpers.factsheets executes
 # notebooks/factsheet.ipynb once per municipality in FACTSHEET_JOBS long-lived kernels (no process or kernel start per
-# municipality), renders the HTML with helpers.publish's templates and the PDF with helpers.publish.write_pdf, builds
+# municipality), renders the HTML with helpers.publish.assemble's templates and the PDF with helpers.publish.assemble.write_pdf, builds
 # everything in build/<year>/factsheets/staging and swaps it in only when all succeeded. It prints
 # "N factsheets in S s" (make bench reads that line).
 FACTSHEET_JOBS    ?= 2
 # The helpers: helpers.factsheets imports most of them (publish, report and through it disclosure, tables, ...), so
 # every helper except the chapter runner and the privacy scan; a hand-kept list missed new imports.
-FACTSHEET_HELPERS := $(filter-out src/helpers/run_chapter.py src/helpers/privacy_scan.py,$(HELPERS))
+FACTSHEET_HELPERS := $(filter-out src/helpers/publish/runner.py src/helpers/publish/privacy_scan.py,$(HELPERS))
 FACTSHEET_INPUTS  := notebooks/factsheet.ipynb $(FACTSHEET_HELPERS) $(CODEBOOK) \
                      $(addprefix src/helpers/templates/,factsheet.html.j2 factsheet.css page.html.j2 notice.html.j2) \
                      $(shell find src/helpers/templates/flitspeiling -type f 2>/dev/null)

@@ -12,7 +12,7 @@ Chromium is Debian's (/usr/bin/chromium, or $CHROMIUM), driven by playwright-cor
 installs it as root) the page checks are skipped with a message; the palette check always runs.
 
 The palette check simulates protanopia, deuteranopia and tritanopia (Machado, Oliveira & Fernandes 2009, severity 1.0)
-on the colours the charts put side by side (helpers.figures) and asks for a CIEDE2000 colour difference of at least
+on the colours the charts put side by side (helpers.report.figures) and asks for a CIEDE2000 colour difference of at least
 MIN_DELTA_E00 between every pair. The charts do not rely on colour alone (value labels, hatching, legends); this keeps
 the colours themselves apart too.
 """
@@ -31,8 +31,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers import REPO_ROOT, figures
-from helpers.report import html_table
+from helpers import REPO_ROOT
+from helpers.report import figures
+from helpers.report.chapter import html_table
 
 NODE_PROJECT = Path(__file__).parent / "accessibility"
 AXE_CHECK = NODE_PROJECT / "axe_check.mjs"

@@ -4,8 +4,8 @@ The corpus (tests/fixtures/bad_exports/, written by make_corpus.py, listed in ca
 case. Each case is read, validated and cleaned straight from the corpus (reads never modify a file: sha256 before and
 after), and the outcome is the one cases.yml documents:
 
-- `error`: an ExportError (ExportProblems for cell problems) raised at `stage` (read: helpers.exports.read_export;
-  validate: helpers.cleaning.validate_export), whose message names the file and holds every fragment, is at most
+- `error`: an ExportError (ExportProblems for cell problems) raised at `stage` (read: helpers.data.exports.read_export;
+  validate: helpers.data.cleaning.validate_export), whose message names the file and holds every fragment, is at most
   MAX_LINES lines, and is the same when the whole cleaning (clean_wave) runs;
 - `kept_and_listed`: an unknown or ambiguous municipality is no error (cleaning.yml, `unmatched: keep_without_code`):
   the unit is kept without a municipality code and listed in quality["unmatched"] with a located message and the
@@ -29,10 +29,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from helpers.cleaning import clean_wave, validate_export
-from helpers.codebook import codebook, load_codebook
-from helpers.exports import ExportError, ExportProblems, read_export
-from helpers.processed import write_processed
+from helpers.data.cleaning import clean_wave, validate_export
+from helpers.data.codebook import codebook, load_codebook
+from helpers.data.exports import ExportError, ExportProblems, read_export
+from helpers.data.processed import write_processed
 
 HERE = Path(__file__).parent
 CORPUS = HERE / "fixtures" / "bad_exports"
@@ -68,7 +68,7 @@ def codebooks(tmp_path_factory) -> dict[int, object]:
 
 
 def _real_municipalities():
-    municipalities = pytest.importorskip("helpers.municipalities")
+    municipalities = pytest.importorskip("helpers.data.municipalities")
     try:
         municipalities.load_frame(2023)
     except (OSError, ValueError) as error:

@@ -1,4 +1,4 @@
-"""Bijlage A "Overzicht deelnemende gemeenten" (notebooks/07_bijlage_a.ipynb and helpers.summary).
+"""Bijlage A "Overzicht deelnemende gemeenten" (notebooks/07_bijlage_a.ipynb and helpers.report.summary).
 
 The list comes from the processed responses: one line per identified municipality, one line per joint answer, in the
 printed report's alphabetical order; participants without one municipality are counted, and no text typed by a
@@ -17,9 +17,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from helpers import PUBLISHED_DIR
-from helpers import summary as sm
-from helpers.municipalities import MatchResult
-from helpers.processed import read_processed
+from helpers.data.municipalities import MatchResult
+from helpers.data.processed import read_processed
+from helpers.report import summary as sm
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "07_bijlage_a.ipynb"
 NBSP = "\u00a0"

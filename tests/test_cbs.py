@@ -1,4 +1,4 @@
-"""Tests for helpers.cbs: copying and validating the reference set, downloading from CBS (recorded responses), CLI.
+"""Tests for helpers.data.cbs: copying and validating the reference set, downloading from CBS (recorded responses), CLI.
 
 The reference set is read from $FLITSPEILING_REFERENCE_DIR, else data/raw/reference (`make reference`), else the
 shared copy in /work/shared/reference. CBS is never contacted: a fake session serves tests/fixtures/cbs/*.json.
@@ -16,8 +16,9 @@ import pytest
 import requests
 import yaml
 
-from helpers import RAW_DIR, cbs
-from helpers.reproducible import sha256_file
+from helpers import RAW_DIR
+from helpers.core.reproducible import sha256_file
+from helpers.data import cbs
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cbs"
 SHARED_REFERENCE = Path("/work/shared/reference")

@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 
 from helpers import PROCESSED_DIR, REPO_ROOT
-from helpers.codebook import codebook
-from helpers.published import load_published, matches, round_half_up
+from helpers.core.formatting import round_half_up
+from helpers.data.codebook import codebook
+from helpers.data.published import load_published, matches
 
 NOTEBOOK = REPO_ROOT / "notebooks" / "03_inhoud.ipynb"
 TABLES = {"vng_onderwerpen": 1, "partners_betrokken": 2, "partners_niet": 3, "knelpunten": 4}

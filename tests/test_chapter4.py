@@ -2,7 +2,7 @@
 
 2023: the manifest has Figuur 7-9 and Tabel 5 with the report's titles, the key figures the summary relies on, and
 cijfers.csv reproduces every published share of these questions (data/published/published_numbers.yml, read through
-helpers.published; the previous wave's column is checked against the 2022 numbers). 2018 did not ask about 'Iedereen
+helpers.data.published; the previous wave's column is checked against the 2022 numbers). 2018 did not ask about 'Iedereen
 doet mee!': the chapter says so in one line and the other items move up (Tabel 4, Figuur 7 and 8).
 """
 
@@ -17,10 +17,10 @@ import pandas as pd
 import pytest
 
 from helpers import REPO_ROOT
-from helpers import chapter_text as tekst
-from helpers.codebook import codebook
-from helpers.published import load_published, matches
-from helpers.report import load_outline
+from helpers.data.codebook import codebook
+from helpers.data.published import load_published, matches
+from helpers.report import text as tekst
+from helpers.report.chapter import load_outline
 
 NOTEBOOK = REPO_ROOT / "notebooks" / "04_ondersteuning.ipynb"
 PROCESSED = REPO_ROOT / "data" / "processed"

@@ -1,7 +1,7 @@
 """Chapter 5 "Aanvullingen door de gemeenten" (notebooks/05_aanvullingen.ipynb) and its coding frame.
 
 - the notebook runs on the 2023 processed data; its key figures (aanvullingen_n, aanvullingen_themas) equal the counts
-  of helpers.coding with the frame and the manual codings, and those counts do not depend on the order of the rows;
+  of helpers.analysis.coding with the frame and the manual codings, and those counts do not depend on the order of the rows;
 - every quote shown is a literal addition from the data, chosen reproducibly, and contains no e-mail address, phone
   number, IP address or scrubber placeholder;
 - the frame codes every text of the synthetic stand-in's pool (data/synthetic/texts/additions.yml, read here only as
@@ -18,10 +18,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from helpers import REPO_ROOT, coding
-from helpers import chapter_text as tekst
-from helpers.privacy import scrub_text
-from helpers.processed import read_processed
+from helpers import REPO_ROOT
+from helpers.analysis import coding
+from helpers.core.privacy import scrub_text
+from helpers.data.processed import read_processed
+from helpers.report import text as tekst
 
 NOTEBOOK = REPO_ROOT / "notebooks" / "05_aanvullingen.ipynb"
 PROCESSED = REPO_ROOT / "data" / "processed"
@@ -122,7 +123,7 @@ def test_quotes_are_literal_reproducible_and_free_of_personal_data(chapter_2023)
         assert quote in literal, quote
         assert not EMAIL.search(quote) and not PHONE.search(quote), quote
         assert not scrub_text(quote).counts and "[" not in quote, quote
-    # 1-3 quotes per theme with texts, and the same choice as helpers.chapter_text makes with the chapter's seeds
+    # 1-3 quotes per theme with texts, and the same choice as helpers.report.text makes with the chapter's seeds
     sections = re.split(r"^## ", shown, flags=re.M)[1:]
     themes = {t.label: t.code for t in coding.load_frame(FRAME).themes}
     chosen: list[str] = []

@@ -1,4 +1,4 @@
-"""Year-on-year wording (helpers.chapter_text): a difference within noise is never called a change, a large one is,
+"""Year-on-year wording (helpers.report.text): a difference within noise is never called a change, a large one is,
 and the published statements that the test does not support with the stand-in data are documented."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from helpers import REPO_ROOT
-from helpers import chapter_text as tekst
-from helpers.published import load_published
+from helpers.data.published import load_published
+from helpers.report import text as tekst
 
 
 def test_counts_that_differ_within_noise_are_equal():
@@ -84,7 +84,7 @@ UNSUPPORTED = {  # entry id of the 2022 share: (question, answer or group, item)
 @pytest.mark.skipif(not (REPO_ROOT / "data" / "processed" / "2023" / "answers.parquet").exists(),
                     reason="no processed data")
 def test_published_changes_the_test_does_not_support_are_documented():
-    from helpers import tables
+    from helpers.analysis import tables
 
     load = tables.reader()
     notes = {p.id: p.note for p in load_published()}
@@ -98,7 +98,7 @@ def test_published_changes_the_test_does_not_support_are_documented():
 
 
 def test_the_summary_follows_the_chapters_test_not_the_rounded_shares():
-    from helpers import summary as sm
+    from helpers.report import summary as sm
 
     def figure(value, **context):
         return {"value": value, "text": f"{value} %", **context}
@@ -117,7 +117,7 @@ def test_the_summary_follows_the_chapters_test_not_the_rounded_shares():
 
 
 def test_the_summary_does_not_call_a_broad_policy_change_within_noise_more():
-    from helpers import summary as sm
+    from helpers.report import summary as sm
 
     ch2 = {"breed_inclusiebeleid": {"value": 67.2, "text": "67 %"},
            "breed_inclusiebeleid_2022": {"value": 63.1, "text": "63 %", "toets": "gelijk"}}

@@ -1,4 +1,4 @@
-"""The trend subsection of the chapters (helpers.trends.show_in_chapter in notebooks 02-04), run by papermill on the
+"""The trend subsection of the chapters (helpers.report.sections.trend_section in notebooks 02-04), run by papermill on the
 processed data: 2023 shows Tabel T1 and Figuur T1 in chapter 2 with the model columns in the HTML table, the
 tabellenboek CSV and cijfers.csv; 2019 (two waves) says there are too few measurements instead of failing."""
 

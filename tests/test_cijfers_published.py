@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from helpers import REPO_ROOT
-from helpers.published import PublishedNumber, load_published, matches
+from helpers.data.published import PublishedNumber, load_published, matches
 
 CIJFERS = REPO_ROOT / "reports" / "2023" / "cijfers.csv"
 

@@ -1,4 +1,4 @@
-"""The cleaning step (helpers.cleaning, helpers.processed) on tiny hand-made exports, in both export dialects.
+"""The cleaning step (helpers.data.cleaning, helpers.data.processed) on tiny hand-made exports, in both export dialects.
 
 The standard cases (tests/fixtures/exports/exportbuilder.py, `standard_responses`), by respondent id:
 1 Utrecht (complete, personal data in a comment), 2-3 test responses, 4 no first content answer, 5 joint answer for
@@ -17,7 +17,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from helpers.cleaning import (
+from helpers.core.reproducible import sha256_file
+from helpers.data.cleaning import (
     ANSWERS_COLUMNS,
     RESPONSES_COLUMNS,
     CleaningError,
@@ -29,10 +30,9 @@ from helpers.cleaning import (
     steps_table,
     unmatched_table,
 )
-from helpers.codebook import codebook
-from helpers.exports import ExportProblems, read_export
-from helpers.processed import read_processed, write_processed
-from helpers.reproducible import sha256_file
+from helpers.data.codebook import codebook
+from helpers.data.exports import ExportProblems, read_export
+from helpers.data.processed import read_processed, write_processed
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "exports"))
 from exportbuilder import FakeMunicipalities, Response, full_answers, standard_responses, write_responses  # noqa: E402
@@ -470,7 +470,7 @@ def test_failed_clean_leaves_previous_processed_files_untouched(tmp_path, monkey
     # A write that fails half-way: the previous files stay, no temporary directory is left behind.
     write_responses(CODED, standard_responses(CODED)[:3] + standard_responses(CODED)[4:], raw_dir)
     result = _clean(CODED, raw_dir)
-    import helpers.processed as processed
+    import helpers.data.processed as processed
 
     original = processed._write_parquet
 
@@ -496,7 +496,7 @@ def test_read_processed_missing_names_the_fix(tmp_path):
 
 
 def test_standard_cases_with_the_real_municipality_frame(tmp_path):
-    municipalities = pytest.importorskip("helpers.municipalities")
+    municipalities = pytest.importorskip("helpers.data.municipalities")
     try:
         municipalities.load_frame(CODED)
     except (OSError, ValueError) as error:
@@ -540,7 +540,7 @@ def test_notebook_is_stored_clean_with_plain_parameters():
 
 def test_notebook_runs_on_the_fixture_exports(tmp_path):
     papermill = pytest.importorskip("papermill")
-    municipalities = pytest.importorskip("helpers.municipalities")
+    municipalities = pytest.importorskip("helpers.data.municipalities")
     try:
         municipalities.load_frame(CODED)
     except (OSError, ValueError) as error:

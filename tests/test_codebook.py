@@ -1,4 +1,4 @@
-"""The codebook (helpers.codebook): the shipped files load and are consistent; broken files give a located error."""
+"""The codebook (helpers.data.codebook): the shipped files load and are consistent; broken files give a located error."""
 
 import shutil
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from helpers import CODEBOOK_DIR
-from helpers.codebook import COLUMN_ROLES, CodebookError, codebook, load_codebook
+from helpers.data.codebook import COLUMN_ROLES, CodebookError, codebook, load_codebook
 
 WAVES = (2018, 2019, 2020, 2021, 2022, 2023)
 

@@ -1,4 +1,4 @@
-"""helpers.coding: coding frames, manual codings, theme counts and the reproducible choice of quotes."""
+"""helpers.analysis.coding: coding frames, manual codings, theme counts and the reproducible choice of quotes."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from helpers import REPO_ROOT
-from helpers.coding import (
+from helpers.analysis.coding import (
     CODED_COLUMNS,
     FRAME_DIR,
     CodingError,
@@ -26,7 +26,7 @@ from helpers.coding import (
     text_hash,
     theme_counts,
 )
-from helpers.processed import read_processed
+from helpers.data.processed import read_processed
 
 FRAME_YAML = """
 version: 1
@@ -442,13 +442,13 @@ def test_texts_of_and_theme_items():
 
 
 def coding_texts_of(answers):
-    from helpers.coding import texts_of
+    from helpers.analysis.coding import texts_of
 
     return texts_of(answers, "partners", "comment")
 
 
 def test_frame_items_are_items_of_the_question():
-    from helpers.codebook import codebook
+    from helpers.data.codebook import codebook
 
     items = {item.code for item in codebook().question("obstacles").items}
     frame = load_frame("knelpunten")
@@ -521,7 +521,7 @@ def test_project_frame_for_functions():
 
 
 def test_function_counts_2023():
-    """The counts of rapport 2023 par. 1.2, as chapter 1 computes them (helpers.coding, frame functie.yml)."""
+    """The counts of rapport 2023 par. 1.2, as chapter 1 computes them (helpers.analysis.coding, frame functie.yml)."""
     _, answers, _ = read_processed(2023)
     frame = load_frame("functie")
     texts = frame_texts(answers, frame)

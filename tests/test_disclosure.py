@@ -1,4 +1,4 @@
-"""helpers.disclosure: the one rule for every published breakdown (merge or suppress groups under 5, flag 0 %/100 %
+"""helpers.analysis.disclosure: the one rule for every published breakdown (merge or suppress groups under 5, flag 0 %/100 %
 cells of groups under 20, caution under 50), applied by the chapter API, and the 2023 report: the published fact on
 municipalities under 10.000 reproduced and flagged, and no per-municipality answers outside Bijlage A."""
 
@@ -10,8 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import REPO_ROOT, disclosure, figures
-from helpers.report import Chapter
+from helpers import REPO_ROOT
+from helpers.analysis import disclosure
+from helpers.report import figures
+from helpers.report.chapter import Chapter
 
 FIXTURE = Path(__file__).parent / "fixtures" / "processed"
 REPORT = REPO_ROOT / "reports" / "2023"
@@ -116,7 +118,7 @@ def test_the_published_fact_on_municipalities_under_10000_is_reproduced_and_flag
 
 
 def _participants() -> tuple[set[str], set[str]]:
-    from helpers.processed import read_processed
+    from helpers.data.processed import read_processed
 
     responses, _, _ = read_processed(2023)
     names = set(responses["municipality_name"].dropna().astype(str))

@@ -1,4 +1,4 @@
-"""Reading and writing survey-tool exports (helpers.exports): round trips and one clear error per kind of bad file."""
+"""Reading and writing survey-tool exports (helpers.data.exports): round trips and one clear error per kind of bad file."""
 
 import sys
 from pathlib import Path
@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from helpers.codebook import codebook
-from helpers.exports import ExportError, read_export, write_export
+from helpers.data.codebook import codebook
+from helpers.data.exports import ExportError, read_export, write_export
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "exports"))
 from exportbuilder import export_table, standard_responses  # noqa: E402

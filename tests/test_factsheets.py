@@ -1,5 +1,5 @@
 """Factsheets per municipality (helpers.factsheets, notebooks/factsheet.ipynb): contents against the processed data
-and helpers.tables, the disclosure rule, the LIA history through the crosswalk, confidentiality, determinism and the
+and helpers.analysis.tables, the disclosure rule, the LIA history through the crosswalk, confidentiality, determinism and the
 separation from the public report. Builds a few factsheets (the batch path: long-lived kernel, HTML, PDF)."""
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import PROCESSED_DIR, REPO_ROOT, publish, tables
+from helpers import PROCESSED_DIR, REPO_ROOT
 from helpers import factsheets as fs
-from helpers.codebook import SELECTED, codebook
+from helpers.analysis import tables
+from helpers.data.codebook import SELECTED, codebook
+from helpers.publish import assemble as publish
 
 YEAR = 2023
 GORINCHEM = "GM0512"  # 25.000-50.000, took part in 2020, 2021 and 2023
@@ -172,7 +174,7 @@ def _copy_processed(tmp_path):
 
 def test_small_size_class_merged_end_to_end(tmp_path):
     """The 2023 data with the smallest size class cut to four participants: a member is compared with < 10.000 and
-    10.000 - 25.000 together, and the shares are those of helpers.tables over both classes."""
+    10.000 - 25.000 together, and the shares are those of helpers.analysis.tables over both classes."""
     processed = _copy_processed(tmp_path)
     path = processed / str(YEAR) / "responses.parquet"
     responses = pd.read_parquet(path)
@@ -441,8 +443,8 @@ def test_failed_build_leaves_the_previous_factsheets(tmp_path):
 
 
 def test_built_factsheets_hold_no_personal_data(builds):
-    """helpers.privacy_scan over the built factsheets and their executed notebooks (as `make test` scans reports/)."""
-    from helpers import privacy_scan
+    """helpers.publish.privacy_scan over the built factsheets and their executed notebooks (as `make test` scans reports/)."""
+    from helpers.publish import privacy_scan
 
     paths = sorted(path for path in builds[0].iterdir() if path.suffix in (".html", ".pdf", ".csv"))
     paths += sorted((builds[0].parent / "build" / "notebooks").glob("*.ipynb"))
@@ -454,7 +456,7 @@ def test_built_factsheets_hold_no_personal_data(builds):
 def test_texts_of_every_municipality_pass_the_name_rules(tmp_path):
     """Every municipality of the frame (the full-response wave) gets texts in which the privacy scan's name rules
     find nothing: "van Dijk en Waard" would read as the surname "van Dijk", so the factsheet writes "van de gemeente"."""
-    from helpers import privacy_scan
+    from helpers.publish import privacy_scan
 
     processed = tmp_path / "processed"
     fs.write_full_response(processed, YEAR)

@@ -1,4 +1,4 @@
-"""The report's charts (helpers.figures): one theme, labels on every bar, deterministic bytes."""
+"""The report's charts (helpers.report.figures): one theme, labels on every bar, deterministic bytes."""
 
 import re
 
@@ -6,7 +6,7 @@ import matplotlib
 import pandas as pd
 import pytest
 
-from helpers import figures
+from helpers.report import figures
 
 NBSP = "\u00a0"
 

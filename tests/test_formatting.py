@@ -1,11 +1,11 @@
-"""Dutch number, percentage, date and list formats (helpers.formatting)."""
+"""Dutch number, percentage, date and list formats (helpers.core.formatting)."""
 
 import datetime as dt
 
 import pandas as pd
 import pytest
 
-from helpers import formatting as fmt
+from helpers.core import formatting as fmt
 
 NBSP = "\u00a0"
 

@@ -2,7 +2,7 @@
 
 Each test copies the Makefile and notebooks/report.yml into a temporary tree in which every other input and output is
 an empty file with the real name (the sources of this repository, the processed data, the executed chapters with
-their .d files as helpers.run_chapter writes them, reports/<year>/MANIFEST), with times in the order a complete
+their .d files as helpers.publish.runner writes them, reports/<year>/MANIFEST), with times in the order a complete
 build leaves them. Then `make -n` says what a build would do: nothing when nothing changed; after one chapter
 notebook changed (make -W: as if it were new) that chapter, the summary when the chapter feeds it, and the assembly;
 after a helper changed only the chapters whose .d file names it; every helper for a chapter without a .d file.
@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers import REPO_ROOT, run_chapter
+from helpers import REPO_ROOT
+from helpers.publish import runner as run_chapter
 
 YEAR = "2023"
 pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="GNU make is not installed")
@@ -90,7 +91,7 @@ def _dry_run(root: Path, *arguments: str) -> tuple[list[str], bool]:
                           text=True, check=False, timeout=120, env={**os.environ, "MAKEFLAGS": ""})
     assert done.returncode == 0, done.stdout + done.stderr
     chapters = sorted(re.findall(r"helpers\.run_chapter .*?notebooks/(\w+)\.ipynb", done.stdout))
-    return chapters, "helpers.publish --year" in done.stdout
+    return chapters, "helpers.publish.assemble --year" in done.stdout
 
 
 def test_nothing_changed_nothing_to_do(tree):
@@ -105,18 +106,18 @@ def test_one_chapter_edited_runs_that_chapter_and_the_assembly(tree):
 
 
 def test_edited_helper_reruns_only_the_chapters_that_imported_it(tree):
-    assert _dry_run(tree, "-W", "src/helpers/coding.py") == (["01_achtergrond", "06_samenvatting"], True)
+    assert _dry_run(tree, "-W", "src/helpers/analysis/coding.py") == (["01_achtergrond", "06_samenvatting"], True)
     every = sorted(_stems())
-    assert _dry_run(tree, "-W", "src/helpers/report.py") == (every, True)
+    assert _dry_run(tree, "-W", "src/helpers/report/chapter.py") == (every, True)
     # A helper no chapter imported, and the publishing code: the assembly only.
-    assert _dry_run(tree, "-W", "src/helpers/stats.py") == ([], False)
-    assert _dry_run(tree, "-W", "src/helpers/publish.py") == ([], True)
+    assert _dry_run(tree, "-W", "src/helpers/analysis/stats.py") == ([], False)
+    assert _dry_run(tree, "-W", "src/helpers/publish/assemble.py") == ([], True)
 
 
 def test_without_dependency_file_a_chapter_depends_on_every_helper(tree):
     (tree / "build" / YEAR / "notebooks" / "07_bijlage_a.d").unlink()
-    assert _dry_run(tree, "-W", "src/helpers/stats.py") == (["07_bijlage_a"], True)
-    assert _dry_run(tree, "-W", "src/helpers/publish.py") == ([], True)
+    assert _dry_run(tree, "-W", "src/helpers/analysis/stats.py") == (["07_bijlage_a"], True)
+    assert _dry_run(tree, "-W", "src/helpers/publish/assemble.py") == ([], True)
 
 
 def test_removed_helper_does_not_stop_make(tree):

@@ -1,4 +1,4 @@
-"""Tests for helpers.municipalities: frames, inhabitants, size classes, crosswalk, name matching and Bijlage A.
+"""Tests for helpers.data.municipalities: frames, inhabitants, size classes, crosswalk, name matching and Bijlage A.
 
 The reference set is read from $FLITSPEILING_REFERENCE_DIR, else data/raw/reference (`make reference`), else the
 shared copy in /work/shared/reference. Bijlage A (data/published/bijlage_a_2023.csv) is the participant list of the
@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from helpers import RAW_DIR
-from helpers import municipalities as m
+from helpers.data import municipalities as m
 
 SHARED_REFERENCE = Path("/work/shared/reference")
 SEED = Path("/work/shared/seeds/000_f042a07fedf2d567.txt")  # text extracted from the 2023 report

@@ -4,7 +4,7 @@ The fixture (tests/fixtures/wave2024/, see its README.md) is a hand-written wave
 and a small invented Qualtrics export. The session fixture `codebook_dir` assembles the codebook directory of the new
 wave in a temporary directory (a copy of the current data/codebook plus that waves/2024.yml, make_fixture.py's
 assemble_codebook); the pipeline is pointed at it with FLITSPEILING_CODEBOOK_DIR (helpers/__init__.py). The
-municipality frame of 2024 comes from the rule for a wave after the last CBS list (helpers.municipalities: the 2023
+municipality frame of 2024 comes from the rule for a wave after the last CBS list (helpers.data.municipalities: the 2023
 list, since no reorganisation took effect in 2024).
 
 (a) the codebook with 2024 loads and resolves the Qualtrics columns; (b) read_export + clean_wave give the designed
@@ -27,10 +27,10 @@ import pandas as pd
 import pytest
 
 import helpers
-from helpers.cleaning import clean_wave, load_cleaning_rules
-from helpers.codebook import DIALECT_PROPERTIES, DIALECTS, SELECTED, CodebookError, load_codebook
-from helpers.exports import ExportError, ExportProblems, read_export, write_export
-from helpers.processed import read_processed, write_processed
+from helpers.data.cleaning import clean_wave, load_cleaning_rules
+from helpers.data.codebook import DIALECT_PROPERTIES, DIALECTS, SELECTED, CodebookError, load_codebook
+from helpers.data.exports import ExportError, ExportProblems, read_export, write_export
+from helpers.data.processed import read_processed, write_processed
 
 FIXTURE = Path(__file__).parent / "fixtures" / "wave2024"
 NOTEBOOK = Path(__file__).parents[1] / "notebooks" / "00_opschonen.ipynb"
@@ -42,7 +42,7 @@ import make_fixture  # noqa: E402
 
 
 def _reference_available() -> bool:
-    municipalities = pytest.importorskip("helpers.municipalities")
+    municipalities = pytest.importorskip("helpers.data.municipalities")
     try:
         municipalities.load_frame(2023)
     except (OSError, ValueError):
@@ -163,7 +163,7 @@ def test_texts_templates_only_for_dialects_with_a_text_row(codebook_dir, tmp_pat
 
 
 def _reference_copy(tmp_path: Path) -> Path:
-    from helpers import municipalities
+    from helpers.data import municipalities
 
     source = municipalities.default_reference_dir()
     if not (source / "gemeenten_2023.csv").is_file():
@@ -177,7 +177,7 @@ def _reference_copy(tmp_path: Path) -> Path:
 
 @needs_reference
 def test_2024_frame_is_the_2023_list_with_approximate_inhabitants():
-    from helpers import municipalities as m
+    from helpers.data import municipalities as m
 
     assert m.available_waves() == (*m.WAVES, 2024)
     frame, list_2023 = m.load_frame(2024), m.load_list(2023)
@@ -191,7 +191,7 @@ def test_2024_frame_is_the_2023_list_with_approximate_inhabitants():
 
 @needs_reference
 def test_a_later_wave_without_its_list_names_the_file_to_add(tmp_path):
-    from helpers import municipalities as m
+    from helpers.data import municipalities as m
 
     reference = _reference_copy(tmp_path)
     with pytest.raises(m.FrameNotAvailable, match="gemeenten_2025.csv: the CBS list of 1 January 2025"):
@@ -210,7 +210,7 @@ def test_a_later_wave_without_its_list_names_the_file_to_add(tmp_path):
 
 @needs_reference
 def test_a_later_list_is_used_and_extends_the_frames_by_a_year(tmp_path):
-    from helpers import municipalities as m
+    from helpers.data import municipalities as m
 
     reference = _reference_copy(tmp_path)
     text = (reference / "gemeenten_2023.csv").read_text(encoding="utf-8")
@@ -248,7 +248,7 @@ def test_the_environment_variable_reaches_every_module(codebook_dir):
 import importlib, json, pkgutil
 from pathlib import Path
 import helpers
-from helpers import codebook, municipalities, published
+from helpers.data import codebook, municipalities, published
 default = helpers.DATA_DIR / "codebook"
 paths, stuck = {}, []
 for info in pkgutil.iter_modules(helpers.__path__):
@@ -302,7 +302,7 @@ def test_round_trip_and_file_rows(spec, raw_dir, tmp_path):
 def cleaned(cb, codebook_dir, tmp_path_factory):
     if not _reference_available():
         pytest.skip("no CBS reference set (make reference)")
-    from helpers import municipalities
+    from helpers.data import municipalities
 
     raw_dir = tmp_path_factory.mktemp("raw2024")
     shutil.copytree(FIXTURE / "survey", raw_dir / "survey")
@@ -524,7 +524,7 @@ def test_unknown_choice_text_with_a_suggestion(cb, codebook_dir, spec, raw_dir):
 
 def test_processed_contract_unchanged_for_the_new_dialect(cleaned):
     result, _ = cleaned
-    from helpers.cleaning import RESPONSES_COLUMNS
+    from helpers.data.cleaning import RESPONSES_COLUMNS
 
     assert list(result.responses.columns) == list(RESPONSES_COLUMNS)
     assert isinstance(result.responses, pd.DataFrame) and result.responses["response_id"].is_unique
@@ -547,15 +547,15 @@ def _chapter_notebooks() -> list[Path]:
 @pytest.fixture(scope="module")
 def report_2024(cb, codebook_dir, tmp_path_factory):
     """Processed 2024 (fixture) and 2023 (the stand-in in data/raw), every chapter run by papermill, then
-    helpers.publish; returns the publication directory."""
+    helpers.publish.assemble; returns the publication directory."""
     papermill = pytest.importorskip("papermill")
     if not _reference_available():
         pytest.skip("no CBS reference set (make reference)")
     missing = [p.name for p in _chapter_notebooks() if not p.is_file()]
     if missing:
         pytest.skip(f"chapter notebooks of notebooks/report.yml not there yet: {', '.join(missing)}")
-    from helpers import municipalities
-    from helpers.codebook import codebook as project_codebook
+    from helpers.data import municipalities
+    from helpers.data.codebook import codebook as project_codebook
 
     root = tmp_path_factory.mktemp("report2024")
     raw_dir, processed = root / "raw", root / "processed"
@@ -573,7 +573,7 @@ def report_2024(cb, codebook_dir, tmp_path_factory):
                 str(notebook), str(notebooks / notebook.name), cwd=str(notebook.parent), kernel_name="flitspeiling",
                 parameters={"year": YEAR, "processed_dir": str(processed), "parts_dir": str(parts / notebook.stem)},
                 progress_bar=False, log_output=False)
-        done = subprocess.run([sys.executable, "-m", "helpers.publish", "--year", str(YEAR), "--root", str(root),
+        done = subprocess.run([sys.executable, "-m", "helpers.publish.assemble", "--year", str(YEAR), "--root", str(root),
                                "--report-yml", str(REPORT_YML)], capture_output=True, text=True, env=os.environ.copy())
     assert done.returncode == 0, done.stderr[-3000:]
     return root / "reports" / str(YEAR), parts

@@ -1,4 +1,4 @@
-"""helpers.panel: matching two waves through the 2023 municipalities, the within/composition split against a split
+"""helpers.analysis.panel: matching two waves through the 2023 municipalities, the within/composition split against a split
 worked out by hand, the LIA transition table, and the disclosure of a decomposition with few joiners."""
 
 from fractions import Fraction
@@ -6,7 +6,7 @@ from fractions import Fraction
 import pandas as pd
 import pytest
 
-from helpers import disclosure, panel
+from helpers.analysis import disclosure, panel
 
 
 def _wave(year: int, units: dict[str, str], extra_codes: dict[str, str | None] | None = None):
@@ -86,8 +86,8 @@ def test_transition_table_in_codebook_order_with_joiners_and_leavers():
 
 
 def test_indicator_values_match_the_tables():
-    from helpers import tables
-    from helpers.codebook import codebook
+    from helpers.analysis import tables
+    from helpers.data.codebook import codebook
 
     responses, answers = _wave(2023, {"A": "uitgevoerd", "B": "gereed", "C": "ontwikkelen"})
     answers = answers[answers["response_id"] != "2023-C"]  # C did not answer
@@ -127,7 +127,7 @@ def test_the_texts_follow_the_decomposition():
 
 
 def test_headline_indicators_come_from_the_codebook_and_are_checked(tmp_path):
-    from helpers.trends import IndicatorError, load_indicators
+    from helpers.analysis.trends import IndicatorError, load_indicators
 
     assert [i.id for i in panel.INDICATORS] == [i.id for i in load_indicators(section="headline")]
     assert {i.question for i in panel.INDICATORS} >= {"lia_phase", "policy_breadth", "partners", "awareness_idm"}

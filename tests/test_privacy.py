@@ -1,4 +1,4 @@
-"""The free-text scrubber (helpers.privacy): what it removes, and what it must leave alone.
+"""The free-text scrubber (helpers.core.privacy): what it removes, and what it must leave alone.
 
 Documented limits (see the module docstring): names of other people are not known and stay; a name part that is also a
 protected municipality name stays inside that name; a ten-digit number starting with 0 is taken for a phone number.
@@ -6,7 +6,7 @@ protected municipality name stays inside that name; a ten-digit number starting 
 
 import pytest
 
-from helpers.privacy import DEFAULT_PLACEHOLDERS, scrub_counts_total, scrub_text
+from helpers.core.privacy import DEFAULT_PLACEHOLDERS, scrub_counts_total, scrub_text
 
 PHONE, EMAIL, IP, NAME = (DEFAULT_PLACEHOLDERS[k] for k in ("phone", "email", "ip", "name"))
 MUNICIPALITIES = ["Den Haag", "'s-Gravenhage", "Bergen op Zoom", "Berg en Dal", "Bergen", "Groningen", "Vlieland"]

@@ -1,4 +1,4 @@
-"""The privacy scan of every output (helpers.privacy_scan): each detector fires on a planted leak in every file type,
+"""The privacy scan of every output (helpers.publish.privacy_scan): each detector fires on a planted leak in every file type,
 allowed patterns stay quiet, and the repository's real outputs (reports, processed data, executed notebooks) hold no
 e-mail address, phone number, IP address or respondent's name.
 
@@ -16,9 +16,10 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from helpers import REPO_ROOT, privacy_scan
-from helpers.privacy import DEFAULT_PLACEHOLDERS
-from helpers.privacy_scan import NameList, find_personal_data, scan_file, scan_files, scan_outputs
+from helpers import REPO_ROOT
+from helpers.core.privacy import DEFAULT_PLACEHOLDERS
+from helpers.publish import privacy_scan
+from helpers.publish.privacy_scan import NameList, find_personal_data, scan_file, scan_files, scan_outputs
 
 NAMES = NameList.build(
     ["Anna de Groot", "Jan-Willem van den Broek", "Pieter Hoekstra", "Ilse van Beek", "Test Movisie", "Kees Post",
@@ -295,8 +296,8 @@ def test_real_scan_covers_every_output(real_scan):
 def test_detectors_recognise_every_personal_cell_of_the_exports():
     """Each e-mail, phone and IP cell of the raw exports is found by its detector: the formats the survey tools wrote
     are covered, so zero hits in the outputs means the values are not there."""
-    from helpers.codebook import load_codebook
-    from helpers.exports import read_export
+    from helpers.data.codebook import load_codebook
+    from helpers.data.exports import read_export
 
     missed, seen = [], 0
     for year, spec in sorted(load_codebook().waves.items()):

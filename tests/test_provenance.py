@@ -1,4 +1,4 @@
-"""helpers.provenance (the colophon of every report) and its rendering by helpers.publish, on small made-up trees.
+"""helpers.publish.provenance (the colophon of every report) and its rendering by helpers.publish.assemble, on small made-up trees.
 
 A temporary repository layout holds everything a wave's build reads: data/raw (export, provenance.yml, reference set
 with PROVENANCE.yml), data/codebook, data/published, notebooks (report.yml and the chapter notebooks), data/processed
@@ -18,8 +18,17 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from helpers import REPO_ROOT, provenance
-from helpers.provenance import DIRTY_NOTE, GitState, collect, data_status, display_path, git_state, notebook_parameters
+from helpers import REPO_ROOT
+from helpers.publish import provenance
+from helpers.publish.provenance import (
+    DIRTY_NOTE,
+    GitState,
+    collect,
+    data_status,
+    display_path,
+    git_state,
+    notebook_parameters,
+)
 
 YEAR = 2023
 STEMS = ("01_achtergrond", "06_samenvatting")
@@ -245,11 +254,11 @@ def test_manifest_lines(tree):
 
 
 # ------------------------------------------------------------------------------------------------------------------
-# Rendering (helpers.publish)
+# Rendering (helpers.publish.assemble)
 
 
 def test_colophon_partial_and_manifest(tree, tmp_path):
-    from helpers import publish
+    from helpers.publish import assemble as publish
 
     found = collect_tree(tree)
     context = publish._common(YEAR, True, found)
@@ -278,7 +287,7 @@ def test_colophon_partial_and_manifest(tree, tmp_path):
     lines = (out / "MANIFEST").read_text(encoding="utf-8").splitlines()
     comments = [line for line in lines if line.startswith("# ")]
     assert comments[2:6] == [f"# {line}" for line in found.manifest_lines()]
-    assert comments[-1] == "# carried over (written by make data, not by helpers.publish): datakwaliteit.html"
+    assert comments[-1] == "# carried over (written by make data, not by helpers.publish.assemble): datakwaliteit.html"
     entries = [line for line in lines if not line.startswith("#")]
     assert [line.split()[-1] for line in entries] == ["a.html", "datakwaliteit.html"]
     for line in entries:
@@ -293,7 +302,7 @@ def test_colophon_partial_and_manifest(tree, tmp_path):
 @pytest.mark.skipif(not (REPO_ROOT / "data" / "processed" / "2023" / "quality.json").is_file(),
                     reason="no processed 2023 data (make data)")
 def test_the_2023_stand_in_is_synthetic():
-    from helpers.publish import load_parts
+    from helpers.publish.assemble import load_parts
 
     report_yml = REPO_ROOT / "notebooks" / "report.yml"
     stems = [part.stem for part in load_parts(report_yml)]

@@ -1,4 +1,4 @@
-"""Publishing (helpers.publish) on the fake parts set in tests/fixtures/parts (made by its make_fixture.py).
+"""Publishing (helpers.publish.assemble) on the fake parts set in tests/fixtures/parts (made by its make_fixture.py).
 
 The fixture is a tiny report of four parts as `make report` leaves them in build/<year>/: the summary (no manifest),
 chapter 1 (figures 1-2, one drawn as an HTML <figure>, table 1), chapter 2 (figure 3, a 60-row table 2 that runs over
@@ -18,8 +18,8 @@ import pytest
 from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
-from helpers import publish
-from helpers.publish import CIJFERS_COLUMNS, Paths, PublishError
+from helpers.publish import assemble as publish
+from helpers.publish.assemble import CIJFERS_COLUMNS, Paths, PublishError
 
 FIXTURE = Path(__file__).parent / "fixtures" / "parts"
 YEAR = 2023
@@ -346,7 +346,7 @@ def test_an_item_of_a_series_gets_its_own_anchor_and_label():
 
 
 # ------------------------------------------------------------------------------------------------------------------
-# Fragments stored by helpers.run_chapter and PDFs kept from the previous build: the same publication either way
+# Fragments stored by helpers.publish.runner and PDFs kept from the previous build: the same publication either way
 
 
 def test_stored_fragments_give_the_same_publication(tmp_path, caplog):
@@ -360,7 +360,7 @@ def test_stored_fragments_give_the_same_publication(tmp_path, caplog):
         assert path == stored / "build" / str(YEAR) / "fragments" / f"{part.stem}.json"
     paths = fixture_paths(stored)
     paths.fragments_dir = stored / "build" / str(YEAR) / "fragments"
-    with caplog.at_level(logging.INFO, logger="helpers.publish"):
+    with caplog.at_level(logging.INFO, logger="helpers.publish.assemble"):
         publish.publish(paths, pdf=False)
     assert f"fragments: {len(parts)} of {len(parts)} as stored" in caplog.text
     fresh_paths = fixture_paths(fresh)

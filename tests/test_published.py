@@ -1,4 +1,4 @@
-"""Tests of helpers.published: the published-numbers file, its validation, and recomputing numbers.
+"""Tests of helpers.data.published: the published-numbers file, its validation, and recomputing numbers.
 
 The processed-data fixture (tests/fixtures/published/) has 10 responses of wave 2023 and one of 2022; the expected
 value of every fixture number is worked out by hand in fixtures/published/numbers.yml.
@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.published import (
+from helpers.core.formatting import round_half_up
+from helpers.data.published import (
     PublishedNumberError,
     check_all,
     compute,
@@ -18,7 +19,6 @@ from helpers.published import (
     matches,
     parse_published,
     published_targets,
-    round_half_up,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures" / "published"
@@ -185,7 +185,7 @@ def test_compute_each_measure(number_id, fixture_numbers, responses, answers, fr
 
 
 def test_fixture_covers_every_measure(fixture_numbers):
-    from helpers.published import MEASURES
+    from helpers.data.published import MEASURES
 
     assert {number.measure for number in fixture_numbers.values()} >= set(MEASURES)
 

@@ -8,7 +8,7 @@ except the sizes of the frame itself.
 import pytest
 
 from helpers import PROCESSED_DIR
-from helpers.published import check_processed
+from helpers.data.published import check_processed
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""The chapter API (helpers.report): the outline and its numbering, the parts contract, notices, the stored chapter
+"""The chapter API (helpers.report.chapter): the outline and its numbering, the parts contract, notices, the stored chapter
 notebooks, and a papermill run of chapters 1 and 2 on the small processed fixture (tests/fixtures/processed)."""
 
 import ast
@@ -14,8 +14,9 @@ import nbformat
 import pandas as pd
 import pytest
 
-from helpers import figures, tables
-from helpers.report import CIJFERS_COLUMNS, MANIFEST_ITEM_KEYS, Chapter, OutlineError, load_outline
+from helpers.analysis import tables
+from helpers.report import figures
+from helpers.report.chapter import CIJFERS_COLUMNS, MANIFEST_ITEM_KEYS, Chapter, OutlineError, load_outline
 
 ROOT = Path(__file__).parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -202,7 +203,7 @@ def test_parts_cijfers_columns_rounding_and_order(tmp_path):
     breedte = cijfers[cijfers["table"] == "figuur_3"].set_index(["answer", "group"])
     assert breedte.at[("fysiek_zintuiglijk", "alle"), "pct"] == 40
     assert breedte.at[("fysiek_zintuiglijk", "alle"), "n"] == 10
-    # 2 small municipalities: fewer than 5, so suppressed (helpers.disclosure): the base stays, the count goes
+    # 2 small municipalities: fewer than 5, so suppressed (helpers.analysis.disclosure): the base stays, the count goes
     assert breedte.at[("fysiek_zintuiglijk", "klein"), "n"] == 2
     assert pd.isna(breedte.at[("fysiek_zintuiglijk", "klein"), "count"])
     assert set(breedte["question"]) == {"policy_breadth"}
@@ -390,7 +391,7 @@ def test_chapter_runs_and_writes_its_parts(executed, name, year):
 
 
 def test_read_manifests_for_the_summary(tmp_path):
-    from helpers.report import read_manifests
+    from helpers.report.chapter import read_manifests
 
     _chapter_two(tmp_path / "02_reikwijdte_fase")
     manifests = read_manifests(2023, tmp_path)

@@ -2,15 +2,15 @@
 are tagged (PDF/UA-1).
 
 One pair of full builds, made as `make report` makes them (Makefile, "Report"), each into its own temporary build
-root: every notebook of notebooks/report.yml run by helpers.run_chapter in name order (so the summary, 06, after
+root: every notebook of notebooks/report.yml run by helpers.publish.runner in name order (so the summary, 06, after
 chapters 1-5) with working directory notebooks/, kernel flitspeiling and the parameters year and
-parts_dir=<root>/build/2023/parts/<notebook>; then ``python -m helpers.publish --year 2023 --root <root>`` (with
+parts_dir=<root>/build/2023/parts/<notebook>; then ``python -m helpers.publish.assemble --year 2023 --root <root>`` (with
 ``--report-yml notebooks/report.yml``, as the root is not the repository), which uses the fragments the runner
 stored. The two builds run at the same time, in two processes; the module fixture `builds` makes them once for all
 tests here.
 
 Other work in the same tree can change an input while the builds run (a commit, an edited helper). The fixture
-records what the builds read (helpers.provenance's input files and git state, and the code under src/helpers) before
+records what the builds read (helpers.publish.provenance's input files and git state, and the code under src/helpers) before
 and after; when that changed and the outputs differ, the comparison is skipped with the changed inputs named instead
 of failing.
 """
@@ -32,7 +32,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from helpers import RAW_DIR, REPO_ROOT
-from helpers.provenance import collect
+from helpers.publish.provenance import collect
 
 YEAR = 2023
 NOTEBOOKS = REPO_ROOT / "notebooks"
@@ -40,14 +40,14 @@ REPORT_YML = NOTEBOOKS / "report.yml"
 KERNEL = "flitspeiling"
 BUILD_TIMEOUT = 900  # seconds for one build (the Makefile allows 600 per notebook)
 
-# One build, as the Makefile's Report section: helpers.run_chapter per notebook (papermill with the parameters year
-# and parts_dir, the .d file and the stored HTML fragment), then helpers.publish. argv: root, year, report.yml,
+# One build, as the Makefile's Report section: helpers.publish.runner per notebook (papermill with the parameters year
+# and parts_dir, the .d file and the stored HTML fragment), then helpers.publish.assemble. argv: root, year, report.yml,
 # notebook stems in the order to run.
 BUILD = """
 import sys
 from pathlib import Path
 
-from helpers import publish, run_chapter
+from helpers.publish import assemble as publish, runner as run_chapter
 
 root, year, report_yml, stems = Path(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3]), sys.argv[4:]
 for stem in stems:

@@ -1,4 +1,4 @@
-"""helpers.run_chapter: the Makefile's chapter runner (parameters injected and visible, a failing notebook kept as
+"""helpers.publish.runner: the Makefile's chapter runner (parameters injected and visible, a failing notebook kept as
 <stem>.failed.ipynb with a nonzero exit, the dependency file of the helpers the kernel imported).
 
 The notebooks here are tiny and run in the project kernel `flitspeiling` (skipped without it, as `make env` makes it).
@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import REPO_ROOT, run_chapter
-from helpers.provenance import notebook_parameters
+from helpers import REPO_ROOT
+from helpers.publish import runner as run_chapter
+from helpers.publish.provenance import notebook_parameters
 
 HELPERS_DIR = REPO_ROOT / "src" / "helpers"
 
@@ -58,7 +59,7 @@ def _rules(depfile: Path) -> list[tuple[str, list[str]]]:
 def test_parameters_injected_visible_and_helpers_recorded(tmp_path):
     notebook = _notebook(
         tmp_path / "notebooks" / "01_test.ipynb",
-        "from pathlib import Path\nfrom helpers import reproducible\n"
+        "from pathlib import Path\nfrom helpers.core import reproducible\n"
         "Path(parts_dir).mkdir(parents=True, exist_ok=True)\n"
         "(Path(parts_dir) / 'ran.txt').write_text(f'{year} {small_threshold}')",
     )
@@ -69,7 +70,7 @@ def test_parameters_injected_visible_and_helpers_recorded(tmp_path):
     assert not target.with_name("01_test.running.ipynb").exists()
     parts = tmp_path / "build" / "2021" / "parts" / "01_test"
     assert (parts / "ran.txt").read_text() == "2021 123"  # the kernel saw the injected values
-    # papermill's injected cell is in the executed notebook, where helpers.provenance reads the parameters.
+    # papermill's injected cell is in the executed notebook, where helpers.publish.provenance reads the parameters.
     executed = json.loads(target.read_text(encoding="utf-8"))
     injected = [cell for cell in executed["cells"] if "injected-parameters" in cell["metadata"].get("tags", [])]
     assert len(injected) == 1
@@ -119,8 +120,8 @@ def test_dependency_file_format(tmp_path):
     text = run_chapter.dependency_text("build/2023/notebooks/01_a.ipynb", found, tmp_path)
     lines = [line for line in text.splitlines() if not line.startswith("#")]
     assert lines == ["build/2023/notebooks/01_a.ipynb: src/helpers/__init__.py src/helpers/my\\ helper.py "
-                     "src/helpers/report.py", "src/helpers/__init__.py:", "src/helpers/my\\ helper.py:",
-                     "src/helpers/report.py:"]
+                     "src/helpers/report/chapter.py", "src/helpers/__init__.py:", "src/helpers/my\\ helper.py:",
+                     "src/helpers/report/chapter.py:"]
     assert run_chapter.dependency_text("t.ipynb", [], tmp_path).splitlines()[1:] == ["t.ipynb:"]
 
 
@@ -153,7 +154,7 @@ def test_blocked_optional_import_is_unused_by_nbformat():
         assert _format_keywords(json.loads(schema.read_text(encoding="utf-8"))) == [], schema
     script = (
         "import sys\n"
-        "from helpers import run_chapter\n"
+        "from helpers.publish import runner as run_chapter\n"
         "run_chapter.block_optional_imports()\n"
         "import jsonschema, nbformat\n"
         "try:\n"

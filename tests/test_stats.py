@@ -1,4 +1,4 @@
-"""helpers.stats against known answers: textbook intervals, a simulated trend, hand-made panels, weights, disclosure.
+"""helpers.analysis.stats against known answers: textbook intervals, a simulated trend, hand-made panels, weights, disclosure.
 
 Textbook values: Newcombe (1998a), "Two-sided confidence intervals for the single proportion: comparison of seven
 methods", Statistics in Medicine 17:857-872, Table II (Wilson score interval, method 3); Newcombe (1998b), "Interval
@@ -17,8 +17,8 @@ import pytest
 import statsmodels.api as sm
 from scipy import stats as sps
 
-from helpers import stats
-from helpers.stats import (
+from helpers.analysis import stats
+from helpers.analysis.stats import (
     apply_disclosure_rules,
     compare_two,
     panel_decomposition,

@@ -1,4 +1,4 @@
-"""The summary (helpers.summary and notebooks/06_samenvatting.ipynb): sentences from key figures.
+"""The summary (helpers.report.summary and notebooks/06_samenvatting.ipynb): sentences from key figures.
 
 The sentence functions get plain dictionaries of key figures as the chapters register them ({name: {"value", "text",
 ...}}): complete, with figures missing (question not asked) and with None values (no previous wave). A comparison is
@@ -16,8 +16,8 @@ from pathlib import Path
 import notebook_runs
 import pytest
 
-from helpers import summary as sm
-from helpers.report import load_outline
+from helpers.report import summary as sm
+from helpers.report.chapter import load_outline
 
 NBSP = "\u00a0"
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "06_samenvatting.ipynb"

@@ -12,9 +12,10 @@ import pytest
 import yaml
 
 from helpers import RAW_DIR
-from helpers.codebook import codebook
-from helpers.exports import read_export
-from helpers.published import load_published, round_half_up
+from helpers.core.formatting import round_half_up
+from helpers.data.codebook import codebook
+from helpers.data.exports import read_export
+from helpers.data.published import load_published
 from helpers.synthetic import PROVENANCE, generate
 from helpers.synthetic.calibrate import InfeasibleTargets, counts_for_shares, rounded_target, solve_counts
 from helpers.synthetic.targets import load_targets
@@ -60,7 +61,7 @@ def test_committed_files_equal_a_fresh_generation(generated):
     A file whose hash no longer matches the committed provenance.yml is a real export that replaced the stand-in
     (README, "Using the real export"); it is left out of the comparison.
     """
-    from helpers.reproducible import sha256_file
+    from helpers.core.reproducible import sha256_file
 
     provenance = yaml.safe_load((COMMITTED / PROVENANCE).read_text(encoding="utf-8"))
     real = {e["file"] for e in provenance["files"] if sha256_file(COMMITTED / e["file"]) != e["sha256"]}
@@ -73,7 +74,7 @@ def test_committed_files_equal_a_fresh_generation(generated):
 
 def test_provenance_lists_every_file_with_its_hash(generated):
     document = yaml.safe_load((generated / "survey" / PROVENANCE).read_text(encoding="utf-8"))
-    from helpers.reproducible import sha256_file
+    from helpers.core.reproducible import sha256_file
 
     assert document["synthetic"] is True
     for entry in document["files"]:
@@ -98,7 +99,7 @@ def test_every_export_reads_back_and_every_value_is_in_the_codebook(exports):
 
 
 def test_exports_pass_the_cleaning_validation(exports):
-    from helpers.cleaning import validate_export
+    from helpers.data.cleaning import validate_export
 
     for raw in exports.values():
         validate_export(raw)
@@ -174,9 +175,9 @@ def test_personal_data_is_invented(exports):
 
 
 def test_calibrated_published_numbers_are_reproduced_after_cleaning(generated):
-    from helpers import municipalities
-    from helpers.cleaning import clean_wave
-    from helpers.published import check_all
+    from helpers.data import municipalities
+    from helpers.data.cleaning import clean_wave
+    from helpers.data.published import check_all
 
     responses, answers, frames = {}, {}, {}
     for year in WAVES:

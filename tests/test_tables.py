@@ -1,4 +1,4 @@
-"""The report's tables (helpers.tables) on hand-made processed data with known answers, and on the small processed
+"""The report's tables (helpers.analysis.tables) on hand-made processed data with known answers, and on the small processed
 fixture (tests/fixtures/processed, cleaned from tests/fixtures/exports by the project's own cleaning).
 
 The hand-made units:  r1 5.000 inhabitants (< 10.000, klein), r2 20.000 (10.000-25.000, klein), r3 30.000,
@@ -11,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import tables
-from helpers.cleaning import ANSWERS_COLUMNS, RESPONSES_COLUMNS, coerce
-from helpers.codebook import codebook
+from helpers.analysis import tables
+from helpers.data.cleaning import ANSWERS_COLUMNS, RESPONSES_COLUMNS, coerce
+from helpers.data.codebook import codebook
 
 FIXTURE = Path(__file__).parent / "fixtures" / "processed"
 POPULATIONS = {"r1": 5_000, "r2": 20_000, "r3": 30_000, "r4": 60_000, "r5": 150_000, "r6": None}
@@ -214,7 +214,7 @@ def test_representativeness_with_a_given_frame(data):
 
 
 def test_fixture_known_answers():
-    from helpers.processed import read_processed
+    from helpers.data.processed import read_processed
 
     responses, answers, _ = read_processed(2023, FIXTURE)
     table = by(tables.distribution(responses, answers, "policy_breadth", populations=("alle", "klein")),
@@ -260,7 +260,7 @@ def test_trend_falls_back_to_published_values(tmp_path):
 
 
 def test_representativeness_with_the_cbs_frame():
-    from helpers.processed import read_processed
+    from helpers.data.processed import read_processed
 
     try:
         frame, reference_year, approximate = tables.frame_populations(2023)
@@ -278,8 +278,8 @@ def test_processed_fixture_is_the_cleaning_of_the_fixture_exports(tmp_path):
     `.venv/bin/python tests/fixtures/processed/make_processed.py` (the cleaning rules changed)."""
     import sys
 
-    from helpers import municipalities
-    from helpers.processed import read_processed
+    from helpers.data import municipalities
+    from helpers.data.processed import read_processed
 
     try:
         municipalities.load_frame(2023)

@@ -1,4 +1,4 @@
-"""Trend models over the waves (helpers.trends): the indicator list, the series, the models against simulated series
+"""Trend models over the waves (helpers.analysis.trends): the indicator list, the series, the models against simulated series
 with a known answer, too few waves, and the tables and texts built from them."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import trends
-from helpers.codebook import codebook
-from helpers.municipalities import SIZE_CLASSES
+from helpers.analysis import trends
+from helpers.data.codebook import codebook
+from helpers.data.municipalities import SIZE_CLASSES
 
 SIZES = [c.code for c in SIZE_CLASSES]
 WAVES = [2018, 2019, 2020, 2021, 2022, 2023]
@@ -216,7 +216,7 @@ def test_dutch_number_formats():
 
 
 # --------------------------------------------------------------------------------------------------------------------
-# The trend figure (helpers.figures.trend_panels)
+# The trend figure (helpers.report.figures.trend_panels)
 
 
 def _analysis():
@@ -228,7 +228,7 @@ def _analysis():
 def test_trend_figure_is_deterministic_and_marks_published_values():
     from matplotlib.lines import Line2D
 
-    from helpers import figures
+    from helpers.report import figures
 
     analysis = _analysis()
     one = figures.trend_panels(analysis.series, analysis.curves)
@@ -254,7 +254,7 @@ def test_trend_figure_is_deterministic_and_marks_published_values():
 
 def test_a_series_table_is_anchored_on_its_block_not_on_its_hidden_caption():
     """The trend tables are "Tabel T1": the PDF's links must point at the block (the <caption> is hidden in print)."""
-    from helpers import publish
+    from helpers.publish import assemble as publish
 
     part = publish.Part(stem="02_x", slug="x", number=2, title="X", kind="chapter")
     manifest = {"items": [{"kind": "tabel", "series": "T", "number": 1, "title": "Trend"}]}

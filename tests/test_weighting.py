@@ -1,4 +1,4 @@
-"""helpers.weighting: weights that sum to the frame, merged small strata, the finite population correction, raking on
+"""helpers.analysis.weighting: weights that sum to the frame, merged small strata, the finite population correction, raking on
 province, and the one line on what weighting changes."""
 
 import math
@@ -6,8 +6,8 @@ import math
 import pandas as pd
 import pytest
 
-from helpers import panel, weighting
-from helpers.weighting import Frame
+from helpers.analysis import panel, weighting
+from helpers.analysis.weighting import Frame
 
 FRAME = Frame(year=2023, size={"lt10k": 10, "10k_25k": 40, "25k_50k": 30, "ge100k": 20},
               province={"Utrecht": 60, "Zeeland": 40}, total=104, unknown_size=4)
@@ -87,7 +87,7 @@ def test_the_line_on_what_weighting_changes():
 
 
 def test_the_2023_weighted_table_and_the_cli(capsys):
-    from helpers.processed import read_processed
+    from helpers.data.processed import read_processed
 
     try:
         responses, answers, _ = read_processed(2023)

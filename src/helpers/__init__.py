@@ -6,7 +6,7 @@ Environment overrides (read once, when `helpers` is first imported; notebooks ru
   through ``CODEBOOK_DIR`` (questions.yml, waves/, cleaning.yml, municipality aliases and resolutions), so a test can
   point the whole pipeline at a fixture codebook, e.g. one with an extra wave (tests/test_new_wave.py). A relative
   path is taken from the repository root, not from the working directory (papermill runs notebooks in notebooks/).
-- ``FLITSPEILING_REFERENCE_DIR``: the CBS reference set (default data/raw/reference); see helpers.municipalities.
+- ``FLITSPEILING_REFERENCE_DIR``: the CBS reference set (default data/raw/reference); see helpers.data.municipalities.
 """
 
 import os
@@ -18,6 +18,8 @@ DATA_DIR = REPO_ROOT / "data"
 RAW_DIR = DATA_DIR / "raw"
 PROCESSED_DIR = DATA_DIR / "processed"
 PUBLISHED_DIR = DATA_DIR / "published"
+# The page templates (HTML, CSS, the nbconvert template) of the report and the factsheets.
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 CODEBOOK_DIR_ENV = "FLITSPEILING_CODEBOOK_DIR"
 

@@ -9,10 +9,10 @@ Rules the factsheet follows:
 
 - Comparison group: the municipality's size class. A group with fewer than MIN_OTHERS responding municipalities
   besides the municipality itself would reveal named participants' answers, so it is merged with the neighbouring
-  size class by helpers.stats.apply_disclosure_rules (the report's documented rule, applied to the other
+  size class by helpers.analysis.stats.apply_disclosure_rules (the report's documented rule, applied to the other
   municipalities), and suppressed when merging is impossible. A single share is also left out ("–") when fewer than
   MIN_OTHERS other municipalities of the group answered that question or item (item non-response, routing). The
-  shares include the municipality itself; they are the shares of helpers.tables.
+  shares include the municipality itself; they are the shares of helpers.analysis.tables.
 - Item non-response is shown as "Geen antwoord"; a question the routing did not open as "Niet gevraagd".
 - Free text (toelichtingen, "anders, namelijk") is left out; the factsheet names no other participating municipality.
 - LIA history: the waves are matched through data/processed/crosswalk.parquet (every code of every wave -> its code
@@ -22,7 +22,7 @@ Batch build (``make factsheets``, ``python -m helpers.factsheets build``): the n
 municipality in one long-lived Jupyter kernel per worker (``--jobs``, default 2): the parameters are injected as
 papermill does and the kernel's namespace is reset before each run, but no process, kernel or import is paid per
 municipality, and the processed data is read once per worker (wave_data is cached). Each executed notebook becomes HTML
-with helpers.publish's nbconvert template and page template and a PDF/UA-1 with helpers.publish.write_pdf, in the
+with helpers.publish.assemble's nbconvert template and page template and a PDF/UA-1 with helpers.publish.assemble.write_pdf, in the
 worker's own process. Everything goes to build/<year>/factsheets/staging and replaces reports/<year>/factsheets/ only
 when every factsheet succeeded.
 
@@ -51,10 +51,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import PROCESSED_DIR, REPO_ROOT, stats, tables
-from helpers import formatting as fmt
-from helpers.codebook import SELECTED, Codebook, Question, codebook
-from helpers.processed import read_processed
+from helpers import PROCESSED_DIR, REPO_ROOT, TEMPLATES_DIR
+from helpers.analysis import stats, tables
+from helpers.core import formatting as fmt
+from helpers.data.codebook import SELECTED, Codebook, Question, codebook
+from helpers.data.processed import read_processed
 
 NOTEBOOK = REPO_ROOT / "notebooks" / "factsheet.ipynb"
 TITLE = "Waar staat mijn gemeente?"
@@ -133,7 +134,7 @@ def crosswalk(processed_dir: Path | str = PROCESSED_DIR) -> pd.DataFrame:
     """data/processed/crosswalk.parquet: every municipality code of 2018-2023 with its code on 1-1-2023."""
     path = Path(processed_dir).resolve() / "crosswalk.parquet"
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: not found; it is built by `make data` (helpers.municipalities)")
+        raise FileNotFoundError(f"{path}: not found; it is built by `make data` (helpers.data.municipalities)")
     return _cached_crosswalk(str(path), (path.stat().st_mtime_ns, path.stat().st_size))
 
 
@@ -161,7 +162,7 @@ def participants(year: int, processed_dir: Path | str = PROCESSED_DIR) -> pd.Dat
 def _closest_names(text: str, names: Sequence[str], limit: int = 3) -> list[str]:
     from rapidfuzz import fuzz, process
 
-    from helpers.municipalities import normalise_name
+    from helpers.data.municipalities import normalise_name
 
     choices = {name: normalise_name(name) for name in names}
     scored = process.extract(normalise_name(text), choices, scorer=fuzz.WRatio, limit=None)
@@ -173,7 +174,7 @@ def resolve_municipality(municipality: str, year: int, processed_dir: Path | str
 
     Raises FactsheetError naming the wave and suggesting the closest participating municipalities when the code or
     name is not one participant of the wave (unknown, or a municipality that did not take part)."""
-    from helpers.municipalities import normalise_name
+    from helpers.data.municipalities import normalise_name
 
     people = participants(year, processed_dir)
     text = str(municipality or "").strip()
@@ -254,7 +255,7 @@ class ComparisonGroup:
 
 def comparison_group(responses: pd.DataFrame, own_class: str | None, min_others: int = MIN_OTHERS) -> ComparisonGroup:
     """The size class(es) to compare with: the own class, merged with its neighbour by
-    helpers.stats.apply_disclosure_rules when it holds fewer than `min_others` responding municipalities besides the
+    helpers.analysis.stats.apply_disclosure_rules when it holds fewer than `min_others` responding municipalities besides the
     municipality itself (the other classes count all their members), or none when merging is impossible."""
     if own_class is None or pd.isna(own_class):
         return ComparisonGroup((), None, 0, "onbekend", min_others)
@@ -295,7 +296,7 @@ def _routed_out(q: Question, own: dict[tuple[str, str, str], str]) -> bool:
 @functools.lru_cache(maxsize=256)
 def _group_distributions(directory: str, year: int, state: tuple, classes: tuple[str, ...]
                          ) -> dict[tuple[str, str, str], tuple[int, int]]:
-    """(question, item, answer) -> (n, count) of helpers.tables.distribution among the units of `classes` (empty:
+    """(question, item, answer) -> (n, count) of helpers.analysis.tables.distribution among the units of `classes` (empty:
     all units), for every closed question of the wave. Multi-choice: (question, "", option) -> ticked."""
     data = _cached_wave(directory, year, state)
     responses = data.responses
@@ -455,13 +456,13 @@ def wave_wording(year: int, cb: Codebook | None = None) -> str:
 
 
 def lia_history_figure(history: pd.DataFrame, name: str, cb: Codebook | None = None):
-    """The LIA phase per wave as dots on the ordered phases (helpers.figures theme, Okabe-Ito): the municipality's
+    """The LIA phase per wave as dots on the ordered phases (helpers.report.figures theme, Okabe-Ito): the municipality's
     own answers as blue dots joined by a line, a predecessor's answers (after a merger) as orange hatched squares,
     named in the legend; a wave without a response is marked "niet deelgenomen" under the axis. A fixed layout
-    (no constrained layout) keeps it quick to draw; helpers.figures.svg_bytes makes the SVG deterministic."""
+    (no constrained layout) keeps it quick to draw; helpers.report.figures.svg_bytes makes the SVG deterministic."""
     from matplotlib.figure import Figure
 
-    from helpers import figures
+    from helpers.report import figures
 
     cb = cb or codebook()
     phases = list(cb.question(HISTORY_QUESTION).options)
@@ -507,7 +508,7 @@ def lia_history_figure(history: pd.DataFrame, name: str, cb: Codebook | None = N
 
 
 # Texts say "van de gemeente <naam>", never "van <naam>": "van Dijk en Waard" reads as the surname "van Dijk" to the
-# privacy scan (helpers.privacy_scan), and it is the clearer Dutch anyway.
+# privacy scan (helpers.publish.privacy_scan), and it is the clearer Dutch anyway.
 def history_alt(history: pd.DataFrame, name: str) -> str:
     parts = []
     for wave in sorted(history["wave"].unique()):
@@ -596,7 +597,7 @@ class Factsheet:
         self._show("title", title, f"<h1>{html.escape(title)}</h1>")
 
     def notice(self) -> None:
-        """The synthetic-data notice (as helpers.report's Chapter.notice; nothing for a real export)."""
+        """The synthetic-data notice (as helpers.report.chapter's Chapter.notice; nothing for a real export)."""
         if not self.synthetic:
             return
         text = (f"Let op: synthetische gegevens. Deze factsheet is gemaakt met een synthetische vervanging van de "
@@ -643,7 +644,7 @@ class Factsheet:
         self._show("text", markdown, mistune.html(markdown))
 
     def text_table(self, frame: pd.DataFrame, caption: str) -> None:
-        from helpers.report import html_table
+        from helpers.report.chapter import html_table
 
         rows = "\n".join("\t".join(str(v) for v in row) for row in frame.itertuples(index=False))
         self._show("table", f"{caption}\n{rows}",
@@ -702,7 +703,7 @@ class Factsheet:
     def history_section(self) -> None:
         """The LIA phase over the waves: a figure (SVG, alt text) and an accessible table, with the waves the
         municipality did not take part in said as such."""
-        from helpers import figures
+        from helpers.report import figures
 
         history = self.history()
         alt = history_alt(history, self.name)
@@ -729,7 +730,7 @@ class Factsheet:
         import base64
 
         src = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
-        from helpers.report import html_table
+        from helpers.report.chapter import html_table
 
         absent_text = (f"<p class=\"fp-noot\">{html.escape(self.name)} deed niet mee aan de flitspeiling van "
                        f"{html.escape(fmt.join(absent))}.</p>") if absent else ""
@@ -826,13 +827,13 @@ class KernelRunner:
 
 
 def _css() -> str:
-    return (Path(__file__).parent / "templates" / "factsheet.css").read_text(encoding="utf-8")
+    return (TEMPLATES_DIR / "factsheet.css").read_text(encoding="utf-8")
 
 
 def render_page(body_html: str, name: str, year: int, synthetic: bool) -> str:
-    """The factsheet page: helpers.publish's page template and CSS, the confidential marking in the title, in a
+    """The factsheet page: helpers.publish.assemble's page template and CSS, the confidential marking in the title, in a
     banner and in the PDF's running header; no link to the report."""
-    from helpers import publish
+    from helpers.publish import assemble as publish
 
     context = publish._common(year, synthetic)
     context.update(css=context["css"] + "\n" + _css(), page_title=page_title(name, year),
@@ -845,7 +846,7 @@ def render_page(body_html: str, name: str, year: int, synthetic: bool) -> str:
 
 def notebook_body(notebook: Path, exporter) -> str:
     """The executed factsheet notebook as an HTML fragment (publish.notebook_html and process_fragment)."""
-    from helpers import publish
+    from helpers.publish import assemble as publish
 
     part = publish.Part(stem="factsheet", slug="fs", number=None, title=TITLE, kind="appendix")
     page = publish.notebook_html(notebook, exporter, resources_dir=NOTEBOOK.parent)
@@ -855,7 +856,7 @@ def notebook_body(notebook: Path, exporter) -> str:
 def build_one(runner: KernelRunner, template, exporter, settings: BuildSettings, code: str) -> BuiltFactsheet:
     import nbformat
 
-    from helpers import publish
+    from helpers.publish import assemble as publish
 
     row = resolve_municipality(code, settings.year, settings.processed_dir)
     name = str(row["name"])
@@ -896,7 +897,7 @@ def _worker(settings: BuildSettings, codes: list[str]) -> tuple[list[BuiltFactsh
     """Build `codes` in one kernel; returns (built, error message or "", start-up seconds)."""
     import logging
 
-    from helpers import publish
+    from helpers.publish import assemble as publish
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
@@ -961,7 +962,7 @@ def build_factsheets(year: int, out_dir: Path, *, processed_dir: Path | str = PR
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from helpers import publish
+    from helpers.publish import assemble as publish
 
     started, cpu_started = time.perf_counter(), _cpu_seconds()
     processed_dir = Path(processed_dir).resolve()
@@ -1070,7 +1071,7 @@ def write_full_response(out_dir: Path | str, year: int = 2023, processed_dir: Pa
         answer_parts.append(part)
     full_responses = pd.DataFrame(rows).reset_index(drop=True)
     full_answers = pd.concat(answer_parts, ignore_index=True)
-    from helpers.processed import ANSWERS_COLUMNS, RESPONSES_COLUMNS, _write_parquet, quality_json
+    from helpers.data.processed import ANSWERS_COLUMNS, RESPONSES_COLUMNS, _write_parquet, quality_json
 
     target = out_dir / str(year)
     target.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
 """The synthetic stand-in for the confidential survey exports of the Flitspeiling 2018-2023.
 
-`generate(out, seed)` writes one export per wave in the survey tool's dialect (helpers.exports.write_export) plus
+`generate(out, seed)` writes one export per wave in the survey tool's dialect (helpers.data.exports.write_export) plus
 provenance.yml, after checking that the data reproduces every calibrated published number
 (data/published/published_numbers.yml) and tells the story the reports tell. Same seed, same bytes.
 
@@ -18,9 +18,9 @@ from pathlib import Path
 import yaml
 
 from helpers import RAW_DIR
-from helpers.codebook import codebook
-from helpers.exports import write_export
-from helpers.reproducible import sha256_file
+from helpers.core.reproducible import sha256_file
+from helpers.data.codebook import codebook
+from helpers.data.exports import write_export
 
 DEFAULT_SEED = 20231001
 DEFAULT_OUT = RAW_DIR / "survey"

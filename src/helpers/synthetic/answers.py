@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from helpers.codebook import codebook
+from helpers.data.codebook import codebook
 from helpers.synthetic.allocate import AllocationError, allocate, pick, standardise
 from helpers.synthetic.calibrate import solve_counts
 from helpers.synthetic.participants import Participant

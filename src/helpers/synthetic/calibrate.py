@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from helpers.published import round_half_up
+from helpers.core.formatting import round_half_up
 
 
 class InfeasibleTargets(ValueError):
@@ -35,7 +35,7 @@ class InfeasibleTargets(ValueError):
 class ShareTarget:
     """A constraint on the share of units, in `groups`, that gave one of `codes`.
 
-    `accept(percentage) -> bool` says whether a percentage reproduces the number (e.g. helpers.published.matches).
+    `accept(percentage) -> bool` says whether a percentage reproduces the number (e.g. helpers.data.published.matches).
     `counted` is the units the count may come from and `base` the units the percentage is over; both default to
     `groups`. They differ for a subgroup statement such as "count in class X >= 1".
     """

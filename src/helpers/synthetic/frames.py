@@ -1,6 +1,6 @@
-"""The municipality frames the stand-in draws participants from, through helpers.municipalities.
+"""The municipality frames the stand-in draws participants from, through helpers.data.municipalities.
 
-Inhabitants for size classes are taken the way the cleaning step takes them (helpers.cleaning.unit_populations):
+Inhabitants for size classes are taken the way the cleaning step takes them (helpers.data.cleaning.unit_populations):
 `population_on` for the year of the wave's size reference date when the reference set has it (2020-2023), else the
 frame's own, approximate figures (2018, 2019).
 """
@@ -11,8 +11,8 @@ from functools import cache
 
 import pandas as pd
 
-from helpers import municipalities
-from helpers.codebook import codebook
+from helpers.data import municipalities
+from helpers.data.codebook import codebook
 
 WAVES = municipalities.WAVES
 

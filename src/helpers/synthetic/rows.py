@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from helpers.codebook import codebook
+from helpers.data.codebook import codebook
 from helpers.synthetic.answers import Response, WaveAnswers
 from helpers.synthetic.participants import COLLOQUIAL, GROUPS, slug, type_name, typed_variants, wave_frame
 from helpers.synthetic.random import stream

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from helpers.codebook import codebook
-from helpers.published import PublishedNumber, matches
+from helpers.data.codebook import codebook
+from helpers.data.published import PublishedNumber, matches
 from helpers.synthetic.calibrate import ShareTarget
 
 SIZE_GROUPS = ("klein", "niet_klein", "onbekend")

@@ -11,8 +11,8 @@ from pathlib import Path
 import yaml
 
 from helpers import DATA_DIR
-from helpers.codebook import codebook
-from helpers.published import PublishedNumber, load_published
+from helpers.data.codebook import codebook
+from helpers.data.published import PublishedNumber, load_published
 
 TARGETS_FILE = DATA_DIR / "synthetic" / "targets.yml"
 GROUPS = ("klein", "niet_klein", "onbekend")

@@ -1,8 +1,8 @@
 """Checks on the stand-in before anything is written: published numbers, and the story the data must tell.
 
-`processed_frames` turns a wave's generated responses into the processed contract of helpers.cleaning (one unit per
+`processed_frames` turns a wave's generated responses into the processed contract of helpers.data.cleaning (one unit per
 municipality, joint answers expanded, answers in long form) exactly as the cleaning rules would, so that
-helpers.published.check_all can recompute every published number. `story_checks` tests what the report says in words
+helpers.data.published.check_all can recompute every published number. `story_checks` tests what the report says in words
 (rankings, "every municipality works with a partner", the panel moving forward, ...).
 """
 
@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.codebook import codebook
-from helpers.published import check_all, round_half_up
+from helpers.core.formatting import round_half_up
+from helpers.data.codebook import codebook
+from helpers.data.published import check_all
 from helpers.synthetic import frames
 from helpers.synthetic.phases import ANDERS_KINDS, panel_transitions
 

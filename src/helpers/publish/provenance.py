@@ -1,6 +1,6 @@
 """Provenance of one published wave: the code, parameters and input files a report was built from.
 
-helpers.publish renders it as the colophon ("Colofon") at the end of the whole report and of every chapter page (HTML
+helpers.publish.assemble renders it as the colophon ("Colofon") at the end of the whole report and of every chapter page (HTML
 and PDF), and writes its summary into reports/<year>/MANIFEST. Everything here is a pure function of the repository
 and the input files, with no dates or absolute paths of the build, so that two builds from the same inputs stay
 byte-identical.
@@ -10,7 +10,7 @@ byte-identical.
   Makefile (untracked files do not count: they are nobody's input until added).
 - Parameters: ``year`` and ``small_threshold`` as the executed chapter notebooks ran with them (their parameters cell
   with papermill's injected parameters on top), ``processed_dir`` (resolved against the notebooks' folder, papermill's
-  working directory) and ``parts_dir`` (what helpers.publish read). Paths are shown relative to the build root
+  working directory) and ``parts_dir`` (what helpers.publish.assemble read). Paths are shown relative to the build root
   (``--root``, the repository for ``make report``), else relative to the repository, else as they are.
 - Input files, each with its SHA-256, in groups: the survey export of the wave and data/raw/survey/provenance.yml;
   the CBS reference set (data/raw/reference/*, with its PROVENANCE.yml); the codebook (data/codebook/**); the
@@ -22,7 +22,7 @@ byte-identical.
 
 Command line (prints the provenance of the last build of a wave)::
 
-    python -m helpers.provenance --year 2023 [--json]
+    python -m helpers.publish.provenance --year 2023 [--json]
 """
 
 from __future__ import annotations
@@ -41,13 +41,14 @@ from pathlib import Path
 import yaml
 
 from helpers import CODEBOOK_DIR, PUBLISHED_DIR, RAW_DIR, REPO_ROOT
-from helpers.reproducible import sha256_file
+from helpers.core.reproducible import sha256_file
+from helpers.publish.parts import load_parts
 
 # The tracked paths whose uncommitted changes make a build differ from its commit.
 DIRTY_PATHS = ("src", "notebooks", "data/codebook", "data/published", "Makefile")
 DIRTY_NOTE = "met niet-vastgelegde wijzigingen"
-SURVEY_PROVENANCE = "survey/provenance.yml"  # relative to the raw directory (helpers.cleaning.PROVENANCE_FILE)
-REFERENCE_DIR_ENV = "FLITSPEILING_REFERENCE_DIR"  # as helpers.municipalities (not imported: it loads pandas)
+SURVEY_PROVENANCE = "survey/provenance.yml"  # relative to the raw directory (helpers.data.cleaning.PROVENANCE_FILE)
+REFERENCE_DIR_ENV = "FLITSPEILING_REFERENCE_DIR"  # as helpers.data.municipalities (not imported: it loads pandas)
 REFERENCE_PROVENANCE = "PROVENANCE.yml"
 FRAME_FILES = ("frames.parquet", "crosswalk.parquet")
 PROCESSED_FILES = ("responses.parquet", "answers.parquet", "quality.json")
@@ -419,13 +420,12 @@ def collect(year: int, *, report_yml: Path, notebooks: Sequence[Path], parts_dir
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.provenance",
+    parser = argparse.ArgumentParser(prog="python -m helpers.publish.provenance",
                                      description="The provenance (code, parameters, inputs) of a wave's last build.")
     parser.add_argument("--year", type=int, required=True)
     parser.add_argument("--root", type=Path, default=REPO_ROOT, help="build root (default: this repository)")
     parser.add_argument("--json", action="store_true", help="as JSON")
     args = parser.parse_args(argv)
-    from helpers.publish import load_parts  # late: helpers.publish imports this module
 
     build, report_yml = args.root / "build" / str(args.year), REPO_ROOT / "notebooks" / "report.yml"
     stems = [part.stem for part in load_parts(report_yml)]

@@ -1,7 +1,7 @@
 """Municipality frames of every wave (2018-2023 and later), inhabitants, size classes, a crosswalk to 2023, matching.
 
 Frames (one row per municipality on 1 January of the wave year), built from the CBS reference set in
-data/raw/reference (see helpers.cbs and its SOURCES.md):
+data/raw/reference (see helpers.data.cbs and its SOURCES.md):
 
 - 2020-2023: the CBS lists of 1 January with inhabitants on that date. 2022 still has Weesp (it joined Amsterdam on
   24-3-2022).
@@ -32,7 +32,7 @@ that took the largest part (SPLIT_MAIN_SUCCESSOR); all successors are listed in 
 and statuses. Other spellings live in data/codebook/municipality_aliases.yml; a researcher's decisions for names the
 matcher cannot resolve (such as "Bergen") live in data/codebook/municipality_resolutions.yml.
 
-Command line (used by make): ``python -m helpers.municipalities --reference data/raw/reference --out data/processed``
+Command line (used by make): ``python -m helpers.data.municipalities --reference data/raw/reference --out data/processed``
 writes frames.parquet (the waves 2018-2023 and every later wave with a codebook mapping, data/codebook/waves/<year>.yml)
 and crosswalk.parquet.
 """
@@ -59,7 +59,14 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from helpers import CODEBOOK_DIR, PROCESSED_DIR, PUBLISHED_DIR, RAW_DIR
-from helpers.cbs import FIX_HINT, LIST_COLUMNS, REFERENCE_YEARS, REORGANISATION_COLUMNS, REORGANISATIONS_FILE, list_file
+from helpers.data.cbs import (
+    FIX_HINT,
+    LIST_COLUMNS,
+    REFERENCE_YEARS,
+    REORGANISATION_COLUMNS,
+    REORGANISATIONS_FILE,
+    list_file,
+)
 
 
 class _FrameSizes(dict):
@@ -134,7 +141,7 @@ PUBLISHED_COUNT_IDS_2023 = {"lt10k": "2023_par1_1_lt10k_deelnemers", "25k_50k": 
 
 def published_counts_2023() -> dict[str, int]:
     """The participant counts per group that the 2023 report publishes (group -> count)."""
-    from helpers.published import load_published
+    from helpers.data.published import load_published
 
     values = {number.id: number.value for number in load_published()}
     return {group: int(values[number_id]) for group, number_id in PUBLISHED_COUNT_IDS_2023.items()}
@@ -873,7 +880,7 @@ def bijlage_a_size_counts(*, reference_dir: Path | str | None = None, path: Path
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.municipalities",
+    parser = argparse.ArgumentParser(prog="python -m helpers.data.municipalities",
                                      description="Write frames.parquet and crosswalk.parquet from the reference set.")
     parser.add_argument("--reference", type=Path, default=None, help="reference set (default: data/raw/reference)")
     parser.add_argument("--out", type=Path, default=PROCESSED_DIR, help="output directory (default: data/processed)")

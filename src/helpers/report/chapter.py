@@ -39,11 +39,12 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from helpers import REPO_ROOT, disclosure, tables
-from helpers import figures as figs
-from helpers import formatting as fmt
-from helpers.codebook import Codebook, codebook
-from helpers.processed import read_processed
+from helpers import REPO_ROOT
+from helpers.analysis import disclosure, tables
+from helpers.core import formatting as fmt
+from helpers.data.codebook import Codebook, codebook
+from helpers.data.processed import read_processed
+from helpers.report import figures as figs
 
 OUTLINE_FILE = REPO_ROOT / "notebooks" / "report.yml"
 BUILD_DIR = REPO_ROOT / "build"
@@ -410,7 +411,7 @@ class Chapter:
         return tables.population_label(population)
 
     # ---------------------------------------------------------------------------------------------------------------
-    # Tables of this wave (thin wrappers over helpers.tables)
+    # Tables of this wave (thin wrappers over helpers.analysis.tables)
 
     def distribution(self, question: str, item: str = "", populations: Sequence[str] = ("alle",),
                      year: int | None = None) -> pd.DataFrame:
@@ -429,7 +430,7 @@ class Chapter:
                                    cb=self.cb)
 
     def crosstab(self, question: str, by: str = "size_class", item: str = "", year: int | None = None) -> pd.DataFrame:
-        """tables.crosstab as it may be published: with the disclosure rule applied (helpers.disclosure.protect:
+        """tables.crosstab as it may be published: with the disclosure rule applied (helpers.analysis.disclosure.protect:
         size classes under 5 merged, 0 %/100 % cells of groups under 20 flagged), so that the figure and the text are
         made from the same protected numbers that figure/table publish. `.attrs["missing"]` as tables.crosstab."""
         responses, answers = self.data(year)
@@ -611,7 +612,7 @@ class Chapter:
     def _register(self, item_id: str, data: pd.DataFrame | None, question_id: str, question_text: str, base,
                   alt: str, caution: bool = True) -> tuple[ItemSpec, str, str, disclosure.Protection]:
         """Number the item and keep its numbers (cijfers, tables/*.csv). Every figure and table passes here, so this
-        is the one place where the disclosure rule (helpers.disclosure.protect) is applied to what gets published."""
+        is the one place where the disclosure rule (helpers.analysis.disclosure.protect) is applied to what gets published."""
         spec = self.outline.item(item_id)
         if str(spec.chapter) not in (str(self.spec.number), self.spec.slug):
             raise ValueError(f"{item_id!r} belongs to chapter {spec.chapter}, not to {self.spec.heading!r}")
@@ -629,7 +630,7 @@ class Chapter:
             missing = [c for c in ("item", "group", "n", "count", "pct") if c not in data]
             if missing:
                 raise ValueError(f"the data of {item_id!r} lacks the columns {missing}; use a tidy table of "
-                                 "helpers.tables (question, item, answer, group, n, count, pct)")
+                                 "helpers.analysis.tables (question, item, answer, group, n, count, pct)")
             rows = pd.DataFrame({
                 "table": key,
                 "item": data["item"].astype(str).to_numpy(),
@@ -654,7 +655,7 @@ class Chapter:
         """Show "Figuur N" with its title, the figure (embedded SVG), a caption with the question and the base, an
         optional note, and the data as an accessible table inside <details>. Returns N.
 
-        `data`: tidy (helpers.tables: item, group, n, count, pct, answer, labels). `question`: a question id or a
+        `data`: tidy (helpers.analysis.tables: item, group, n, count, pct, answer, labels). `question`: a question id or a
         text (default: the item's question in report.yml). `base`: int, {group: n}, a text, or None (from data).
         `table_columns`: the columns of the data table to show, {column: header}. The number: ch.number_of(id).
         """
@@ -711,19 +712,19 @@ class Chapter:
         """Show "Tabel N" with its title and an accessible HTML table (caption, header scopes, Dutch formats), the
         question, the base and footnotes (a small-base caution is added for a base below 50).
 
-        `table`: a helpers.tables.matrix_table result (shown as "1. label | % alle gemeenten | % kleine gemeenten"),
+        `table`: a helpers.analysis.tables.matrix_table result (shown as "1. label | % alle gemeenten | % kleine gemeenten"),
         or any DataFrame shown as it is, with its tidy numbers in `data` (for the cijfers).
         """
         wide = "rank" in table and any(str(c).startswith("pct_") for c in table.columns)
         if data is None:
             if not wide:
-                raise ValueError("pass the tidy numbers of a free-form table as data=... (helpers.tables columns)")
+                raise ValueError("pass the tidy numbers of a free-form table as data=... (helpers.analysis.tables columns)")
             data = tables.matrix_long(table)
         question_id, question_text = self._question_line(question, self.outline.item(item_id))
         spec, code, _, guard = self._register(item_id, data, question_id, question_text, base, "", caution)
         if guard.changed and not wide:
             raise ValueError(f"{item_id!r}: the disclosure rule suppressed or merged groups ({guard.notes[0]}); build "
-                             "the shown table from helpers.disclosure.protect(data).data")
+                             "the shown table from helpers.analysis.disclosure.protect(data).data")
         data = guard.data
         notes = [footnote] if footnote else []
         notes += list(guard.notes)
@@ -790,7 +791,7 @@ class Chapter:
         """Key figures that are numbers, as cijfers rows: a percentage (its text ends in %) goes to `pct`, rounded as
         shown; a whole number to `count`. Lists, names and yes/no facts are not numbers and stay out. `item` is the
         matrix item or option the figure is about (context `item`), else the key figure's name."""
-        from helpers.published import round_half_up
+        from helpers.core.formatting import round_half_up
 
         rows = []
         for name, figure in sorted(self.key_figures.items()):
@@ -829,7 +830,7 @@ class Chapter:
 
 def _protected_column(wide: pd.DataFrame, data: pd.DataFrame, population: str) -> list:
     """The percentages of one population of a matrix table as published: suppressed cells empty, flagged cells
-    marked (helpers.disclosure)."""
+    marked (helpers.analysis.disclosure)."""
     rows = data[data["group"] == population].set_index("item")
     values = []
     for item in wide["item"]:

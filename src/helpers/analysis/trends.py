@@ -7,7 +7,7 @@ codebook's wave mappings: the question, and its item or option, in data/codebook
 have processed data.
 
 Per indicator `series` counts, per wave and size class, the municipalities that answered and those that gave the
-answer (helpers.tables.group_share: the same bases as the chapters' tables); `analyse` fits helpers.stats.trend_model
+answer (helpers.analysis.tables.group_share: the same bases as the chapters' tables); `analyse` fits helpers.analysis.stats.trend_model
 on them (logit of the share on the wave year, and a second model adding size class) and returns:
 
 - `table`: one row per indicator (TABLE_COLUMNS): waves, n per wave, first and last share, the yearly change in
@@ -15,11 +15,11 @@ on them (logit of the share on the wave year, and a second model adding size cla
   models. `display_table` gives the Dutch table the report shows, `tabellenboek_table` the tidy rows with Dutch
   headers for the model columns (cijfers.csv and the tabellenboek).
 - `series`: one row per indicator and wave: observed share with its Wilson interval, the fitted share with its 95 %
-  band and the published share of that wave where one exists (helpers.tables.trend's definition).
+  band and the published share of that wave where one exists (helpers.analysis.tables.trend's definition).
 - `skipped`: indicators of the chapter asked in fewer than MIN_WAVES waves, `reworded`: waves that asked the question
   in other words (2018-2020: "plan van aanpak").
 
-statsmodels is imported only when a model is fitted (helpers.stats), so importing this module is cheap.
+statsmodels is imported only when a model is fitted (helpers.analysis.stats), so importing this module is cheap.
 """
 
 from __future__ import annotations
@@ -33,10 +33,11 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from helpers import CODEBOOK_DIR, tables
-from helpers import formatting as fmt
-from helpers.codebook import Codebook, codebook
-from helpers.municipalities import SIZE_CLASSES
+from helpers import CODEBOOK_DIR
+from helpers.analysis import tables
+from helpers.core import formatting as fmt
+from helpers.data.codebook import Codebook, codebook
+from helpers.data.municipalities import SIZE_CLASSES
 
 INDICATORS_FILE = CODEBOOK_DIR / "indicators.yml"
 MIN_WAVES = 3
@@ -51,7 +52,7 @@ TABLE_COLUMNS = ["indicator", "label", "chapter", "question", "item", "answer", 
                  "size_odds_ratio_low", "size_odds_ratio_high", "size_p_value", "size_unknown"]
 SERIES_COLUMNS = ["indicator", "label", "wave", "n", "count", "pct", "pct_low", "pct_high", "fitted_pct",
                   "fitted_low", "fitted_high", "published", "published_quote", "reworded"]
-# Dutch headers of the model columns in the tabellenboek and cijfers (the tidy columns have theirs in helpers.publish).
+# Dutch headers of the model columns in the tabellenboek and cijfers (the tidy columns have theirs in helpers.publish.assemble).
 TABELLENBOEK_HEADERS = {
     "waves": "Metingen", "n_per_wave": "Basis per meting (n)", "pct_first": "Percentage eerste meting",
     "change_pp": "Verandering per jaar (procentpunt)", "change_pp_low": "95%-BI ondergrens (procentpunt)",
@@ -270,7 +271,7 @@ class TrendAnalysis:
 def fit(indicator: Indicator, frame: pd.DataFrame) -> dict:
     """The models of one indicator's `series`: a dict with the model columns of TABLE_COLUMNS, and `fitted` (the
     overall model's fitted share per wave)."""
-    from helpers import stats
+    from helpers.analysis import stats
 
     totals = per_wave(frame)
     # Separation (all or none gave the answer) is handled below; statsmodels forces its warning to "always", so it is
@@ -343,7 +344,7 @@ def analyse(chapter: int, year: int, load: tables.Loader, *, available: Sequence
             published_path: Path | str | None = None) -> TrendAnalysis:
     """Trend models of every indicator of `chapter` for the report of `year`: the waves up to `year` that asked it
     and have processed data (`available`, default: every codebook wave `load` can read)."""
-    from helpers import stats
+    from helpers.analysis import stats
 
     cb = cb or codebook()
     chosen = of_chapter(chapter, load_indicators(cb=cb) if indicators is None else indicators)
@@ -546,54 +547,7 @@ PARTICIPANTS_CAVEAT = ("Let op: niet elk jaar doen dezelfde gemeenten mee. Een t
                        "panelanalyse.")
 
 
-def show_in_chapter(ch, table_item: str, figure_item: str) -> TrendAnalysis | None:
-    """Show a chapter's trend table (all its indicators) and trend figure (the indicators marked `figure`), or, when
-    the report's wave has fewer than MIN_WAVES measurements, one line saying so. Returns the analysis (None when
-    nothing is shown). `ch` is a helpers.report.Chapter; the items are report.yml items with `min_waves`."""
-    from helpers import figures
-
-    year = ch.year
-    titles = f"De tabel ‘{ch.outline.title_for(table_item, year)}’ en de figuur ‘{ch.outline.title_for(figure_item, year)}’"
-    analysis = None
-    if ch.shows(table_item) and ch.shows(figure_item):
-        analysis = analyse(int(ch.spec.number), year, ch.load, available=ch.waves(), cb=ch.cb)
-    if analysis is None or not analysis.enough:
-        counted = len(ch.waves())
-        ch.text(f"Voor een trendmodel zijn ten minste {fmt.words(MIN_WAVES)} metingen nodig; tot en met {year} zijn "
-                f"er {fmt.words(counted)} ({fmt.join(str(w) for w in ch.waves())}): te weinig metingen. {titles} "
-                "ontbreken daarom in deze editie.")
-        ch.shown.append(("not_asked", f"te weinig metingen voor {table_item}, {figure_item}"))
-        return None
-    notes = [TABLE_NOTE]
-    if analysis.skipped:
-        notes.append("Te weinig metingen voor een trend (minder dan drie): " + "; ".join(
-            f"{i.label} ({fmt.join(str(w) for w in waves) if waves else 'niet gevraagd'})"
-            for i, waves in analysis.skipped) + ".")
-    notes.append(reworded_note(analysis))
-    ch.table(table_item, display_table(analysis.table), question=MODEL_QUESTION,
-             data=tabellenboek_table(analysis.table, ch.cb), caution=False,
-             base=f"per onderwerp de gemeenten die de vraag beantwoordden, per meting; laatste meting "
-                  f"{_n_range(analysis.table['n_last'])}",
-             footnote=" ".join(note for note in notes if note))
-    shown = [i.id for i in analysis.indicators if i.figure and i.id in set(analysis.table["indicator"])]
-    if shown:
-        subset = analysis.series[analysis.series["indicator"].isin(shown)]
-        curves = analysis.curves[analysis.curves["indicator"].isin(shown)]
-        data = figure_data(subset)
-        ch.figure(figure_item, figures.trend_panels(subset, curves, order=shown), data=data,
-                  alt=figure_alt(analysis, shown), question=MODEL_QUESTION, caution=False,
-                  base=f"per onderwerp en meting de gemeenten die de vraag beantwoordden ({_n_range(data['n'])})",
-                  note=("Punten: gemeten percentage met 95%-betrouwbaarheidsinterval (Wilson). Gestippelde lijn met "
-                        "band: het trendmodel met 95%-band. Open ruit: het gepubliceerde percentage van die meting. "
-                        + reworded_note(analysis, shown)).strip(),
-                  table_columns={"item_label": "Onderwerp", "group": "Meting", "count": "Aantal", "n": "Basis (n)",
-                                 "pct": "Percentage", "pct_low": "95%-BI onder", "pct_high": "95%-BI boven",
-                                 "pct_fitted": "Trendmodel", "pct_published": "Gepubliceerd"})
-    ch.note(PARTICIPANTS_CAVEAT)
-    return analysis
-
-
-def _n_range(values) -> str:
+def n_range(values) -> str:
     low, high = int(min(values)), int(max(values))
     return f"n = {fmt.number(low)}" if low == high else f"n = {fmt.number(low)} tot {fmt.number(high)}"
 

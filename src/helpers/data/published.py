@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import pandas as pd
 import yaml
 
 from helpers import CODEBOOK_DIR, PUBLISHED_DIR
+from helpers.core.formatting import round_half_up
 
 PUBLISHED_FILE = PUBLISHED_DIR / "published_numbers.yml"
 
@@ -90,16 +90,6 @@ class PublishedNumber:
     # Where the report shows the number when its definition alone does not find it in cijfers.csv: (table, item),
     # e.g. ("tekst_reikwijdte_fase", "uitvoerders_50k_of_meer") for a number in the text of chapter 2.
     shown_as: tuple[str, str] | None = None
-
-
-def round_half_up(x: float, digits: int = 0) -> int | float:
-    """Round as reports do (66.5 -> 67, 2.5 -> 3), not to even as Python's round() does.
-
-    The float goes through its shortest repr, so 14.45 rounds to 14.5 at one digit although its binary value is
-    slightly below 14.45.
-    """
-    rounded = Decimal(repr(x)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-    return int(rounded) if digits == 0 else float(rounded)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -493,8 +483,8 @@ def check_all(
 def check_processed(processed_dir: Path | str | None = None, waves: Iterable[int] | None = None) -> pd.DataFrame:
     """`check_all` on the processed data of `waves` (default: every wave with a codebook mapping)."""
     from helpers import PROCESSED_DIR
-    from helpers.codebook import codebook
-    from helpers.processed import read_processed
+    from helpers.data.codebook import codebook
+    from helpers.data.processed import read_processed
 
     processed_dir = Path(processed_dir) if processed_dir is not None else PROCESSED_DIR
     waves = sorted(waves) if waves is not None else sorted(codebook().waves)

@@ -2,9 +2,9 @@
 
 Participation is public (Bijlage A lists every responding municipality), so a breakdown by a group of municipalities
 can reveal what a named municipality answered: a size class with three participants, or a group in which every
-member gave the same answer. The rule is helpers.stats.apply_disclosure_rules; this module applies it to the tidy data
-of a figure or table (helpers.tables columns: question, item, answer, group, n, count, pct, labels) and writes the
-Dutch notes that say what it did. helpers.report.Chapter applies `protect` to the data of every figure and table
+member gave the same answer. The rule is helpers.analysis.stats.apply_disclosure_rules; this module applies it to the tidy data
+of a figure or table (helpers.analysis.tables columns: question, item, answer, group, n, count, pct, labels) and writes the
+Dutch notes that say what it did. helpers.report.chapter.Chapter applies `protect` to the data of every figure and table
 before anything is shown or written (HTML, tables/*.csv and so the tabellenboek, cijfers.csv), so no notebook can
 publish a breakdown around it.
 
@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from helpers import formatting as fmt
-from helpers.stats import MERGED, SIZE_CODES, SUPPRESSED, apply_disclosure_rules
+from helpers.analysis.stats import MERGED, SIZE_CODES, SUPPRESSED, apply_disclosure_rules
+from helpers.core import formatting as fmt
 
 MIN_GROUP = 5
 FLAG_BELOW = 20

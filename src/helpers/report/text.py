@@ -1,8 +1,8 @@
 """Dutch phrasing shared by the chapter notebooks: comparing a share with an earlier wave, quoting answers.
 
 Comparisons with an earlier wave are tested, not read off the rounded shares: every function takes the two shares as
-counts and bases, `(count, n)` pairs or rows with `count` and `n` (a tidy row of helpers.tables), and asks
-helpers.stats.compare_two (two-proportion z-test, or Fisher's exact test for small counts) whether they differ at the
+counts and bases, `(count, n)` pairs or rows with `count` and `n` (a tidy row of helpers.analysis.tables), and asks
+helpers.analysis.stats.compare_two (two-proportion z-test, or Fisher's exact test for small counts) whether they differ at the
 5 % level. Only then does a sentence say "hoger"/"meer" or "lager"/"minder"; a difference within noise is "gelijk"
 (compare) and reads "niet significant hoger" or, when the shares as shown are equal, "even hoog" / "evenveel"
 (SIGNIFICANCE_NOTE explains it to the reader). The two waves are treated as independent samples; in fact many
@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from helpers import formatting as fmt
-from helpers.privacy import DEFAULT_PLACEHOLDERS, scrub_text
+from helpers.core import formatting as fmt
+from helpers.core.privacy import DEFAULT_PLACEHOLDERS, scrub_text
 
 HIGHER, LOWER, EQUAL = "hoger", "lager", "gelijk"
 ALPHA = 0.05
@@ -63,8 +63,8 @@ def share_pct(value) -> float | None:
 
 
 def test(now, before, alpha: float = ALPHA):
-    """helpers.stats.compare_two of the two shares (now minus before), or None when one is missing."""
-    from helpers import stats
+    """helpers.analysis.stats.compare_two of the two shares (now minus before), or None when one is missing."""
+    from helpers.analysis import stats
 
     a, b = counts(now), counts(before)
     if a is None or b is None:
@@ -124,7 +124,7 @@ def change_counts(pairs: Iterable[tuple]) -> dict[str, int]:
 
 
 def table_counts(table, population: str = "alle") -> dict[str, tuple[int, int]] | None:
-    """{item: (count, n)} of a helpers.tables.matrix_table (columns count_<population>, n_<population>) or of tidy
+    """{item: (count, n)} of a helpers.analysis.tables.matrix_table (columns count_<population>, n_<population>) or of tidy
     rows (item, count, n); None for None."""
     if table is None:
         return None
@@ -240,10 +240,10 @@ def sentence_start(text: str) -> str:
 
 
 def theme_quotes(coded, theme: str, k: int, seed_key: str, exclude: Iterable[str] = ()) -> list[str]:
-    """Up to `k` quotes of `theme` from a helpers.coding.code_texts result, chosen with helpers.coding.choose_quotes
+    """Up to `k` quotes of `theme` from a helpers.analysis.coding.code_texts result, chosen with helpers.analysis.coding.choose_quotes
     (reproducible, never a text with a placeholder or personal data): texts coded with this theme only come first,
     texts that also belong to other themes fill up."""
-    from helpers import coding
+    from helpers.analysis import coding
 
     if k <= 0 or coded is None or not len(coded):
         return []

@@ -6,7 +6,7 @@ reads it from here. `load_codebook()` validates both files and resolves every wa
 
 What a survey tool's export looks like is described once per dialect in `DIALECT_PROPERTIES` (does it name columns by
 question code, does it write answer codes or labels, how does a ticked box look, how many header rows); the loader and
-helpers.exports ask those properties instead of testing dialect names.
+helpers.data.exports ask those properties instead of testing dialect names.
 
 Column templates (`export.columns` in waves/<year>.yml) may use these fields:
   {qcode}  the survey tool's question code (`qcode` of the question in the wave file)

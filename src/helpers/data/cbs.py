@@ -18,7 +18,7 @@ retrieval date: a date would make every run differ, and the sha256 already ident
 
 Command line (used by `make reference`)::
 
-    python -m helpers.cbs --dest data/raw/reference [--source REFERENCE_DIR]
+    python -m helpers.data.cbs --dest data/raw/reference [--source REFERENCE_DIR]
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ import requests
 import yaml
 
 from helpers import RAW_DIR
-from helpers.reproducible import sha256_file
+from helpers.core.reproducible import sha256_file
 
 REFERENCE_YEARS = (2020, 2021, 2022, 2023)
 LIST_COLUMNS = ("code", "name", "province", "population")
@@ -65,7 +65,7 @@ TIMEOUT_SECONDS = 60
 _CODE = re.compile(r"^GM\d{4}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FIX_HINT = ("Give a directory with the reference set: `make reference REFERENCE_DIR=/path/to/reference` or "
-            "`python -m helpers.cbs --source /path/to/reference --dest data/raw/reference`")
+            "`python -m helpers.data.cbs --source /path/to/reference --dest data/raw/reference`")
 
 
 class ReferenceDataError(ValueError):
@@ -194,7 +194,7 @@ def _write_provenance(dest_dir: Path, provenance: Mapping[str, dict]) -> Path:
         entries[name] = {**entry, "sha256": sha256_file(path)}
         if name != SOURCES_FILE:
             entries[name]["rows"] = validate_reference_file(path)
-    header = ("# Reference data in this directory, written by `python -m helpers.cbs` (make reference).\n"
+    header = ("# Reference data in this directory, written by `python -m helpers.data.cbs` (make reference).\n"
               "# origin: the file it was copied from, or the CBS OData requests it was built from.\n"
               "# No retrieval date is recorded on purpose (it would change on every run); sha256 identifies\n"
               "# the content.\n")
@@ -274,7 +274,7 @@ def municipality_list_urls(year: int) -> list[str]:
 def _area_table(year: int) -> str:
     if year not in AREA_TABLES:
         raise CbsError(f"no CBS 'Gebieden in Nederland' table is known for {year} (known: {sorted(AREA_TABLES)}); "
-                       f"add the table id of 'Gebieden in Nederland {year}' to AREA_TABLES in src/helpers/cbs.py")
+                       f"add the table id of 'Gebieden in Nederland {year}' to AREA_TABLES in src/helpers/data/cbs.py")
     return AREA_TABLES[year]
 
 
@@ -357,7 +357,7 @@ def download_reference(dest_dir: Path | str, source_dir: Path | str | None = Non
 
 
 def main(argv: list[str] | None = None, *, session: requests.Session | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.cbs", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m helpers.data.cbs", description=__doc__.split("\n\n")[0])
     parser.add_argument("--source", type=Path, help="directory with the reference set (copied when complete)")
     parser.add_argument("--dest", type=Path, default=RAW_DIR / "reference", help="default: data/raw/reference")
     args = parser.parse_args(argv)

@@ -1,20 +1,20 @@
-"""The report's tables as pure functions of the processed data (responses and answers of helpers.processed).
+"""The report's tables as pure functions of the processed data (responses and answers of helpers.data.processed).
 
 Rules every function follows (they are the report's rules):
 
 - Populations: "alle" (every unit), "klein" (`klein` is True: fewer inhabitants than the small-municipality threshold),
-  "niet_klein" (`klein` is False) and the size classes of helpers.municipalities.SIZE_CLASSES ("lt10k" ...). A unit
+  "niet_klein" (`klein` is False) and the size classes of helpers.data.municipalities.SIZE_CLASSES ("lt10k" ...). A unit
   without a known size has `klein` <NA> and belongs to "alle" only.
 - Base (n): the units of the population that answered the question, or the item of a matrix question. An answer "niet
   van toepassing" is an answer (it is in the base, as in the published report). For a multi-choice question a unit
   answered when it has any `selected` row (the processed data has those rows only for units that answered it).
 - Percentages are unrounded floats (100 * count / n; NaN when n is 0). Rounding happens where a number is shown
-  (helpers.formatting.pct, helpers.report), half up to whole numbers as the report rounds.
+  (helpers.core.formatting.pct, helpers.report.chapter), half up to whole numbers as the report rounds.
 - Answers and items come in codebook order (data/codebook/questions.yml), unless a table sorts by share.
 
 Tidy results have the columns of TIDY_COLUMNS: question, item ("" for a single question), answer (an answer code, a
 group name, or "" where a row is not about one answer), answer_label, group (the population, a size class or a
-wave), n (base), count, pct, item_label, group_label. helpers.report turns them into the cijfers of a chapter.
+wave), n (base), count, pct, item_label, group_label. helpers.report.chapter turns them into the cijfers of a chapter.
 """
 
 from __future__ import annotations
@@ -25,9 +25,10 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import PROCESSED_DIR
-from helpers.codebook import SELECTED, Codebook, Question, codebook
-from helpers.municipalities import FRAME_SIZES, SIZE_CLASSES
-from helpers.published import matches, round_half_up
+from helpers.core.formatting import round_half_up
+from helpers.data.codebook import SELECTED, Codebook, Question, codebook
+from helpers.data.municipalities import FRAME_SIZES, SIZE_CLASSES
+from helpers.data.published import matches
 
 TIDY_COLUMNS = ["question", "item", "answer", "answer_label", "group", "n", "count", "pct", "item_label",
                 "group_label"]
@@ -325,7 +326,7 @@ def crosstab(responses: pd.DataFrame, answers: pd.DataFrame, question: str | Que
 
 
 def _published(path: Path | str | None = None):
-    from helpers.published import load_published  # late import: the file is validated against the codebook
+    from helpers.data.published import load_published  # late import: the file is validated against the codebook
 
     return load_published(path)
 
@@ -333,7 +334,7 @@ def _published(path: Path | str | None = None):
 def reader(processed_dir: Path | str = PROCESSED_DIR, small_threshold: int | None = None) -> Loader:
     """A function year -> (responses, answers) reading `processed_dir`, with `klein` recomputed when a threshold is
     given (fewer inhabitants than `small_threshold`)."""
-    from helpers.processed import read_processed
+    from helpers.data.processed import read_processed
 
     cache: dict[int, tuple[pd.DataFrame, pd.DataFrame]] = {}
 
@@ -489,7 +490,7 @@ def frame_populations(year: int, *, reference_dir: Path | str | None = None, cb:
     population_on(reference year, frame codes), the same figures the cleaning step gave the participants; where the
     reference set has no figures for that year (2018, 2019) the frame's own approximate figures (1-1-2020).
     """
-    from helpers import municipalities
+    from helpers.data import municipalities
 
     cb = cb or codebook()
     reference_year = cb.wave(year).size_reference_date.year
@@ -557,7 +558,7 @@ def display_name(name: str) -> str:
 
 def g4_participants(responses: pd.DataFrame) -> tuple[list[str], list[str]]:
     """(G4 municipalities that took part, those that did not), in report spelling ("Den Haag")."""
-    from helpers.municipalities import G4
+    from helpers.data.municipalities import G4
 
     codes = set(responses["municipality_code"].dropna().astype(str))
     taking_part = [display_name(name) for code, name in G4.items() if code in codes]
@@ -586,7 +587,7 @@ def published_size_counts(year: int, path: Path | str | None = None) -> dict[str
 def unknown_size_reasons(responses: pd.DataFrame, quality: dict) -> pd.DataFrame:
     """Why units have no size class: columns reason (Dutch), count. Unmatched names by status; matched municipalities
     without a CBS number of inhabitants (dissolved before the first year of the reference set)."""
-    from helpers.cleaning import STATUS_LABELS
+    from helpers.data.cleaning import STATUS_LABELS
 
     unknown = responses[responses["size_class"].isna()]
     unmatched = {u["response_id"]: u["status"] for u in quality.get("unmatched") or []}
@@ -619,9 +620,9 @@ def published_list_summary(year: int) -> dict | None:
 
     {"entries": list entries, "municipalities": municipalities named (a joint entry names several; an ambiguous
     entry counts once), "unresolved": [(entry, [candidate names])] for entries that are not one municipality,
-    "size_counts": helpers.municipalities.bijlage_a_size_counts() indexed by group (computed, published)}.
+    "size_counts": helpers.data.municipalities.bijlage_a_size_counts() indexed by group (computed, published)}.
     """
-    from helpers import municipalities
+    from helpers.data import municipalities
 
     listing = published_list(year)
     if listing is None or int(year) != 2023:  # bijlage_a_size_counts knows the 2023 list only

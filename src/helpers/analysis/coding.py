@@ -48,10 +48,10 @@ of the normalised text (Unicode NFKC, case-folded, runs of whitespace as one spa
 survives a re-cleaning that changes nothing but case or spacing, and applies to every identical answer (same text,
 same coding). Every manual coding needs a `reason`.
 
-Quotes (`choose_quotes`): the texts are already scrubbed of personal data by the cleaning step (helpers.privacy),
+Quotes (`choose_quotes`): the texts are already scrubbed of personal data by the cleaning step (helpers.core.privacy),
 which leaves placeholders such as "[naam]" or "[e-mailadres]". Decision: a text with a placeholder is NEVER quoted
 (it is mostly a contact line, and a placeholder in a quote reads as an edited quote), and neither is a text in which
-helpers.privacy would still find an e-mail address, IP address or phone number (defence in depth). Candidates are
+helpers.core.privacy would still find an e-mail address, IP address or phone number (defence in depth). Candidates are
 deduplicated (also texts that share a sentence with a chosen one), medium-length texts (`min_length`-`max_length` characters) come
 first, then texts about the theme only (fewest other themes), and within that the order is that of
 sha256(seed_key + normalised text): reproducible, independent of row order, and another seed key (e.g.
@@ -326,7 +326,7 @@ def _manual_entries(raw: Mapping, where: str, frame: Frame | None) -> dict[str, 
             digits = key[len(HASH_PREFIX):].lower()
             if not re.fullmatch(r"[0-9a-f]+", digits) or not MIN_HASH_PREFIX <= len(digits) <= 64:
                 raise CodingError(f"{entry_where}: a text hash is 'sha256:' and {MIN_HASH_PREFIX}-64 hex digits "
-                                  "(helpers.coding.text_hash)")
+                                  "(helpers.analysis.coding.text_hash)")
             key = HASH_PREFIX + digits
         if isinstance(value, list):
             raise CodingError(f"{entry_where}: give the themes with a reason: {{themes: {value}, reason: ...}}")
@@ -429,7 +429,7 @@ def code_texts(texts: pd.DataFrame, frame: Frame, manual=None) -> pd.DataFrame:
     """
     missing = [c for c in ("response_id", "question", "kind", "text") if c not in texts]
     if missing:
-        raise ValueError(f"texts lacks the columns {missing}; use helpers.coding.frame_texts(answers, frame)")
+        raise ValueError(f"texts lacks the columns {missing}; use helpers.analysis.coding.frame_texts(answers, frame)")
     entries = _manual_for(manual, frame)
     by_response = {k: m for k, m in entries.items() if not m.is_hash}
     by_hash = [m for m in entries.values() if m.is_hash]
@@ -537,9 +537,9 @@ def has_placeholder(text: str) -> bool:
 
 
 def is_quotable(text: str) -> bool:
-    """May the text be shown as a quote: non-empty, no placeholder, and nothing helpers.privacy would still scrub
+    """May the text be shown as a quote: non-empty, no placeholder, and nothing helpers.core.privacy would still scrub
     (e-mail address, IP address, phone number)?"""
-    from helpers.privacy import scrub_text
+    from helpers.core.privacy import scrub_text
 
     text = str(text or "").strip()
     if not text or has_placeholder(text):

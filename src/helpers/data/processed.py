@@ -13,6 +13,8 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -20,7 +22,63 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from helpers import PROCESSED_DIR
-from helpers.cleaning import ANSWERS_COLUMNS, RESPONSES_COLUMNS, CleanResult, coerce
+from helpers.data.codebook import WaveSpec
+
+# The contract of the processed tables: column -> dtype (data/processed/README.md describes each column).
+RESPONSES_COLUMNS = {
+    "wave": "int64",
+    "response_id": "string",
+    "respondent_id": "string",
+    "joint_group": "string",
+    "match_status": "string",
+    "municipality_code": "string",
+    "municipality_name": "string",
+    "province": "string",
+    "code_2023": "string",
+    "population": "Int64",
+    "size_class": "string",
+    "klein": "boolean",
+    "in_frame": "bool",
+    "started_at": "datetime64[s]",
+    "submitted_at": "datetime64[s]",
+    "completed": "bool",
+    "last_question": "string",
+}
+ANSWERS_COLUMNS = {
+    "wave": "int64",
+    "response_id": "string",
+    "question": "string",
+    "item": "string",
+    "kind": "string",
+    "value": "string",
+    "text": "string",
+}
+
+
+@dataclass
+class CleanResult:
+    year: int
+    responses: pd.DataFrame
+    answers: pd.DataFrame
+    quality: dict
+    spec: WaveSpec | None = field(default=None, repr=False)
+
+
+def coerce(frame: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFrame:
+    """Give every column of the processed contract its dtype (also for empty frames)."""
+    out = pd.DataFrame(index=frame.index)
+    for column, dtype in columns.items():
+        values = frame[column] if column in frame else pd.Series([None] * len(frame), index=frame.index)
+        if dtype.startswith("datetime64"):
+            out[column] = pd.to_datetime(values.astype(object).where(values.notna(), None)).astype(dtype)
+        elif dtype == "string":
+            out[column] = values.astype(object).where(values.notna(), None).astype("string")
+        elif dtype == "boolean":
+            out[column] = values.astype(object).where(values.notna(), None).astype("boolean")
+        else:
+            out[column] = values.astype(dtype)
+    return out
+
 
 FILES = ("responses.parquet", "answers.parquet", "quality.json")
 

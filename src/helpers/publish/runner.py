@@ -5,7 +5,7 @@ What it does, in one process (cheaper than the papermill command line, see READM
 1. executes ``notebooks/<stem>.ipynb`` with papermill (``papermill.execute_notebook``) in the Jupyter kernel
    ``flitspeiling`` with working directory ``notebooks/``, an execution timeout and the parameters ``year`` and
    ``parts_dir`` (plus any ``-p name value``). Papermill injects them as the cell tagged ``injected-parameters``, so
-   they stay visible in the executed notebook (helpers.provenance reads them for the colophon);
+   they stay visible in the executed notebook (helpers.publish.provenance reads them for the colophon);
 2. writes the executed notebook to ``build/<year>/notebooks/<stem>.running.ipynb``; when a cell fails it becomes
    ``<stem>.failed.ipynb`` (the failing cell with its traceback), the previous build output is left as it was and
    the exit status is 1;
@@ -13,9 +13,9 @@ What it does, in one process (cheaper than the papermill command line, see READM
    writes them as a Make dependency file ``build/<year>/notebooks/<stem>.d``: the chapter's target depends on those
    helper files only, so editing a helper re-runs just the chapters that use it. A notebook that did not run to the
    end gets no new .d file, and without one the Makefile falls back to every helper;
-4. renders the chapter's HTML fragment for the publication (helpers.publish.render_fragment, stored in
-   ``build/<year>/fragments/<stem>.json`` with the hashes it was made from), so that helpers.publish only has to
-   assemble the pages; helpers.publish renders the fragment again itself when any of those hashes differ;
+4. renders the chapter's HTML fragment for the publication (helpers.publish.assemble.render_fragment, stored in
+   ``build/<year>/fragments/<stem>.json`` with the hashes it was made from), so that helpers.publish.assemble only has to
+   assemble the pages; helpers.publish.assemble renders the fragment again itself when any of those hashes differ;
 5. only then moves the executed notebook to ``build/<year>/notebooks/<stem>.ipynb``, the Make target.
 
 Startup: the papermill and nbconvert command lines import ``jsonschema``, which imports the optional package
@@ -26,7 +26,7 @@ affected.
 
 Command line::
 
-    python -m helpers.run_chapter --year 2023 notebooks/01_achtergrond.ipynb [--root .] [--timeout 600]
+    python -m helpers.publish.runner --year 2023 notebooks/01_achtergrond.ipynb [--root .] [--timeout 600]
         [--kernel flitspeiling] [-p name value ...] [--no-fragment]
 """
 
@@ -98,7 +98,7 @@ def dependency_text(target: str, dependencies: Sequence[Path], root: Path, sourc
     """A Make rule ``<target>: <dependencies>``, then an empty rule per dependency (as ``gcc -MP``), so that a helper
     that is later removed makes the chapter run again instead of stopping make."""
     names = [_make_path(path, root) for path in dependencies]
-    lines = [f"# Written by helpers.run_chapter{' for ' + source if source else ''}: the helpers the notebook imported.",
+    lines = [f"# Written by helpers.publish.runner{' for ' + source if source else ''}: the helpers the notebook imported.",
              f"{target}: " + " ".join(names) if names else f"{target}:"]
     lines += [f"{name}:" for name in names]
     return "\n".join(lines) + "\n"
@@ -175,7 +175,8 @@ def execute(notebook: Path, output: Path, parameters: Mapping, cwd: Path, kernel
 def run(notebook: Path, year: int, root: Path, kernel: str = KERNEL, timeout: int = TIMEOUT,
         extra_parameters: Mapping | None = None, fragment: bool = True) -> dict:
     """Run one notebook as the Makefile's chapter rule; returns what was written and how long each step took."""
-    from helpers import publish  # the package root; cheap (publish imports its heavy libraries lazily)
+    import helpers
+    from helpers.publish import assemble as publish  # cheap: it imports its heavy libraries lazily
 
     notebook, root = Path(notebook), Path(root).resolve()
     stem = notebook.stem
@@ -205,7 +206,7 @@ def run(notebook: Path, year: int, root: Path, kernel: str = KERNEL, timeout: in
 
     target_name = _make_path(target, root)
     if modules is not None:
-        helpers_dir = Path(publish.__file__).parent
+        helpers_dir = Path(helpers.__file__).parent
         _write_atomically(depfile, dependency_text(target_name, helper_dependencies(modules, helpers_dir), root,
                                                    source=_make_path(notebook, root)))
     else:
@@ -230,7 +231,7 @@ def _parameter_value(text: str):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.run_chapter",
+    parser = argparse.ArgumentParser(prog="python -m helpers.publish.runner",
                                      description="Run one report notebook for one wave (papermill), as make report.")
     parser.add_argument("notebook", type=Path, help="the notebook, e.g. notebooks/01_achtergrond.ipynb")
     parser.add_argument("--year", type=int, required=True)

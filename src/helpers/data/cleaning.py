@@ -7,7 +7,7 @@ one line with file, row, column, what was found, what was expected and a suggest
 
 1. test responses (typed municipality or e-mail domain of the research team) are removed;
 2. rows without an answer to the first content question (the definition of a valid response) are excluded;
-3. typed municipality names are matched to the wave's municipality frame (helpers.municipalities), with the
+3. typed municipality names are matched to the wave's municipality frame (helpers.data.municipalities), with the
    researcher's decisions in municipality_resolutions.yml;
 4. joint answers ("Barendrecht, Albrandswaard en Ridderkerk") become one unit per municipality
    (`joint_answers: per_municipality`; response ids 2023-0007a, 2023-0007b, ... sharing `joint_group` 2023-0007),
@@ -16,11 +16,11 @@ one line with file, row, column, what was found, what was expected and a suggest
    questions, then latest submission, latest start, highest respondent id). Joint answers are expanded *before* this
    rule, so that a municipality that also answered on its own keeps one unit and its partners keep theirs;
 6. units that cannot be matched are kept without a code and listed with the matcher's message;
-7. personal columns are dropped and free text is scrubbed (helpers.privacy) with the placeholders of cleaning.yml;
+7. personal columns are dropped and free text is scrubbed (helpers.core.privacy) with the placeholders of cleaning.yml;
 8. answers to questions whose routing condition (questions.yml `asked_if`) is not met are dropped and counted.
 
 The results (`CleanResult.responses`, `.answers`, `.quality`) follow a fixed contract; see `RESPONSES_COLUMNS`,
-`ANSWERS_COLUMNS` and the README of data/processed (helpers.processed writes and reads them).
+`ANSWERS_COLUMNS` and the README of data/processed (helpers.data.processed writes and reads them).
 
 The functions at the end (`steps_table`, `duplicates_table`, ...) turn the quality log into the tables of the
 data-quality appendix (notebooks/00_opschonen.ipynb).
@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import importlib
 import re
 import string
 from collections import Counter
@@ -45,11 +44,13 @@ import pandas as pd
 import yaml
 
 from helpers import CODEBOOK_DIR, PUBLISHED_DIR, RAW_DIR
-from helpers.codebook import SELECTED, Codebook, ColumnSpec, WaveSpec, load_codebook
-from helpers.codebook import codebook as project_codebook
-from helpers.exports import TIMESTAMP_FORMAT, ExportError, ExportProblems, RawExport, closest, read_export
-from helpers.privacy import SCRUB_KINDS, scrub_counts_total, scrub_text
-from helpers.reproducible import sha256_file
+from helpers.core.privacy import SCRUB_KINDS, scrub_counts_total, scrub_text
+from helpers.core.reproducible import sha256_file
+from helpers.data import municipalities
+from helpers.data.codebook import SELECTED, Codebook, ColumnSpec, WaveSpec, load_codebook
+from helpers.data.codebook import codebook as project_codebook
+from helpers.data.exports import TIMESTAMP_FORMAT, ExportError, ExportProblems, RawExport, closest, read_export
+from helpers.data.processed import ANSWERS_COLUMNS, RESPONSES_COLUMNS, CleanResult, coerce
 
 CLEANING_FILE = CODEBOOK_DIR / "cleaning.yml"
 ALIASES_FILE = CODEBOOK_DIR / "municipality_aliases.yml"
@@ -62,34 +63,6 @@ MATCHED_STATUSES = ("exact", "alias", "resolved", "joint")
 UNMATCHED_STATUSES = ("empty", "unknown", "ambiguous", "other_year")
 KINDS = ("answer", "selected", "other", "comment", "text")
 
-RESPONSES_COLUMNS = {
-    "wave": "int64",
-    "response_id": "string",
-    "respondent_id": "string",
-    "joint_group": "string",
-    "match_status": "string",
-    "municipality_code": "string",
-    "municipality_name": "string",
-    "province": "string",
-    "code_2023": "string",
-    "population": "Int64",
-    "size_class": "string",
-    "klein": "boolean",
-    "in_frame": "bool",
-    "started_at": "datetime64[s]",
-    "submitted_at": "datetime64[s]",
-    "completed": "bool",
-    "last_question": "string",
-}
-ANSWERS_COLUMNS = {
-    "wave": "int64",
-    "response_id": "string",
-    "question": "string",
-    "item": "string",
-    "kind": "string",
-    "value": "string",
-    "text": "string",
-}
 
 
 class CleaningError(ValueError):
@@ -360,22 +333,8 @@ class Unit:
     started_at: dt.datetime | None
 
 
-@dataclass
-class CleanResult:
-    year: int
-    responses: pd.DataFrame
-    answers: pd.DataFrame
-    quality: dict
-    spec: WaveSpec | None = field(default=None, repr=False)
-
-
 def _municipalities(module: ModuleType | Any | None):
-    if module is not None:
-        return module
-    try:
-        return importlib.import_module("helpers.municipalities")
-    except ImportError as error:  # the module is built by another part of the project
-        raise CleaningError(f"the municipality frame is not available (helpers.municipalities: {error})") from None
+    return municipalities if module is None else module
 
 
 def _response_ids(ids: Sequence[str], year: int) -> list[str]:
@@ -419,7 +378,7 @@ def _is_test(row: Mapping, spec: WaveSpec, rules: CleaningRules) -> bool:
 
 
 def _as_dict(result, codes: Sequence[str], what: str) -> dict[str, Any]:
-    """Normalise what helpers.municipalities returns for a list of codes into {code: value}."""
+    """Normalise what helpers.data.municipalities returns for a list of codes into {code: value}."""
     if result is None:
         return {}
     if isinstance(result, pd.DataFrame):
@@ -524,7 +483,7 @@ def clean_wave(
     """Clean wave `year`: read and validate its export under `raw_dir`, apply cleaning.yml, return tidy tables.
 
     `resolutions` (typed name -> {code, reason}) defaults to the wave's decisions in municipality_resolutions.yml;
-    `municipalities` to the module helpers.municipalities (tests pass a stand-in with the same functions).
+    `municipalities` to the module helpers.data.municipalities (tests pass a stand-in with the same functions).
     `small_threshold`: fewer inhabitants than this is "klein".
     """
     year = int(year)
@@ -836,7 +795,7 @@ def unit_populations(muni, spec: WaveSpec, frame: pd.DataFrame, codes: Sequence[
     """Inhabitants per code on the wave's size reference date, and where they come from.
 
     "population_on": population_on(year of size_reference_date), when the reference set has that year;
-    "frame_approximate": otherwise (2018, 2019) the frame's own figures, which helpers.municipalities marks as
+    "frame_approximate": otherwise (2018, 2019) the frame's own figures, which helpers.data.municipalities marks as
     approximate (population_approx: figures of a later year).
     """
     if not codes:
@@ -901,22 +860,6 @@ def _answers_frame(year: int, answer_rows: list[dict], spec: WaveSpec) -> pd.Dat
     frame.insert(0, "wave", year)
     frame = frame.reset_index(drop=True)[list(ANSWERS_COLUMNS)]
     return coerce(frame, ANSWERS_COLUMNS)
-
-
-def coerce(frame: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFrame:
-    """Give every column of the processed contract its dtype (also for empty frames)."""
-    out = pd.DataFrame(index=frame.index)
-    for column, dtype in columns.items():
-        values = frame[column] if column in frame else pd.Series([None] * len(frame), index=frame.index)
-        if dtype.startswith("datetime64"):
-            out[column] = pd.to_datetime(values.astype(object).where(values.notna(), None)).astype(dtype)
-        elif dtype == "string":
-            out[column] = values.astype(object).where(values.notna(), None).astype("string")
-        elif dtype == "boolean":
-            out[column] = values.astype(object).where(values.notna(), None).astype("boolean")
-        else:
-            out[column] = values.astype(dtype)
-    return out
 
 
 # --------------------------------------------------------------------------------------------------------------------

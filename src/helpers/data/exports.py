@@ -13,7 +13,7 @@ A dialect is how one survey tool writes its export:
   Rows 2 and 3 are checked against the codebook; responses start in row 4.
 
 What differs between dialects (file format, separator, header rows, how a tick looks) is read from
-helpers.codebook.DIALECT_PROPERTIES, not from dialect names.
+helpers.data.codebook.DIALECT_PROPERTIES, not from dialect names.
 
 `read_export` returns every cell as text (``None`` when empty) with the row number a person sees in the file, so that
 later checks can point at the exact cell. It never modifies the file.
@@ -35,11 +35,11 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import RAW_DIR
-from helpers.codebook import Dialect, WaveSpec
-from helpers.reproducible import normalise_xlsx
+from helpers.core.reproducible import normalise_xlsx
+from helpers.data.codebook import Dialect, WaveSpec
 
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
-CSV_SEPARATOR = ";"  # of coded_csv; every dialect's separator is in helpers.codebook.DIALECT_PROPERTIES
+CSV_SEPARATOR = ";"  # of coded_csv; every dialect's separator is in helpers.data.codebook.DIALECT_PROPERTIES
 SEPARATOR_NAMES = {";": "semicolons", ",": "commas", "\t": "tabs"}
 MAX_LISTED_PROBLEMS = 10
 

@@ -1,9 +1,9 @@
 """The report's charts: one theme, a colour-blind-safe palette, Dutch labels, deterministic SVG/PNG bytes.
 
-Every chart function takes a tidy DataFrame (helpers.tables) and returns a matplotlib Figure built without pyplot, so
-a notebook never shows a figure twice (helpers.report embeds it). Meaning never rests on colour alone: bars carry their
+Every chart function takes a tidy DataFrame (helpers.analysis.tables) and returns a matplotlib Figure built without pyplot, so
+a notebook never shows a figure twice (helpers.report.chapter embeds it). Meaning never rests on colour alone: bars carry their
 value ("30 %"), compared series also differ in hatching and are named in the legend, stacked segments are hatched
-and labelled. Titles are not drawn into the image: the report shows "Figuur N" and the title above it (helpers.report).
+and labelled. Titles are not drawn into the image: the report shows "Figuur N" and the title above it (helpers.report.chapter).
 
 Output is byte-identical for the same data: SVG with a fixed hash salt and no date (`svg_bytes`), PNG without
 metadata (`png_bytes`).
@@ -21,7 +21,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
-from helpers import formatting as fmt
+from helpers.core import formatting as fmt
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
 OKABE_ITO = {
@@ -255,7 +255,7 @@ def png_bytes(fig: Figure, dpi: int = DPI) -> bytes:
 
 def trend_panels(series: pd.DataFrame, curves: pd.DataFrame | None = None, *, columns: int = 2,
                  order: Sequence | None = None, ylabel: str = "Percentage gemeenten") -> Figure:
-    """Small multiples, one panel per indicator (helpers.trends: `series` rows indicator, label, wave, pct, pct_low,
+    """Small multiples, one panel per indicator (helpers.analysis.trends: `series` rows indicator, label, wave, pct, pct_low,
     pct_high, fitted_pct, fitted_low, fitted_high, published): the observed share per wave as a dot with its 95 %
     (Wilson) interval and its value, the fitted logit curve with its 95 % band (`curves`: indicator, year, fitted_pct,
     fitted_low, fitted_high on a fine grid; without it the fitted values of the waves are joined), and the published

@@ -1,6 +1,6 @@
 """The summary ("Samenvatting en conclusie") and Bijlage A ("Overzicht deelnemende gemeenten").
 
-The summary is written from the key figures the chapters register (``ch.number(...)`` in helpers.report), which each
+The summary is written from the key figures the chapters register (``ch.number(...)`` in helpers.report.chapter), which each
 chapter writes to build/<year>/parts/<notebook stem>/manifest.json. The summary notebook runs after chapters 1-5:
 
     figures = load_key_figures(year, parts_root)          # {"achtergrond": {name: {"value", "text", ...}}, ...}
@@ -28,7 +28,7 @@ from typing import Any
 import pandas as pd
 
 from helpers import REPO_ROOT
-from helpers import formatting as fmt
+from helpers.core import formatting as fmt
 
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 BUILD_DIR = REPO_ROOT / "build"
@@ -50,7 +50,7 @@ class MissingParts(FileNotFoundError):
 class KeyFigures(dict):
     """Key figures by chapter slug: {slug: {name: {"value", "text", ...}}}.
 
-    `absent`: the chapters (helpers.report.ChapterSpec) whose notebook does not exist yet, so that the summary can say
+    `absent`: the chapters (helpers.report.chapter.ChapterSpec) whose notebook does not exist yet, so that the summary can say
     which parts it lacks. `parts`: {slug: the chapter's parts directory}.
     """
 
@@ -82,7 +82,7 @@ def load_key_figures(year: int, parts_root: Path | str = "", *, outline=None,
     exists but whose manifest is missing, unreadable or of another wave raises MissingParts, naming the chapter and
     the make target that writes its parts.
     """
-    from helpers.report import load_outline
+    from helpers.report.chapter import load_outline
 
     year = int(year)
     root = default_parts_root(year, parts_root)
@@ -215,7 +215,7 @@ def compare(now: float | None, before: float | None, *, percentage: bool = True)
 
 def tested(figures: Mapping | None, before_name: str, now: float | None, before: float | None) -> str | None:
     """ "hoger", "lager" or "gelijk" for a share against the previous wave: the chapter's test on the counts where it
-    registered one with the earlier figure (context "toets": helpers.chapter_text.compare), else compare()."""
+    registered one with the earlier figure (context "toets": helpers.report.text.compare), else compare()."""
     word = context(figures, before_name, "toets")
     if word in ("hoger", "lager", "gelijk") and now is not None and before is not None:
         return word
@@ -767,7 +767,7 @@ def _base_name(name: str) -> str:
 
 
 def _key(text: str) -> str:
-    from helpers.municipalities import normalise_name
+    from helpers.data.municipalities import normalise_name
 
     return normalise_name(text)
 
@@ -842,7 +842,7 @@ def compare_with_published(lines: pd.DataFrame, published: pd.DataFrame, year: i
     spells a municipality differently}.
     """
     if match is None:
-        from helpers.municipalities import match_municipality as match
+        from helpers.data.municipalities import match_municipality as match
     data_names = {code: name for codes, names in zip(lines["codes"], lines["names"], strict=True)
                   for code, name in zip(codes, names, strict=True)}
     printed: dict[str, str] = {}

@@ -1,6 +1,6 @@
 """Statistics for the report: intervals, trends, comparisons, panel decomposition, weights and disclosure control.
 
-Every function is pure: it takes counts or tidy DataFrames (as helpers.tables makes them) and returns numbers, a
+Every function is pure: it takes counts or tidy DataFrames (as helpers.analysis.tables makes them) and returns numbers, a
 small dataclass or a new DataFrame; nothing is read from or written to disk. Shares are given in percent and
 differences in percentage points ("pp"), as the report writes them; the inputs are counts of units (municipalities).
 
@@ -23,7 +23,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from helpers.municipalities import SIZE_CLASSES
+from helpers.data.municipalities import SIZE_CLASSES
 
 # statsmodels and scipy are imported where they are used: the disclosure rules and weights, which every chapter
 # applies, do not need them, and importing them costs every notebook about a second.
@@ -570,7 +570,7 @@ def _merge_plan(n_by_group: dict[str, float], min_group: int) -> list[list[str]]
 
 def merge_size_classes(n_by_group: Mapping[str, float], min_group: int) -> list[list[str]]:
     """The size classes present in `n_by_group` as blocks of adjacent classes, each with at least `min_group` units
-    where possible, by the merging rule of apply_disclosure_rules (also used for the strata of helpers.weighting)."""
+    where possible, by the merging rule of apply_disclosure_rules (also used for the strata of helpers.analysis.weighting)."""
     return _merge_plan(dict(n_by_group), min_group)
 
 

@@ -2,7 +2,7 @@
 
 Every number the chapters show goes through these functions, so that the whole report writes "30 %" (with a
 non-breaking space), "10.000", "1 januari 2022" and "a, b en c" the same way. Percentages of a float are rounded half
-up to whole numbers, as the published report does (helpers.published.round_half_up: 66.5 -> 67).
+up to whole numbers, as the published report does (round_half_up: 66.5 -> 67; the one rounding rule of the project).
 """
 
 from __future__ import annotations
@@ -10,10 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from helpers.published import round_half_up
+
+def round_half_up(x: float, digits: int = 0) -> int | float:
+    """Round as reports do (66.5 -> 67, 2.5 -> 3), not to even as Python's round() does.
+
+    The float goes through its shortest repr, so 14.45 rounds to 14.5 at one digit although its binary value is
+    slightly below 14.45.
+    """
+    rounded = Decimal(repr(x)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return int(rounded) if digits == 0 else float(rounded)
+
 
 NBSP = "\u00a0"
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",

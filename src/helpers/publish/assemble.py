@@ -6,7 +6,7 @@ Inputs (written by ``make report``, see the Makefile's Report section):
 - ``build/<year>/notebooks/<NN_slug>.ipynb``: each part's notebook as executed by papermill;
 - ``build/<year>/parts/<NN_slug>/``: what each part wrote for publication: ``manifest.json`` (its figures and tables),
   ``cijfers.csv`` (one row per number shown) and ``tables/<figuur_N|tabel_N>.csv`` (each table in full);
-- optionally ``build/<year>/fragments/<NN_slug>.json``: the part's HTML fragment as helpers.run_chapter rendered it
+- optionally ``build/<year>/fragments/<NN_slug>.json``: the part's HTML fragment as helpers.publish.runner rendered it
   right after running the notebook (used only when made from the same executed notebook, manifest and code), and
   ``build/<year>/pdf-cache/``: the checked PDFs of the previous build by the hash of their HTML.
 
@@ -19,7 +19,7 @@ Outputs, in ``reports/<year>/``:
   format is described in `_write_manifest`).
 
 The whole report and every chapter page end with a colophon ("Colofon", templates/colophon.html.j2): the git commit,
-the parameters, whether the data is the synthetic stand-in and the SHA-256 of every input file (helpers.provenance).
+the parameters, whether the data is the synthetic stand-in and the SHA-256 of every input file (helpers.publish.provenance).
 
 Everything is built in a staging directory and moved into ``reports/<year>/`` only when all of it succeeded, so a
 failed build leaves the previous publication as it was. Files in ``reports/<year>/`` made by other steps
@@ -33,7 +33,7 @@ the number of figures. tests/test_reproducible_build.py builds the 2023 report t
 
 Command line (used by ``make report``)::
 
-    python -m helpers.publish --year 2023 [--no-pdf] [--no-check] [--jobs N]
+    python -m helpers.publish.assemble --year 2023 [--no-pdf] [--no-check] [--jobs N]
 """
 
 from __future__ import annotations
@@ -56,17 +56,16 @@ from pathlib import Path
 
 import jinja2
 import markupsafe
-import yaml
 from bs4 import BeautifulSoup, Tag
 
-from helpers import REPO_ROOT
-from helpers.provenance import Provenance
-from helpers.provenance import collect as collect_provenance
-from helpers.reproducible import normalise_xlsx, sha256_file
+from helpers import REPO_ROOT, TEMPLATES_DIR
+from helpers.core.reproducible import normalise_xlsx, sha256_file
+from helpers.publish.parts import Part, PublishError, load_parts
+from helpers.publish.provenance import Provenance
+from helpers.publish.provenance import collect as collect_provenance
 
-LOG = logging.getLogger("helpers.publish")
+LOG = logging.getLogger("helpers.publish.assemble")
 
-TEMPLATES_DIR = Path(__file__).parent / "templates"
 NBCONVERT_TEMPLATE = "flitspeiling"
 CSS_FILE = TEMPLATES_DIR / NBCONVERT_TEMPLATE / "static" / "report.css"
 COLOPHON_CSS_FILE = TEMPLATES_DIR / "colophon.css"
@@ -84,7 +83,7 @@ BIJLAGE_B_TITLE = "Bijlage B Overzicht figuren en tabellen"
 KIND_LABELS = {"figuur": "Figuur", "tabel": "Tabel"}
 KIND_GROUP_TITLES = {"figuur": "Figuren", "tabel": "Tabellen"}
 CIJFERS_COLUMNS = ("table", "item", "group", "n", "count", "pct", "question", "answer")
-# A part that shows its own synthetic-data notice (helpers.report's Chapter.notice) gets no second one on its page.
+# A part that shows its own synthetic-data notice (helpers.report.chapter's Chapter.notice) gets no second one on its page.
 NOTICE_MARKERS = ('class="fp-notice"', 'class="notice-synthetic"')
 # Files in reports/<year>/ written by other steps; a new publication keeps them.
 CARRIED_OVER = ("datakwaliteit.html",)
@@ -95,87 +94,8 @@ SYNTHETIC_NOTICE = ("Let op: synthetische gegevens. Deze cijfers komen uit een s
                     "enquêtegegevens, niet uit de echte antwoorden van gemeenten.")
 
 
-class PublishError(RuntimeError):
-    """Something the report cannot be published with; the message says what and where."""
-
-
 # ----------------------------------------------------------------------------------------------------------------
 # The parts of the report
-
-
-@dataclass(frozen=True)
-class Part:
-    """One notebook of the report: the summary, a chapter or an appendix."""
-
-    stem: str  # notebook file name without .ipynb: the name of its executed notebook, parts folder and outputs
-    slug: str
-    number: int | None
-    title: str
-    kind: str  # "summary", "chapter" or "appendix"
-    label: str = ""  # report.yml's label of a part without a number ("Bijlage A")
-
-    @property
-    def heading(self) -> str:
-        """How the part is named: "1 Achtergrond", "Bijlage A Overzicht deelnemende gemeenten", "Samenvatting"."""
-        if self.number is not None and self.kind == "chapter":
-            return f"{self.number} {self.title}"
-        if self.label and self.label.lower() not in self.title.lower() and self.title.lower() not in self.label.lower():
-            return f"{self.label} {self.title}"
-        return self.title
-
-
-def _kind_of(entry: dict, slug: str, stem: str, title: str) -> str:
-    kind = str(entry.get("kind") or entry.get("type") or "").lower()
-    if kind in {"summary", "samenvatting"}:
-        return "summary"
-    if kind in {"appendix", "bijlage"}:
-        return "appendix"
-    if kind in {"chapter", "hoofdstuk"}:
-        return "chapter"
-    if "samenvatting" in slug or "samenvatting" in stem:
-        return "summary"
-    if slug.startswith("bijlage") or "bijlage" in stem or title.lower().startswith("bijlage"):
-        return "appendix"
-    return "chapter"
-
-
-def load_parts(report_yml: Path | str) -> list[Part]:
-    """The parts listed in report.yml, in the order of the combined report: summary, chapters, appendices.
-
-    report.yml is a list of entries, or a mapping whose ``chapters`` (or ``parts``) key holds that list. An entry has
-    ``notebook`` (file name), ``slug``, ``number`` and ``title``; ``kind`` (summary/chapter/appendix) is optional and
-    otherwise inferred from the slug. Within each kind the listed order is kept.
-    """
-    path = Path(report_yml)
-    if not path.is_file():
-        raise PublishError(f"{path}: not found (the list of chapters of the report)")
-    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    entries = spec
-    if isinstance(spec, dict):
-        entries = next((spec[key] for key in ("chapters", "parts", "hoofdstukken") if key in spec), None)
-    if not isinstance(entries, list) or not entries:
-        raise PublishError(f"{path}: expected a list of chapters (or a mapping with a 'chapters' list)")
-    parts = []
-    for index, entry in enumerate(entries, start=1):
-        if not isinstance(entry, dict):
-            raise PublishError(f"{path}: entry {index} is not a mapping")
-        notebook = entry.get("notebook") or entry.get("file") or entry.get("path")
-        if not notebook:
-            raise PublishError(f"{path}: entry {index} has no 'notebook'")
-        stem = Path(str(notebook)).stem
-        slug = str(entry.get("slug") or re.sub(r"^\d+_", "", stem))
-        title = str(entry.get("title") or slug)
-        number = entry.get("number")
-        parts.append(Part(stem=stem, slug=slug, number=int(number) if isinstance(number, int) else None,
-                          title=title, kind=_kind_of(entry, slug, stem, f"{entry.get('label') or ''} {title}".strip()),
-                          label=str(entry.get("label") or "")))
-    for attribute in ("stem", "slug"):
-        values = [getattr(part, attribute) for part in parts]
-        duplicates = sorted({value for value in values if values.count(value) > 1})
-        if duplicates:
-            raise PublishError(f"{path}: {attribute} listed twice: {', '.join(duplicates)}")
-    order = {"summary": 0, "chapter": 1, "appendix": 2}
-    return sorted(parts, key=lambda part: order[part.kind])  # sorted() is stable: listed order within a kind
 
 
 def load_manifest(parts_dir: Path, part: Part) -> dict:
@@ -229,7 +149,7 @@ def _exporter():
 
 def notebook_html(notebook: Path | str, exporter=None, resources_dir: Path | None = None, name: str | None = None) -> str:
     """A complete standalone HTML page of an executed notebook, without code, in the report's template. `name`: the
-    notebook's name for nbconvert (default: the file's stem; helpers.run_chapter renders <stem>.running.ipynb)."""
+    notebook's name for nbconvert (default: the file's stem; helpers.publish.runner renders <stem>.running.ipynb)."""
     import nbformat
 
     notebook = Path(notebook)
@@ -272,7 +192,7 @@ def _text(tag: Tag) -> str:
 
 
 def _find_caption(main: Tag, kind: str, code: str, block_id: str) -> Tag | None:
-    """The element that marks figure/table `number`: the block with id "<kind>-<number>" (helpers.report gives every
+    """The element that marks figure/table `number`: the block with id "<kind>-<number>" (helpers.report.chapter gives every
     figure and table block that id; here already prefixed as `block_id`), else a heading, caption or figcaption whose
     text starts with "Figuur N"/"Tabel N", else the first paragraph or element with a caption class starting so."""
     # Ids are slugged (lower case) before this runs: "tabel-T1" of a series item is now "<slug>-tabel-t1".
@@ -407,7 +327,7 @@ def process_fragment(html: str, part: Part, manifest: dict) -> RenderedPart:
 
 
 # ----------------------------------------------------------------------------------------------------------------
-# Fragments rendered ahead (helpers.run_chapter), and PDFs kept from the previous build
+# Fragments rendered ahead (helpers.publish.runner), and PDFs kept from the previous build
 #
 # Both are caches under build/<year>/ with the hashes of everything their content is a function of; a stale or
 # damaged entry is never used, the work is then done again here. So a publication is the same with or without them.
@@ -465,7 +385,7 @@ def store_fragment(year: int, stem: str, notebook: Path, parts_dir: Path, root: 
                    report_yml: Path | None = None) -> Path | None:
     """Render part `stem` of `year` from its executed `notebook` and store it in build/<year>/fragments/<stem>.json
     (under `root`) with the hashes it depends on. None (and no file) when the notebook is not a part of report.yml or
-    cannot be published; helpers.publish then says why."""
+    cannot be published; helpers.publish.assemble then says why."""
     report_yml = Path(report_yml or Path(root) / "notebooks" / "report.yml")
     target = Path(root) / "build" / str(year) / "fragments" / f"{stem}.json"
     target.unlink(missing_ok=True)
@@ -537,7 +457,7 @@ def _report_title(year: int) -> str:
 def _colophon(year: int, synthetic: bool) -> str:
     data = "synthetische vervanger van de enquêtegegevens" if synthetic else "enquêtegegevens van de flitspeiling"
     return (f"{_report_title(year)}. {AUTHORS_NOTE}. Deze uitgave is automatisch opgebouwd uit de {data} met "
-            "helpers.publish; de gegevens bij elke figuur staan in de webversie (onder de figuur) en in het "
+            "helpers.publish.assemble; de gegevens bij elke figuur staan in de webversie (onder de figuur) en in het "
             "tabellenboek.")
 
 
@@ -840,7 +760,7 @@ def _cell_value(text: str):
     return text
 
 
-# The tidy columns of helpers.tables, with Dutch headers for the tabellenboek; labels first, then the numbers, then
+# The tidy columns of helpers.analysis.tables, with Dutch headers for the tabellenboek; labels first, then the numbers, then
 # the codes. Other columns keep their name and come last; columns without any value are left out.
 TABLE_HEADERS = {"item_label": "Onderdeel", "answer_label": "Antwoord", "group_label": "Groep", "count": "Aantal",
                  "n": "Basis (n)", "pct": "Percentage", "item": "Onderdeel (code)", "answer": "Antwoord (code)",
@@ -855,7 +775,7 @@ def readable_table(path: Path) -> list[list[str]]:
         raise PublishError(f"{path}: empty")
     header, body = rows[0], rows[1:]
     filled = [index for index in range(len(header)) if any(index < len(row) and row[index].strip() for row in body)]
-    if not {"count", "pct"} <= set(header):  # not a helpers.tables table: shown as it is
+    if not {"count", "pct"} <= set(header):  # not a helpers.analysis.tables table: shown as it is
         return [[header[index] for index in filled]] + [[row[index] if index < len(row) else "" for index in filled]
                                                         for row in body]
     known = [header.index(name) for name in TABLE_HEADERS if name in header and header.index(name) in filled]
@@ -964,7 +884,7 @@ def write_tabellenboek(entries: Sequence[tuple[Part, dict]], parts_dir: Path, ta
         sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
 
     workbook.properties.title = f"Tabellenboek {_report_title(year)}"
-    workbook.properties.creator = "helpers.publish"
+    workbook.properties.creator = "helpers.publish.assemble"
     workbook.properties.language = "nl"
     target.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(target)
@@ -1013,7 +933,7 @@ class Paths:
     reports_dir: Path  # the publication: reports/<year>
     staging_dir: Path
     root: Path | None = None  # the build root (--root): the colophon shows paths relative to it
-    fragments_dir: Path | None = None  # fragments stored by helpers.run_chapter (None: render every part here)
+    fragments_dir: Path | None = None  # fragments stored by helpers.publish.runner (None: render every part here)
     pdf_cache_dir: Path | None = None  # checked PDFs of the previous build by HTML hash (None: render every PDF)
 
     @classmethod
@@ -1082,7 +1002,7 @@ def _write_manifest(directory: Path, year: int, provenance: Provenance | None = 
     Format (UTF-8, "\\n" line ends): comment lines starting with "# " first: the title line, this format, then the
     provenance (``commit: <sha> [(met niet-vastgelegde wijzigingen)]``, ``parameters: name=value ...``, ``data:
     synthetic|real/unknown|inconsistent|unknown``, ``inputs: <SHA-256 over the colophon's list of input files>``) and
-    the files not written by helpers.publish (``carried over: datakwaliteit.html``). Then one line per file in the
+    the files not written by helpers.publish.assemble (``carried over: datakwaliteit.html``). Then one line per file in the
     directory except MANIFEST, sorted by name: ``<sha256, 64 hex>  <bytes, right-aligned in 9>  <name>``. Check with
     ``grep -v '^#' MANIFEST | awk '{print $1 "  " $3}' | sha256sum -c``.
     """
@@ -1093,7 +1013,7 @@ def _write_manifest(directory: Path, year: int, provenance: Provenance | None = 
     lines += [f"# {line}" for line in (provenance.manifest_lines() if provenance is not None else [])]
     carried = [path.name for path in files if path.name in CARRIED_OVER]
     if carried:
-        lines.append(f"# carried over (written by make data, not by helpers.publish): {', '.join(carried)}")
+        lines.append(f"# carried over (written by make data, not by helpers.publish.assemble): {', '.join(carried)}")
     lines += [f"{sha256_file(path)}  {path.stat().st_size:>9}  {path.name}" for path in files]
     (directory / "MANIFEST").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -1101,7 +1021,7 @@ def _write_manifest(directory: Path, year: int, provenance: Provenance | None = 
 def publish(paths: Paths, pdf: bool = True, check: bool = True, jobs: int | None = None) -> dict:
     """Build every output of one wave in the staging directory, check it, then move it into reports/<year>/.
 
-    The chapters' fragments come from build/<year>/fragments when helpers.run_chapter stored them from the same
+    The chapters' fragments come from build/<year>/fragments when helpers.publish.runner stored them from the same
     inputs (else they are rendered here); the PDFs are rendered and checked by `jobs` processes (default
     `default_jobs()`), and a PDF of exactly the same HTML is taken from build/<year>/pdf-cache (`paths.pdf_cache_dir`).
     Returns a summary: files written, pages per PDF and seconds per document.
@@ -1149,7 +1069,7 @@ def publish(paths: Paths, pdf: bool = True, check: bool = True, jobs: int | None
         else:
             reused.append(part.stem)
         rendered.append(fragment)
-    LOG.info("fragments: %d of %d as stored by helpers.run_chapter", len(reused), len(parts))
+    LOG.info("fragments: %d of %d as stored by helpers.publish.runner", len(reused), len(parts))
 
     summary: dict = {"year": paths.year, "synthetic": synthetic, "documents": {}, "provenance": provenance.to_dict()}
     documents: list[tuple[str, str, list[dict]]] = []  # (name, html, items), in the order of the report
@@ -1206,7 +1126,7 @@ def publish(paths: Paths, pdf: bool = True, check: bool = True, jobs: int | None
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.publish",
+    parser = argparse.ArgumentParser(prog="python -m helpers.publish.assemble",
                                      description="Publish one wave: HTML, PDF, tabellenboek and cijfers in reports/<year>/.")
     parser.add_argument("--year", type=int, required=True)
     parser.add_argument("--root", type=Path, default=REPO_ROOT, help="repository root (default: this repository)")

@@ -2,14 +2,14 @@
 
 The participants are not a random sample of the municipalities: small municipalities take part less often. This
 module weights the respondents of a wave to the size-class distribution of every municipality in that wave's frame
-(post-stratification, helpers.stats.poststratification_weights), optionally raked on province as well
-(helpers.stats.raking), and gives each headline indicator (helpers.panel.INDICATORS) weighted beside unweighted with a
+(post-stratification, helpers.analysis.stats.poststratification_weights), optionally raked on province as well
+(helpers.analysis.stats.raking), and gives each headline indicator (helpers.analysis.panel.INDICATORS) weighted beside unweighted with a
 95 % interval that uses the finite population correction: 201 respondents of 342 municipalities are more than half of
 the population, so the usual interval would be too wide.
 
 Rules (README, "Weighting"):
 
-- Population counts per size class: helpers.tables.frame_populations(year), the same inhabitants (size reference
+- Population counts per size class: helpers.analysis.tables.frame_populations(year), the same inhabitants (size reference
   date) that gave the participants their size class. Municipalities of the frame without a known number of
   inhabitants (2018: the 34 dissolved on 1-1-2019) are outside the weighted population.
 - Respondents without a known size class (an unidentifiable name, or a municipality without inhabitants) cannot be
@@ -17,7 +17,7 @@ Rules (README, "Weighting"):
   (as the report counts). `unknown_size` says how many were left out.
 - Strata are the size classes, per indicator over the respondents who answered it. A class with fewer than
   MIN_STRATUM respondents is merged with its smaller neighbouring class (as the disclosure rule merges groups,
-  helpers.stats.merge_size_classes): a class with 1 respondent has no variance and would get an extreme weight.
+  helpers.analysis.stats.merge_size_classes): a class with 1 respondent has no variance and would get an extreme weight.
 - Unweighted interval: the share of a simple random sample of n from N (N = frame size), var = (1 - n/N) p(1-p)/(n-1).
   Weighted (post-stratified): Cochran's stratified variance with the correction per stratum (stats.weighted_share).
 - Raking on province (rake_province=True, CLI --rake-province): the post-stratified weights raked to the province
@@ -35,10 +35,10 @@ from statistics import NormalDist
 
 import pandas as pd
 
-from helpers import formatting as fmt
-from helpers import tables
-from helpers.codebook import Codebook, codebook
-from helpers.panel import INDICATORS, Indicator, indicator_values
+from helpers.analysis import tables
+from helpers.analysis.panel import INDICATORS, Indicator, indicator_values
+from helpers.core import formatting as fmt
+from helpers.data.codebook import Codebook, codebook
 
 MIN_STRATUM = 5
 OTHER_PROVINCES = "overige provincies"
@@ -58,7 +58,7 @@ class Frame:
 
 def frame_counts(year: int, reference_dir=None, cb: Codebook | None = None) -> Frame:
     """Population counts of wave `year`'s frame for weighting."""
-    from helpers import municipalities
+    from helpers.data import municipalities
 
     frame, _, _ = tables.frame_populations(year, reference_dir=reference_dir, cb=cb)
     provinces = municipalities.load_frame(year, reference_dir).set_index("code")["province"]
@@ -73,7 +73,7 @@ def frame_counts(year: int, reference_dir=None, cb: Codebook | None = None) -> F
 def _strata(classes: pd.Series, population: dict[str, int]) -> tuple[pd.Series, dict[str, int], list[str]]:
     """Size classes merged until every stratum has MIN_STRATUM respondents: (stratum per respondent, population per
     stratum, the merged strata as "a+b")."""
-    from helpers.stats import merge_size_classes
+    from helpers.analysis.stats import merge_size_classes
 
     counts = {code: int((classes == code).sum()) for code in population}
     blocks = merge_size_classes(counts, MIN_STRATUM)
@@ -89,7 +89,7 @@ def design_weights(classes: pd.Series, frame: Frame, provinces: pd.Series | None
     frame's size classes (small classes merged, see _strata), and with rake_province also raked to the frame's
     provinces (`provinces`, same index). Returns (weights, stratum per respondent, population per stratum, merged
     strata). The weights of a stratum sum to its population count, all weights to the frame's known total."""
-    from helpers.stats import poststratification_weights, raking
+    from helpers.analysis.stats import poststratification_weights, raking
 
     strata, population, merged = _strata(classes, frame.size)
     weights = poststratification_weights(strata, population)
@@ -145,7 +145,7 @@ class Estimate:
 def estimate(responses: pd.DataFrame, answers: pd.DataFrame, indicator: Indicator, year: int, *,
              frame: Frame | None = None, rake_province: bool = False, cb: Codebook | None = None) -> Estimate:
     """Unweighted and weighted share of one indicator in wave `year` (module docstring for the rules)."""
-    from helpers.stats import weighted_share
+    from helpers.analysis.stats import weighted_share
 
     cb = cb or codebook()
     frame = frame or frame_counts(year, cb=cb)
@@ -222,7 +222,7 @@ def display(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def tidy(table: pd.DataFrame) -> pd.DataFrame:
-    """Tidy rows (helpers.tables columns) for cijfers and the tabellenboek: per indicator the groups "ongewogen"
+    """Tidy rows (helpers.analysis.tables columns) for cijfers and the tabellenboek: per indicator the groups "ongewogen"
     (n, count, pct) and "gewogen" (n with a size class, pct; no count), with the interval columns."""
     records = []
     for row in table.itertuples():
@@ -260,10 +260,10 @@ def describe(table: pd.DataFrame, frame: Frame, responses: pd.DataFrame) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """python -m helpers.weighting --year 2023 [--chapter 2] [--rake-province]: print the weighted table."""
-    from helpers.processed import read_processed
+    """python -m helpers.analysis.weighting --year 2023 [--chapter 2] [--rake-province]: print the weighted table."""
+    from helpers.data.processed import read_processed
 
-    parser = argparse.ArgumentParser(prog="python -m helpers.weighting", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m helpers.analysis.weighting", description=__doc__.split("\n")[0])
     parser.add_argument("--year", type=int, default=2023)
     parser.add_argument("--chapter", type=int, default=None)
     parser.add_argument("--processed", default=None, help="processed data directory (default data/processed)")
@@ -299,24 +299,3 @@ def method_note(table: pd.DataFrame, frame: Frame) -> str:
         parts.append(f"Grootteklassen met minder dan {MIN_STRATUM} deelnemers zijn voor de weging samengevoegd met "
                      f"de naastliggende klasse: {fmt.join(labels, last='; ')}.")
     return " ".join(parts)
-
-
-def show(ch, item_id: str, chapter: int) -> pd.DataFrame | None:
-    """Show the chapter's table "gewogen en ongewogen" (`item_id`) with its footnote and the one line on what
-    weighting changes, and register the weighted shares as key figures (gewogen_<indicator>). Returns the table."""
-    if not ch.shows(item_id):
-        return None
-    responses, answers = ch.data()
-    frame = frame_counts(ch.year, cb=ch.cb)
-    table = estimates(responses, answers, ch.year, chapter, frame=frame, cb=ch.cb)
-    if table.empty:
-        return None
-    ch.table(item_id, display(table), data=tidy(table),
-             question="de belangrijkste cijfers van dit hoofdstuk, ongewogen en gewogen naar grootteklasse",
-             footnote=method_note(table, frame),
-             caution=False, who="gemeenten die de vraag beantwoordden")
-    for row in table.itertuples():
-        ch.number(f"gewogen_{row.indicator}", row.pct_weighted, text=fmt.pct(row.pct_weighted),
-                  ongewogen=row.pct, ci=[row.ci_weighted_low, row.ci_weighted_high], n=row.n_weighted)
-    ch.text(describe(table, frame, responses))
-    return table

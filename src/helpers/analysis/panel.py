@@ -3,8 +3,8 @@
 The report compares each share with the year before and guesses that 2023's dip comes from new, beginning
 participants. This module answers that question: it matches the municipalities of two waves, splits the change of a
 share into the change among the municipalities that answered both times (within) and the part that comes from who
-joined or left (composition; helpers.stats.panel_decomposition), and counts the LIA phase transitions of the panel
-(helpers.stats.transition_table).
+joined or left (composition; helpers.analysis.stats.panel_decomposition), and counts the LIA phase transitions of the panel
+(helpers.analysis.stats.transition_table).
 
 Matching (README, "Panel"): every response is mapped to its municipality of 1-1-2023 (`code_2023`, from
 data/processed/crosswalk.parquet through the cleaning step), so a municipality that merged into a 2023 municipality
@@ -18,7 +18,7 @@ is followed under its successor, and a split one under the successor that took i
 
 Indicators: a share per respondent, 0/1 (NA for a respondent who did not answer the question). INDICATORS (the list
 `headline` of data/codebook/indicators.yml) are the headline indicators of chapters 2-4 that the panel and the
-weighted estimates (helpers.weighting) use.
+weighted estimates (helpers.analysis.weighting) use.
 """
 
 from __future__ import annotations
@@ -27,14 +27,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from helpers import formatting as fmt
-from helpers import tables
-from helpers.codebook import SELECTED, Codebook, codebook
-from helpers.stats import panel_decomposition, transition_table
-from helpers.trends import Indicator, load_indicators
+from helpers.analysis import tables
+from helpers.analysis.stats import panel_decomposition, transition_table
+from helpers.analysis.trends import Indicator, load_indicators
+from helpers.core import formatting as fmt
+from helpers.data.codebook import SELECTED, Codebook, codebook
 
 JOINED = "nieuw"     # the transition table's row/column of units not in the other wave
-MIN_GROUP = 5        # = helpers.disclosure.MIN_GROUP (tests/test_panel.py checks they agree)
+MIN_GROUP = 5        # = helpers.analysis.disclosure.MIN_GROUP (tests/test_panel.py checks they agree)
 MISSING = "onbekend"
 
 
@@ -185,7 +185,7 @@ def lia_transitions(r0, a0, u0, r1, a1, u1, cb: Codebook | None = None) -> pd.Da
 
 def transitions_tidy(transitions: pd.DataFrame, previous_year: int, current_year: int,
                      cb: Codebook | None = None) -> pd.DataFrame:
-    """The transition table as tidy shares (helpers.tables columns) for a figure: one row per previous phase (group,
+    """The transition table as tidy shares (helpers.analysis.tables columns) for a figure: one row per previous phase (group,
     including the joiners "nieuw") and current phase (answer), n = the row's units in the current wave, count, pct =
     row percentage. The leavers (column "nieuw") are not in the current wave and are left out.
 
@@ -241,12 +241,12 @@ def decomposition_tidy(result: PanelResult) -> pd.DataFrame:
 
 
 def protected_decomposition(result: PanelResult) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
-    """(table as shown, tidy data, labels of indicators not split) after the disclosure rule (helpers.disclosure).
+    """(table as shown, tidy data, labels of indicators not split) after the disclosure rule (helpers.analysis.disclosure).
 
     The within and composition parts of an indicator, with the overall shares of both waves (public), give away the
     share of the joiners and of the leavers. So when the joiners or leavers of an indicator are fewer than
     disclosure.MIN_GROUP (their share suppressed), that indicator's split and panel shares are not shown."""
-    from helpers import disclosure
+    from helpers.analysis import disclosure
 
     tidy = disclosure.protect(decomposition_tidy(result)).data
     hidden = sorted(set(tidy.loc[tidy["n"].notna() & tidy["pct"].isna(), "item"]))
@@ -402,7 +402,7 @@ def transition_summary(transitions: pd.DataFrame, previous: int, current: int, c
     if JOINED in transitions.index:
         joiners = transitions.loc[JOINED].drop(labels=[JOINED], errors="ignore")
         n_joiners = int(joiners.sum())
-        if n_joiners >= MIN_GROUP:  # the joiners are public: a smaller group is not described (helpers.disclosure)
+        if n_joiners >= MIN_GROUP:  # the joiners are public: a smaller group is not described (helpers.analysis.disclosure)
             top = joiners.idxmax()
             beginning = int(joiners.reindex(["verkennend", "onderzocht"]).fillna(0).sum())
             sentences.append(f"Van de {fmt.number(n_joiners)} nieuwe deelnemers kozen de meeste ‘{label.get(top, top)}’ "

@@ -1,6 +1,6 @@
 """Scanning every output of the pipeline for personal data that must not be there.
 
-The scrubber (helpers.privacy) removes personal data from free text *before* it is stored; this module checks the
+The scrubber (helpers.core.privacy) removes personal data from free text *before* it is stored; this module checks the
 result independently, after the fact, in everything the pipeline writes:
 
 - reports/**/*.html (text, attribute values, the text of embedded SVG figures), the text and metadata of every
@@ -26,14 +26,14 @@ Four detectors (`find_personal_data`):
 - ``ip``: an IPv4 address (four numbers 0-255) or an IPv6 address (validated by `ipaddress`; at least two groups,
   one of them of three or more hex digits, so that Python slices such as ``[1::2]`` or ``a::b`` are not flagged; the
   loopback ``::1`` is not personal).
-- ``name``: the names in the personal name column of every wave's raw export (read with helpers.exports.read_export
+- ``name``: the names in the personal name column of every wave's raw export (read with helpers.data.exports.read_export
   and the codebook's ``personal`` mapping), matched case-insensitively as whole words. The rule (`NameList`):
 
   1. every full name ("Jan-Willem van den Broek") is checked, always; between its words any run of spaces, dots,
      hyphens or underscores may stand (line breaks in a PDF, slugs);
   2. the surname is the last word with its prefix ("van den Broek", "de Groot", "ten Hove"). Its core ("Broek") is
      checked on its own when it has three or more letters and is not on the stop list;
-  3. the stop list: ordinary Dutch words that are also surnames (helpers.privacy.COMMON_WORDS, e.g. "groot", "vos",
+  3. the stop list: ordinary Dutch words that are also surnames (helpers.core.privacy.COMMON_WORDS, e.g. "groot", "vos",
      "post", "bakker", "dijk"), the municipality names of the frames, the crosswalk and the aliases ("Beek",
      "Bergen"), every word of three or more letters in them ("Dijk en Waard" -> "Dijk", "Waard"; "Ten Boer" ->
      "Boer"), and the organisations named in the report (`ORGANISATIONS`: Movisie, VNG). A stop-listed core is not
@@ -51,11 +51,11 @@ Explicitly allowed (`ALLOWED`, masked before the detectors run, each as narrow a
 four parts) after a version marker ("version 1.2.3.4", "v1.2.3.4", "==1.2.3.4"; a bare dotted quad is an IP address). The placeholders of the scrubber ([naam],
 [e-mailadres], [telefoonnummer], [IP-adres]) never match a detector.
 
-`scan_outputs(root)` returns a `ScanResult` (the hits, files per type, names checked); `python -m helpers.privacy_scan`
+`scan_outputs(root)` returns a `ScanResult` (the hits, files per type, names checked); `python -m helpers.publish.privacy_scan`
 prints the summary (files scanned per type, names checked, hits, duration) and the hits with file, location and
 context (the first 50; --all: every one), and exits 1 when there is a hit or an unreadable file.
 Files that are being written by a concurrent build (``*.running.ipynb``, ``build/<year>/staging/``, which
-helpers.publish moves into reports/<year>) are not outputs yet and are skipped; a file removed while the scan runs is
+helpers.publish.assemble moves into reports/<year>) are not outputs yet and are skipped; a file removed while the scan runs is
 listed as such, not as an error.
 """
 
@@ -76,7 +76,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from helpers import CODEBOOK_DIR, PROCESSED_DIR, RAW_DIR, REPO_ROOT
-from helpers.privacy import COMMON_WORDS, NAME_PREFIXES
+from helpers.core.privacy import COMMON_WORDS, NAME_PREFIXES
 
 KINDS = ("email", "phone", "ip", "name")
 FILE_TYPES = ("html", "pdf", "xlsx", "csv", "parquet", "json", "ipynb", "text")
@@ -92,7 +92,7 @@ OUTPUT_GLOBS: dict[str, tuple[str, ...]] = {
     "text": ("reports/**/MANIFEST",),
 }
 SKIPPED_SUFFIXES = (".running.ipynb",)  # a chapter papermill is still writing (a concurrent `make report`)
-# build/<year>/staging: helpers.publish writes the report there and then moves it into reports/<year> (scanned there).
+# build/<year>/staging: helpers.publish.assemble writes the report there and then moves it into reports/<year> (scanned there).
 SKIPPED_DIRECTORIES = ("staging",)
 SUFFIX_TYPES = {".html": "html", ".htm": "html", ".pdf": "pdf", ".xlsx": "xlsx", ".csv": "csv", ".parquet": "parquet",
                 ".json": "json", ".ipynb": "ipynb"}
@@ -347,8 +347,8 @@ class NameList:
 
 def export_names(codebook_dir: Path | str = CODEBOOK_DIR, raw_dir: Path | str = RAW_DIR) -> list[str]:
     """Every non-empty cell of the personal name column of every wave's raw export (the codebook's `personal.name`)."""
-    from helpers.codebook import load_codebook
-    from helpers.exports import read_export
+    from helpers.data.codebook import load_codebook
+    from helpers.data.exports import read_export
 
     names: list[str] = []
     for _year, spec in sorted(load_codebook(codebook_dir).waves.items()):
@@ -761,7 +761,7 @@ def scan_outputs(root: Path | str = REPO_ROOT, names: NameList | None = None) ->
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.privacy_scan", description=(
+    parser = argparse.ArgumentParser(prog="python -m helpers.publish.privacy_scan", description=(
         "Scan every output (reports, processed data, executed notebooks) for e-mail addresses, phone numbers, IP "
         "addresses and the respondents' names; exit 1 when something is found."))
     parser.add_argument("--root", type=Path, default=REPO_ROOT, help="repository root (default: this repository)")

@@ -1,0 +1,79 @@
+"""Standard sections a chapter shows the same way: the trend subsection and the weighted/unweighted table.
+
+Each takes the chapter (helpers.report.chapter.Chapter), computes through helpers.analysis and shows the result with
+its text, so that chapters 2-4 show them identically.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers.analysis import trends, weighting
+from helpers.core import formatting as fmt
+from helpers.report import figures
+
+
+def trend_section(ch, table_item: str, figure_item: str) -> trends.TrendAnalysis | None:
+    """Show a chapter's trend table (all its indicators) and trend figure (the indicators marked `figure`), or, when
+    the report's wave has fewer than trends.MIN_WAVES measurements, one line saying so. Returns the analysis (None when
+    nothing is shown). `ch` is a helpers.report.chapter.Chapter; the items are report.yml items with `min_waves`."""
+    year = ch.year
+    titles = f"De tabel ‘{ch.outline.title_for(table_item, year)}’ en de figuur ‘{ch.outline.title_for(figure_item, year)}’"
+    analysis = None
+    if ch.shows(table_item) and ch.shows(figure_item):
+        analysis = trends.analyse(int(ch.spec.number), year, ch.load, available=ch.waves(), cb=ch.cb)
+    if analysis is None or not analysis.enough:
+        counted = len(ch.waves())
+        ch.text(f"Voor een trendmodel zijn ten minste {fmt.words(trends.MIN_WAVES)} metingen nodig; tot en met {year} zijn "
+                f"er {fmt.words(counted)} ({fmt.join(str(w) for w in ch.waves())}): te weinig metingen. {titles} "
+                "ontbreken daarom in deze editie.")
+        ch.shown.append(("not_asked", f"te weinig metingen voor {table_item}, {figure_item}"))
+        return None
+    notes = [trends.TABLE_NOTE]
+    if analysis.skipped:
+        notes.append("Te weinig metingen voor een trend (minder dan drie): " + "; ".join(
+            f"{i.label} ({fmt.join(str(w) for w in waves) if waves else 'niet gevraagd'})"
+            for i, waves in analysis.skipped) + ".")
+    notes.append(trends.reworded_note(analysis))
+    ch.table(table_item, trends.display_table(analysis.table), question=trends.MODEL_QUESTION,
+             data=trends.tabellenboek_table(analysis.table, ch.cb), caution=False,
+             base=f"per onderwerp de gemeenten die de vraag beantwoordden, per meting; laatste meting "
+                  f"{trends.n_range(analysis.table['n_last'])}",
+             footnote=" ".join(note for note in notes if note))
+    shown = [i.id for i in analysis.indicators if i.figure and i.id in set(analysis.table["indicator"])]
+    if shown:
+        subset = analysis.series[analysis.series["indicator"].isin(shown)]
+        curves = analysis.curves[analysis.curves["indicator"].isin(shown)]
+        data = trends.figure_data(subset)
+        ch.figure(figure_item, figures.trend_panels(subset, curves, order=shown), data=data,
+                  alt=trends.figure_alt(analysis, shown), question=trends.MODEL_QUESTION, caution=False,
+                  base=f"per onderwerp en meting de gemeenten die de vraag beantwoordden ({trends.n_range(data['n'])})",
+                  note=("Punten: gemeten percentage met 95%-betrouwbaarheidsinterval (Wilson). Gestippelde lijn met "
+                        "band: het trendmodel met 95%-band. Open ruit: het gepubliceerde percentage van die meting. "
+                        + trends.reworded_note(analysis, shown)).strip(),
+                  table_columns={"item_label": "Onderwerp", "group": "Meting", "count": "Aantal", "n": "Basis (n)",
+                                 "pct": "Percentage", "pct_low": "95%-BI onder", "pct_high": "95%-BI boven",
+                                 "pct_fitted": "Trendmodel", "pct_published": "Gepubliceerd"})
+    ch.note(trends.PARTICIPANTS_CAVEAT)
+    return analysis
+
+
+def weighting_section(ch, item_id: str, chapter: int) -> pd.DataFrame | None:
+    """Show the chapter's table "gewogen en ongewogen" (`item_id`) with its footnote and the one line on what
+    weighting changes, and register the weighted shares as key figures (gewogen_<indicator>). Returns the table."""
+    if not ch.shows(item_id):
+        return None
+    responses, answers = ch.data()
+    frame = weighting.frame_counts(ch.year, cb=ch.cb)
+    table = weighting.estimates(responses, answers, ch.year, chapter, frame=frame, cb=ch.cb)
+    if table.empty:
+        return None
+    ch.table(item_id, weighting.display(table), data=weighting.tidy(table),
+             question="de belangrijkste cijfers van dit hoofdstuk, ongewogen en gewogen naar grootteklasse",
+             footnote=weighting.method_note(table, frame),
+             caution=False, who="gemeenten die de vraag beantwoordden")
+    for row in table.itertuples():
+        ch.number(f"gewogen_{row.indicator}", row.pct_weighted, text=fmt.pct(row.pct_weighted),
+                  ongewogen=row.pct, ci=[row.ci_weighted_low, row.ci_weighted_high], n=row.n_weighted)
+    ch.text(weighting.describe(table, frame, responses))
+    return table
