@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-KERNEL = "flitspeiling"
+from helpers import KERNEL
 
 
 def execute(notebook: Path, output: Path, **parameters) -> Path:

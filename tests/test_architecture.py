@@ -61,3 +61,14 @@ def test_layer_contract_is_kept():
     result = subprocess.run([command, "--no-cache"], cwd=REPO_ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "1 kept, 0 broken" in result.stdout
+
+
+def test_makefile_runs_notebooks_in_the_package_kernel():
+    """The kernel name is a decision of helpers (helpers.KERNEL); the Makefile, which cannot import it cheaply,
+    must name the same kernel."""
+    import re
+
+    from helpers import KERNEL
+
+    makefile = (REPO_ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^KERNEL\s*:=\s*(\S+)", makefile, re.M)[1] == KERNEL

@@ -31,13 +31,12 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from helpers import RAW_DIR, REPO_ROOT
+from helpers import KERNEL, RAW_DIR, REPO_ROOT
 from helpers.publish.provenance import collect
 
 YEAR = 2023
 NOTEBOOKS = REPO_ROOT / "notebooks"
 REPORT_YML = NOTEBOOKS / "report.yml"
-KERNEL = "flitspeiling"
 BUILD_TIMEOUT = 900  # seconds for one build (the Makefile allows 600 per notebook)
 
 # One build, as the Makefile's Report section: helpers.publish.runner per notebook (papermill with the parameters year

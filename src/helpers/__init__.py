@@ -21,6 +21,13 @@ PUBLISHED_DIR = DATA_DIR / "published"
 # The page templates (HTML, CSS, the nbconvert template) of the report and the factsheets.
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
+BUILD_DIR = REPO_ROOT / "build"  # executed notebooks, parts, fragments and staging per wave (never published as such)
+
+# Decisions of the report that more than one module needs, each made here once.
+KERNEL = "flitspeiling"  # the Jupyter kernel every notebook runs in (registered by `make env`)
+SMALL_THRESHOLD = 25_000  # inwoners: "kleine gemeenten" have fewer (rapport 2023); a notebook parameter may change it
+MIN_GROUP = 5  # the small-group rule: a group of fewer responding municipalities is never shown or described alone
+
 CODEBOOK_DIR_ENV = "FLITSPEILING_CODEBOOK_DIR"
 
 

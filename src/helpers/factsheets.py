@@ -51,7 +51,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import PROCESSED_DIR, REPO_ROOT, TEMPLATES_DIR
+from helpers import KERNEL, PROCESSED_DIR, REPO_ROOT, SMALL_THRESHOLD, TEMPLATES_DIR
 from helpers.analysis import stats, tables
 from helpers.core import formatting as fmt
 from helpers.data.codebook import SELECTED, Codebook, Question, codebook
@@ -60,7 +60,6 @@ from helpers.data.processed import read_processed
 NOTEBOOK = REPO_ROOT / "notebooks" / "factsheet.ipynb"
 TITLE = "Waar staat mijn gemeente?"
 MIN_OTHERS = 5  # fewer other responding municipalities in a comparison group: merged or not shown
-KERNEL = "flitspeiling"
 CLOSED_TYPES = ("single", "matrix", "multi")
 HISTORY_QUESTION = "lia_phase"
 NOT_ANSWERED = "Geen antwoord"
@@ -1061,7 +1060,7 @@ def write_full_response(out_dir: Path | str, year: int = 2023, processed_dir: Pa
         donor["code_2023"] = str(frames.at[code, "code_2023"]) if code in frames.index else code
         donor["population"] = item.population
         donor["size_class"] = item.size_class
-        donor["klein"] = pd.NA if pd.isna(item.population) else bool(int(item.population) < 25_000)
+        donor["klein"] = pd.NA if pd.isna(item.population) else bool(int(item.population) < SMALL_THRESHOLD)
         donor["in_frame"] = True
         rows.append(donor)
         part = answers[answers["response_id"].astype(str) == donor_id].copy()

@@ -30,10 +30,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from helpers import MIN_GROUP
 from helpers.analysis.stats import MERGED, SIZE_CODES, SUPPRESSED, apply_disclosure_rules
 from helpers.core import formatting as fmt
 
-MIN_GROUP = 5
 FLAG_BELOW = 20
 CAUTION_BELOW = 50
 NOTE_COLUMN = "opmerking"

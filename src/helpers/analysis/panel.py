@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from helpers import MIN_GROUP
 from helpers.analysis import tables
 from helpers.analysis.stats import panel_decomposition, transition_table
 from helpers.analysis.trends import Indicator, load_indicators
@@ -34,7 +35,6 @@ from helpers.core import formatting as fmt
 from helpers.data.codebook import SELECTED, Codebook, codebook
 
 JOINED = "nieuw"     # the transition table's row/column of units not in the other wave
-MIN_GROUP = 5        # = helpers.analysis.disclosure.MIN_GROUP (tests/test_panel.py checks they agree)
 MISSING = "onbekend"
 
 

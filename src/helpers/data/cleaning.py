@@ -43,7 +43,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from helpers import CODEBOOK_DIR, PUBLISHED_DIR, RAW_DIR
+from helpers import CODEBOOK_DIR, PUBLISHED_DIR, RAW_DIR, SMALL_THRESHOLD
 from helpers.core.privacy import SCRUB_KINDS, scrub_counts_total, scrub_text
 from helpers.core.reproducible import sha256_file
 from helpers.data import municipalities
@@ -55,7 +55,6 @@ from helpers.data.processed import ANSWERS_COLUMNS, RESPONSES_COLUMNS, CleanResu
 CLEANING_FILE = CODEBOOK_DIR / "cleaning.yml"
 ALIASES_FILE = CODEBOOK_DIR / "municipality_aliases.yml"
 PROVENANCE_FILE = "survey/provenance.yml"  # relative to the raw directory
-DEFAULT_SMALL_THRESHOLD = 25_000
 # A timestamp further than this from the wave year (in years, either way) means the wrong file or a wrong clock.
 WAVE_TOLERANCE_YEARS = 1
 
@@ -476,7 +475,7 @@ def clean_wave(
     codebook: Codebook | None = None,
     resolutions: Mapping[str, Mapping] | None = None,
     *,
-    small_threshold: int = DEFAULT_SMALL_THRESHOLD,
+    small_threshold: int = SMALL_THRESHOLD,
     rules: CleaningRules | None = None,
     municipalities: ModuleType | Any | None = None,
 ) -> CleanResult:

@@ -41,11 +41,12 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+from helpers import KERNEL
+
 # Optional imports of libraries this process loads that it never uses (see the module docstring): a None entry in
 # sys.modules makes `import rfc3987_syntax` raise ImportError, which jsonschema expects for an absent extra.
 BLOCKED_OPTIONAL_IMPORTS = ("rfc3987_syntax",)
 
-KERNEL = "flitspeiling"
 TIMEOUT = 600
 PACKAGE = "helpers"
 # Evaluated in the kernel after the last cell (a silent request: no output, no execution count): the files of the

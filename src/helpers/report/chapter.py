@@ -39,7 +39,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from helpers import REPO_ROOT
+from helpers import BUILD_DIR, REPO_ROOT, SMALL_THRESHOLD
 from helpers.analysis import disclosure, tables
 from helpers.core import formatting as fmt
 from helpers.data.codebook import Codebook, codebook
@@ -47,13 +47,11 @@ from helpers.data.processed import read_processed
 from helpers.report import figures as figs
 
 OUTLINE_FILE = REPO_ROOT / "notebooks" / "report.yml"
-BUILD_DIR = REPO_ROOT / "build"
 KINDS = ("figuur", "tabel")
 KIND_LABELS = {"figuur": "Figuur", "tabel": "Tabel"}
 CIJFERS_COLUMNS = ["table", "item", "group", "n", "count", "pct", "question", "answer"]
 MANIFEST_ITEM_KEYS = ("id", "kind", "series", "number", "title", "question", "base", "alt", "csv")
 SMALL_BASE = 50  # below this base a table or figure says its percentages need caution (rapport 2023, voetnoot 4)
-DEFAULT_SMALL_THRESHOLD = 25_000
 
 
 class OutlineError(ValueError):
@@ -313,7 +311,7 @@ class Chapter:
     """
 
     def __init__(self, chapter: int | str, year: int, processed_dir: Path | str = "../data/processed",
-                 parts_dir: Path | str = "", small_threshold: int = DEFAULT_SMALL_THRESHOLD, *,
+                 parts_dir: Path | str = "", small_threshold: int = SMALL_THRESHOLD, *,
                  outline: Outline | Path | str | None = None, show: bool = True):
         self.cb = codebook()
         self.outline = outline if isinstance(outline, Outline) else load_outline(outline or OUTLINE_FILE, self.cb)

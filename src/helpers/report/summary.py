@@ -27,11 +27,10 @@ from typing import Any
 
 import pandas as pd
 
-from helpers import REPO_ROOT
+from helpers import BUILD_DIR, REPO_ROOT, SMALL_THRESHOLD
 from helpers.core import formatting as fmt
 
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
-BUILD_DIR = REPO_ROOT / "build"
 # The Netherlands ratified the UN Convention on the Rights of Persons with Disabilities on 14 June 2016 (in force
 # 14 July 2016); the 2023 report: "Zeven jaar na de ratificatie van het VN-verdrag Handicap".
 RATIFICATIE_JAAR = 2016
@@ -466,7 +465,7 @@ def _range(low: float | None, high: float | None) -> str:
     return f"tussen {fmt.pct(min(low, high))} en {fmt.pct(max(low, high))}"
 
 
-def domeinen(ch3: Mapping, small_threshold: int = 25_000) -> list[str]:
+def domeinen(ch3: Mapping, small_threshold: int = SMALL_THRESHOLD) -> list[str]:
     """The domains with most and least attention (chapter 3)."""
     out = []
     top = labels(ch3, "top_domeinen")
@@ -560,7 +559,7 @@ def capaciteit_meest_genoemd(ch3: Mapping, ranking: Sequence[tuple[str, float]] 
 
 
 def knelpunten(ch3: Mapping, year: int, previous: int | None = None, most_named: bool | None = None,
-               small_threshold: int = 25_000) -> list[str]:
+               small_threshold: int = SMALL_THRESHOLD) -> list[str]:
     """Obstacles: capacity, small municipalities, obstacles named more often than in the previous wave (chapter 3).
     `previous`: the wave the "vorig" figures refer to when they do not say it themselves."""
     out = []
