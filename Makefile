@@ -198,8 +198,19 @@ lint: $(ENV_STAMP) ## Check code style (ruff) and the layer contract of src/help
 	$(VENV)/bin/lint-imports --no-cache
 
 .PHONY: lab
-lab: $(ENV_STAMP) $(REFERENCE) ## Open JupyterLab on notebooks/ with the 'flitspeiling' kernel
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+# JupyterLab, the researchers' front door: the project kernel for every notebook (also new ones); as root (a container)
+# with --allow-root; without a display (a server, a container) no browser is opened and Jupyter prints the URL to open.
+LAB_IP        ?= 127.0.0.1
+LAB_PORT      ?= 8888
+LAB_ARGS      ?=
+LAB_FLAGS      = --notebook-dir=notebooks --ip=$(LAB_IP) --port=$(LAB_PORT) \
+                 --MappingKernelManager.default_kernel_name=$(KERNEL) \
+                 $(if $(filter 0,$(shell id -u)),--allow-root) \
+                 $(if $(DISPLAY)$(WAYLAND_DISPLAY)$(filter Darwin,$(shell uname -s)),,--no-browser)
+
+lab: $(ENV_STAMP) $(REFERENCE) data ## Open JupyterLab on notebooks/ with the 'flitspeiling' kernel (prints the URL when there is no display)
+	@echo "JupyterLab on http://$(LAB_IP):$(LAB_PORT)/lab (kernel $(KERNEL)); Ctrl-C stops it"
+	$(VENV)/bin/jupyter lab $(LAB_FLAGS) $(LAB_ARGS)
 
 # ---------------------------------------------------------------------------------------------------------------
 # Benchmark (bench/benchmark.py): floor, cold/no-op/one-chapter builds, all waves, factsheets; restores the builds.
