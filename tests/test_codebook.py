@@ -132,7 +132,7 @@ def test_first_content_question_not_mapped_in_a_wave(broken):
     path = broken / "waves" / "2019.yml"
     text = path.read_text(encoding="utf-8")
     start = text.index("  lia_phase:")
-    end = text.index("  domains: {}")
+    end = text.index("  domains:")
     path.write_text(text[:start] + text[end:], encoding="utf-8")
     message = _error(broken)
     assert "waves/2019.yml" in message and "lia_phase" in message
@@ -148,3 +148,24 @@ def test_group_with_unknown_code(broken):
     _edit(broken / "questions.yml", "codes: [ontwikkelen, gereed, uitgevoerd]", "codes: [ontwikkelen, klaar, uitgevoerd]")
     message = _error(broken)
     assert "questions.yml" in message and "lia_phase" in message and "klaar" in message
+
+
+def test_an_item_added_to_questions_yml_changes_no_wave(broken):
+    """Every wave lists the items and options it asked, so a new item in questions.yml (for a new wave) leaves the
+    resolved columns of every existing wave as they were, whatever its export dialect."""
+    before = load_codebook(broken)
+    _edit(broken / "questions.yml", "      - {code: ander, ", "      - {code: financiele_middelen, label: Financiële middelen}\n"
+          "      - {code: ander, ")
+    after = load_codebook(broken)
+    assert "financiele_middelen" in [item.code for item in after.questions["obstacles"].items]
+    for year in before.waves:
+        assert after.wave(year).columns == before.wave(year).columns, year
+
+
+def test_a_wave_without_its_item_list_is_refused(broken):
+    text = (broken / "waves" / "2018.yml").read_text(encoding="utf-8")
+    listed = text[text.index("  domains:\n"):]
+    listed = listed[:listed.index("]\n") + 2]
+    _edit(broken / "waves" / "2018.yml", listed, "  domains: {}\n")
+    message = _error(broken)
+    assert "waves/2018.yml" in message and "list the items this wave asked" in message

@@ -60,7 +60,6 @@ class Dialect:
     question_codes: bool  # columns are named after the tool's question codes: every question needs `qcode`
     coded_answers: bool  # cells hold the tool's answer codes (`values` needed); else the answer labels (`relabel`)
     tick: str  # a ticked multi-choice box: "mark" (a fixed code, `selected`, default "Y") or "label" (the option label)
-    item_lists: str  # "required": the wave lists `items`/`options` in export order; "optional": default questions.yml
     header_rows: tuple[str, ...] = ("ids",)  # per header row: "ids" (column names), "texts", "import_ids"
     separator: str = ","  # csv only
     finished: Mapping[str, bool] | None = None  # status cell -> finished; None: the status column is not interpreted
@@ -80,16 +79,16 @@ DIALECT_PROPERTIES: dict[str, Dialect] = {
     "coded_csv": Dialect(
         "coded_csv", "LimeSurvey CSV: ';'-separated, UTF-8 with BOM, one header row of coded column names "
         "(G03Q02[SQ001]), answer codes (A1), a ticked box holds a fixed mark (Y)",
-        file_format="csv", question_codes=True, coded_answers=True, tick="mark", item_lists="required", separator=";"),
+        file_format="csv", question_codes=True, coded_answers=True, tick="mark", separator=";"),
     "text_xlsx": Dialect(
         "text_xlsx", "XLSX workbook with the question texts as column names and the answer labels as values; a ticked "
         "box repeats the option's label; timestamps are date cells",
-        file_format="xlsx", question_codes=False, coded_answers=False, tick="label", item_lists="optional"),
+        file_format="xlsx", question_codes=False, coded_answers=False, tick="label"),
     "qualtrics_csv": Dialect(
         "qualtrics_csv", "Qualtrics 'CSV, use choice text': ','-separated, UTF-8 with BOM, three header rows (column "
         "ids Q4_1, question texts, import ids {\"ImportId\":\"QID4_1\"}), answers as choice texts, a ticked box holds "
         "the option's label, Finished True/False, timestamps YYYY-MM-DD HH:MM:SS",
-        file_format="csv", question_codes=True, coded_answers=False, tick="label", item_lists="optional",
+        file_format="csv", question_codes=True, coded_answers=False, tick="label",
         header_rows=("ids", "texts", "import_ids"), separator=",", finished={"True": True, "False": False},
         default_texts={"answer": "{text}", "item": "{text} - {label}", "other": "{text} - {label} - Tekst",
                        "comment": "{text} - Toelichting"}),
@@ -413,11 +412,12 @@ def _resolve_question_columns(question: Question, entry: Mapping, wave: Mapping,
                           header_text, n)
 
     def listed(key: str, pool: tuple[Option, ...]) -> list[Option]:
+        # Explicit in every wave: adding an item or option to questions.yml must not change what another wave asked.
         if key in entry:
             return _ordered_subset([str(c) for c in entry[key]], pool, key, where)
-        if dialect.item_lists == "required":
-            raise CodebookError(f"{where}: a {dialect.name} export needs `{key}` (the codes in export order)")
-        return list(pool)
+        raise CodebookError(f"{where}: list the {key} this wave asked, in export order ({key}: [...]); questions.yml "
+                            f"has {[option.code for option in pool]}. Every wave lists its own, so that a {key[:-1]} "
+                            "added to questions.yml for a new wave changes no earlier wave.")
 
     def relabelled(option: Option) -> str:
         return " ".join(str(item_labels.get(option.code, option.label)).split())
