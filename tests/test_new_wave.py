@@ -251,15 +251,14 @@ import helpers
 from helpers.data import codebook, municipalities, published
 default = helpers.DATA_DIR / "codebook"
 paths, stuck = {}, []
-for info in pkgutil.iter_modules(helpers.__path__):
-    if info.ispkg:
-        continue
-    module = importlib.import_module("helpers." + info.name)
+for info in pkgutil.walk_packages(helpers.__path__, "helpers."):
+    module = importlib.import_module(info.name)
+    short = info.name.removeprefix("helpers.")
     for name, value in vars(module).items():
         if isinstance(value, Path) and (value == helpers.CODEBOOK_DIR or helpers.CODEBOOK_DIR in value.parents):
-            paths[info.name + "." + name] = str(value)
+            paths[short + "." + name] = str(value)
         if isinstance(value, Path) and (value == default or default in value.parents):
-            stuck.append(info.name + "." + name)
+            stuck.append(short + "." + name)
 print(json.dumps({
     "CODEBOOK_DIR": str(helpers.CODEBOOK_DIR),
     "waves": sorted(codebook.codebook().waves),
@@ -276,8 +275,8 @@ print(json.dumps({
     assert seen["waves"] == seen["codebook_waves"] == [2018, 2019, 2020, 2021, 2022, 2023, 2024]
     assert "vng_topics" not in seen["published"] and "lia_phase" in seen["published"]
     assert seen["stuck"] == [], f"module-level paths still in data/codebook: {seen['stuck']}"
-    assert {"cleaning.CLEANING_FILE", "cleaning.ALIASES_FILE", "municipalities.ALIASES_PATH",
-            "municipalities.RESOLUTIONS_PATH"} <= set(seen["paths"])
+    assert {"data.cleaning.CLEANING_FILE", "data.cleaning.ALIASES_FILE", "data.municipalities.ALIASES_PATH",
+            "data.municipalities.RESOLUTIONS_PATH"} <= set(seen["paths"])
     # A relative path is taken from the repository root, whatever the working directory (papermill: notebooks/).
     relative = Path(os.path.relpath(codebook_dir.resolve(), helpers.REPO_ROOT)).as_posix()  # ../../tmp/... here
     done = subprocess.run([sys.executable, "-c", "import helpers; print(helpers.CODEBOOK_DIR)"], capture_output=True,
