@@ -5,8 +5,9 @@
 Compared per wave, outside the colophon (which lists commits and input hashes, so it changes with every commit):
 - cijfers.csv: byte for byte;
 - tabellenboek.xlsx: every sheet's cell values (the workbook's own metadata may differ);
-- every HTML page: the markup with the colophon section removed (figures are embedded, so their SVG/PNG bytes are
-  part of it);
+- every HTML page: what a reader gets, outside the colophon section: the text (whitespace normalised), the alt texts
+  and every embedded figure (inline SVG markup, image sources) in order. The page markup itself may differ (a notebook
+  split into more cells has more empty cell wrappers);
 - every PDF: its page count and its text up to the colophon heading.
 Exit 0 when everything is identical, 1 with a line per difference otherwise.
 """
@@ -25,7 +26,19 @@ HEX_HASH = re.compile(r"\b[0-9a-f]{40,64}\b")
 
 
 def html_content(path: Path) -> str:
-    return HEX_HASH.sub("<hash>", COLOPHON_HTML.sub("", path.read_text(encoding="utf-8")))
+    """The reader's content of a page as lines: text blocks, alt texts and figures, colophon and hashes removed."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(COLOPHON_HTML.sub("", path.read_text(encoding="utf-8")), "html.parser")
+    for hidden in soup(["script", "style"]):
+        hidden.decompose()
+    lines = []
+    for element in soup.find_all(["svg", "img"]):
+        lines.append(f"[figure] {element.get('alt', '')} {element.get('src', '') if element.name == 'img' else element}")
+    for element in soup.find_all(["svg"]):
+        element.decompose()
+    lines.extend(" ".join(block.split()) for block in soup.get_text("\n").split("\n") if block.strip())
+    return HEX_HASH.sub("<hash>", "\n".join(lines))
 
 
 def pdf_content(path: Path) -> tuple[int, str]:
