@@ -17,7 +17,7 @@ import notebook_runs
 import pytest
 
 from helpers.report import summary as sm
-from helpers.report.chapter import load_outline
+from helpers.report.outline import load_outline
 
 NBSP = "\u00a0"
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "06_samenvatting.ipynb"

@@ -81,7 +81,7 @@ def load_key_figures(year: int, parts_root: Path | str = "", *, outline=None,
     exists but whose manifest is missing, unreadable or of another wave raises MissingParts, naming the chapter and
     the make target that writes its parts.
     """
-    from helpers.report.chapter import load_outline
+    from helpers.report.outline import load_outline
 
     year = int(year)
     root = default_parts_root(year, parts_root)
