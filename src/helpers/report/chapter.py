@@ -593,7 +593,8 @@ class Chapter:
               f'<p style="font-size:0.9em;color:#444;">{"<br>".join(lines)}</p></div>')
 
     def number(self, name: str, value, text: str | None = None, **context) -> Any:
-        """Register a key figure for the summary (manifest key_figures[name]); returns `value`.
+        """Register a key figure for the summary (manifest key_figures[name]); returns `value`. `name` and the type of
+        `value` must be declared in report.yml (key_figures); finish() checks them.
 
         `text` is how the report writes it ("67 %"); by default the Dutch number. `context`: e.g. question=...,
         answer=..., group=..., n=... (anything JSON can hold)."""
