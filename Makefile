@@ -74,7 +74,7 @@ HELPERS       := $(shell find src/helpers -name '*.py' -not -path '*/synthetic/*
 # re-run the cleaning.
 CLEANING_HELPERS := $(addprefix src/helpers/,__init__.py data/codebook.py data/exports.py data/cleaning.py core/privacy.py \
                     data/processed.py data/municipalities.py data/cbs.py core/reproducible.py data/published.py \
-                    report/chapter.py analysis/tables.py report/figures.py core/formatting.py)
+                    report/chapter.py report/outline.py analysis/tables.py report/figures.py core/formatting.py)
 PROCESSED     := $(foreach w,$(WAVES),data/processed/$(w)/responses.parquet)
 # The report's nbconvert template (src/helpers/templates/flitspeiling): no code, no external scripts, lang="nl".
 NB_TEMPLATE   := --template flitspeiling --TemplateExporter.extra_template_basedirs=src/helpers/templates
@@ -103,10 +103,18 @@ data/processed/%/responses.parquet: notebooks/00_opschonen.ipynb $$(wildcard dat
 # and moves that into reports/<year>/ only when everything succeeded. reports/<year>/MANIFEST (written last) is the
 # wave's final target.
 REPORT_YML      := notebooks/report.yml
-CHAPTERS        := $(sort $(basename $(shell grep -o '[0-9][0-9]_[A-Za-z0-9_]*\.ipynb' $(REPORT_YML) 2>/dev/null)))
-# The summary is written from the key figures of the chapters, so it runs after them (also under make -j).
-SUMMARY         := 06_samenvatting
-SUMMARY_SOURCES := $(filter-out $(SUMMARY) %_bijlage_a,$(CHAPTERS))
+# The notebooks of the outline, as helpers.report.outline (the one parser of report.yml) lists them in build/outline.mk:
+# CHAPTERS (every notebook stem), SUMMARY (the summary's stem) and SUMMARY_SOURCES (the numbered chapters). The summary
+# is written from the key figures of the chapters, so it runs after them (also under make -j). Goals that build no
+# report do not read it (so `make help` or `make env` on a fresh clone does not need the environment first).
+OUTLINE_MK      := build/outline.mk
+NO_OUTLINE_GOALS := help env lock reference synthetic clean clobber system-packages browser node_modules lint lab
+ifneq ($(filter-out $(NO_OUTLINE_GOALS),$(MAKECMDGOALS)),)
+include $(OUTLINE_MK)
+endif
+$(OUTLINE_MK): $(REPORT_YML) src/helpers/report/outline.py $(ENV_STAMP)
+	@mkdir -p $(@D)
+	$(PY) -m helpers.report.outline --make $(REPORT_YML) > $@
 RUN_CHAPTER     := src/helpers/publish/runner.py
 # What a chapter reads besides its helpers. Its helpers: the ones it imported at its last run (the .d file written
 # by helpers.publish.runner, included below), or every helper when there is no .d file yet.

@@ -20,7 +20,7 @@ from helpers import REPO_ROOT
 from helpers.data.codebook import codebook
 from helpers.data.published import load_published, matches
 from helpers.report import text as tekst
-from helpers.report.chapter import load_outline
+from helpers.report.outline import load_outline
 
 NOTEBOOK = REPO_ROOT / "notebooks" / "04_ondersteuning.ipynb"
 PROCESSED = REPO_ROOT / "data" / "processed"

@@ -3,6 +3,7 @@ cells of groups under 20, caution under 50), applied by the chapter API, and the
 municipalities under 10.000 reproduced and flagged, and no per-municipality answers outside Bijlage A."""
 
 import csv
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -14,6 +15,7 @@ from helpers import REPO_ROOT
 from helpers.analysis import disclosure
 from helpers.report import figures
 from helpers.report.chapter import Chapter
+from helpers.report.outline import load_outline
 
 FIXTURE = Path(__file__).parent / "fixtures" / "processed"
 REPORT = REPO_ROOT / "reports" / "2023"
@@ -81,7 +83,9 @@ def test_the_chapter_applies_the_rule_to_every_figure_and_table(tmp_path):
     data = ch.distribution("policy_breadth", populations=("alle", "klein"))  # klein: 2 municipalities
     with pytest.raises(ValueError, match="disclosure rule merged or suppressed"):
         ch.figure("breedte", figures.bar_shares(data), data=data, alt="x")
-    ch = Chapter(chapter=2, year=2023, processed_dir=FIXTURE, parts_dir=tmp_path, show=False)
+    # registers no key figures: an outline that declares none (ch.finish() checks them against report.yml)
+    ch = Chapter(chapter=2, year=2023, processed_dir=FIXTURE, parts_dir=tmp_path, show=False,
+                 outline=dataclasses.replace(load_outline(), key_figures=()))
     ch.figure("breedte", lambda shown: figures.bar_shares(shown[shown["group"] == "alle"]), data=data, alt="x")
     kind, text = ch.shown[-1]
     assert "Niet getoond omdat minder dan 5 gemeenten antwoordden: kleine gemeenten" in text

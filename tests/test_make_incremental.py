@@ -21,6 +21,7 @@ import yaml
 
 from helpers import REPO_ROOT
 from helpers.publish import runner as run_chapter
+from helpers.report import outline
 
 YEAR = "2023"
 pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="GNU make is not installed")
@@ -33,7 +34,7 @@ def _stems() -> list[str]:
 
 def _sources() -> list[Path]:
     """The repository's files the Makefile looks at, relative to the repository."""
-    patterns = ["src/helpers/*.py", "src/helpers/templates/**/*", "notebooks/*.ipynb", "notebooks/report.yml",
+    patterns = ["src/helpers/**/*.py", "src/helpers/templates/**/*", "notebooks/*.ipynb", "notebooks/report.yml",
                 "data/codebook/**/*",
                 "data/published/*", "data/raw/survey/*", "requirements.lock", "pyproject.toml"]
     found = {path.relative_to(REPO_ROOT) for pattern in patterns for path in REPO_ROOT.glob(pattern)
@@ -42,8 +43,8 @@ def _sources() -> list[Path]:
 
 
 # The helpers each chapter imports in the fake tree: chapter 01 alone uses coding.py.
-IMPORTS = {"01_achtergrond": ["__init__.py", "report.py", "coding.py"]}
-DEFAULT_IMPORTS = ["__init__.py", "report.py", "tables.py"]
+IMPORTS = {"01_achtergrond": ["__init__.py", "report/chapter.py", "analysis/coding.py"]}
+DEFAULT_IMPORTS = ["__init__.py", "report/chapter.py", "analysis/tables.py"]
 
 
 @pytest.fixture
@@ -57,7 +58,7 @@ def tree(tmp_path: Path) -> Path:
     for path in _sources():
         layers[0].append(str(path))
     layers[0] += ["data/raw/reference/PROVENANCE.yml"]
-    layers[1] += [".venv/.installed"]
+    layers[1] += [".venv/.installed", "build/outline.mk"]
     layers[2] += ["data/processed/frames.parquet", "data/processed/crosswalk.parquet"]
     waves = sorted(path.stem for path in (REPO_ROOT / "data" / "codebook" / "waves").glob("*.yml"))
     layers[3] += [f"data/processed/{wave}/responses.parquet" for wave in waves]
@@ -71,6 +72,9 @@ def tree(tmp_path: Path) -> Path:
             path.parent.mkdir(parents=True, exist_ok=True)
             if name == "notebooks/report.yml":
                 shutil.copyfile(REPO_ROOT / name, path)
+            elif name == "build/outline.mk":  # as the Makefile's rule writes it (python -m helpers.report.outline --make)
+                path.write_text(outline.make_include(outline.load_outline(REPO_ROOT / "notebooks" / "report.yml")),
+                                encoding="utf-8")
             elif not path.exists():
                 path.write_text("", encoding="utf-8")
             os.utime(path, (1_700_000_000 + 1000 * index,) * 2)
@@ -90,7 +94,7 @@ def _dry_run(root: Path, *arguments: str) -> tuple[list[str], bool]:
     done = subprocess.run(["make", "-n", "-j2", "report", f"YEAR={YEAR}", *arguments], cwd=root, capture_output=True,
                           text=True, check=False, timeout=120, env={**os.environ, "MAKEFLAGS": ""})
     assert done.returncode == 0, done.stdout + done.stderr
-    chapters = sorted(re.findall(r"helpers\.run_chapter .*?notebooks/(\w+)\.ipynb", done.stdout))
+    chapters = sorted(re.findall(r"helpers\.publish\.runner .*?notebooks/(\w+)\.ipynb", done.stdout))
     return chapters, "helpers.publish.assemble --year" in done.stdout
 
 
@@ -121,7 +125,7 @@ def test_without_dependency_file_a_chapter_depends_on_every_helper(tree):
 
 
 def test_removed_helper_does_not_stop_make(tree):
-    (tree / "src" / "helpers" / "coding.py").unlink()
+    (tree / "src" / "helpers" / "analysis" / "coding.py").unlink()
     chapters, publishes = _dry_run(tree)
     assert "01_achtergrond" in chapters and publishes
 

@@ -65,13 +65,24 @@ def test_parts_are_ordered_summary_chapters_appendices(tmp_path):
     parts = publish.load_parts(FIXTURE / "report.yml")
     assert [part.stem for part in parts] == PART_ORDER
     assert [part.kind for part in parts] == ["summary", "chapter", "chapter", "appendix"]
+    # report.yml's own order within a kind is kept; the summary comes first and the appendices last whatever the list
     listed = tmp_path / "report.yml"
-    listed.write_text("- {notebook: 07_bijlage_a.ipynb, title: Bijlage A}\n- {notebook: 02_b.ipynb, number: 2}\n"
-                      "- {notebook: 06_samenvatting.ipynb, kind: summary}\n- {notebook: 01_a.ipynb, number: 1}\n",
-                      encoding="utf-8")
+    listed.write_text("chapters:\n"
+                      "  - {slug: a, kind: appendix, number: null, notebook: 07_bijlage_a.ipynb, title: Bijlage A}\n"
+                      "  - {slug: b, number: 2, notebook: 02_b.ipynb, title: B}\n"
+                      "  - {slug: s, kind: summary, number: null, notebook: 06_samenvatting.ipynb, title: S}\n"
+                      "  - {slug: c, number: 1, notebook: 01_a.ipynb, title: C}\n", encoding="utf-8")
     assert [part.stem for part in publish.load_parts(listed)] == ["06_samenvatting", "02_b", "01_a", "07_bijlage_a"]
-    listed.write_text("- {notebook: 01_a.ipynb}\n- {notebook: 01_a.ipynb}\n", encoding="utf-8")
-    with pytest.raises(PublishError, match="listed twice"):
+    # The outline's parser is strict; its errors reach the build as PublishError
+    listed.write_text("chapters:\n  - {slug: a, number: 1, notebook: 01_a.ipynb, title: A}\n"
+                      "  - {slug: b, number: 2, notebook: 01_a.ipynb, title: B}\n", encoding="utf-8")
+    with pytest.raises(PublishError, match="listed twice: 01_a"):
+        publish.load_parts(listed)
+    listed.write_text("chapters:\n  - {slug: s, number: null, notebook: 06_s.ipynb, title: S}\n", encoding="utf-8")
+    with pytest.raises(PublishError, match="a chapter has a number"):  # no more kinds guessed from the slug
+        publish.load_parts(listed)
+    listed.write_text("- {notebook: 01_a.ipynb}\n", encoding="utf-8")  # the old bare list is no outline
+    with pytest.raises(PublishError, match="expected a mapping"):
         publish.load_parts(listed)
 
 

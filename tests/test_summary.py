@@ -1,8 +1,9 @@
 """The summary (helpers.report.summary and notebooks/06_samenvatting.ipynb): sentences from key figures.
 
 The sentence functions get plain dictionaries of key figures as the chapters register them ({name: {"value", "text",
-...}}): complete, with figures missing (question not asked) and with None values (no previous wave). A comparison is
-only stated when the numbers, as shown, differ in that direction; nothing prints "None". The notebook is run once by
+...}}): complete, with figures missing (question not asked) and with None values (no previous wave). A change since an
+earlier wave is only stated as the test on the counts found it (registered "toets", or count and n on both figures);
+a name report.yml does not declare is refused; nothing prints "None". The notebook is run once by
 papermill on fake chapter manifests in a temporary directory.
 """
 
@@ -17,7 +18,7 @@ import notebook_runs
 import pytest
 
 from helpers.report import summary as sm
-from helpers.report.chapter import load_outline
+from helpers.report.outline import load_outline
 
 NBSP = "\u00a0"
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "06_samenvatting.ipynb"
@@ -37,10 +38,13 @@ def kf(**values) -> dict:
 
 # The 2023 report's numbers (rapport 2023, samenvatting and chapters 1-4).
 CH1 = kf(deelnemers=201, gemeenten_nederland=342, responspercentage=58.77, deelnemers_vorige_meting=(160, {"jaar": 2022}))
-CH2 = kf(breed_inclusiebeleid=67.16, breed_inclusiebeleid_2018=50.0, breed_inclusiebeleid_2019=52.1,
-         breed_inclusiebeleid_2020=53.7, breed_inclusiebeleid_2021=56.1, breed_inclusiebeleid_2022=63.1,
+# The shares of a broad inclusion policy with their counts (count, n): the summary tests the changes itself.
+CH2 = kf(breed_inclusiebeleid=(67.16, {"count": 135, "n": 201}), breed_inclusiebeleid_2018=(50.0, {"count": 47, "n": 94}),
+         breed_inclusiebeleid_2019=(52.1, {"count": 63, "n": 121}), breed_inclusiebeleid_2020=(53.7, {"count": 73, "n": 136}),
+         breed_inclusiebeleid_2021=(56.1, {"count": 97, "n": 173}), breed_inclusiebeleid_2022=(63.1, {"count": 101, "n": 160}),
          lia_uitgevoerd=29.85, lia_gereed=7.96, lia_ontwikkelen=14.93, lia_verkennend=22.89,
-         lia_in_ontwikkeling_of_uitvoering=52.74, lia_verkennend_2022=16.25, lia_uitgevoerd_2022=33.75,
+         lia_in_ontwikkeling_of_uitvoering=52.74, lia_verkennend_2022=(16.25, {"toets": "hoger"}),
+         lia_uitgevoerd_2022=(33.75, {"toets": "gelijk"}),
          uitvoerders_25k_of_meer=93.3, uitvoerders_50k_of_meer=75.0)
 CH3 = kf(top_domeinen=["Betrekken van (vertegenwoordigers van) mensen met een beperking",
                        "Toegankelijkheid van communicatie-uitingen", "Fysieke toegankelijkheid van openbare gebouwen"],
@@ -50,14 +54,14 @@ CH3 = kf(top_domeinen=["Betrekken van (vertegenwoordigers van) mensen met een be
                                    "Toegankelijkheid van de arbeidsmarkt"],
          niet_samenwerken_pct=11.4, wmo_raad_pct=62.0, clientenorganisaties_niet_pct=21.2,
          belangenorganisaties_niet_pct=12.8, alle_werken_samen=True, knelpunt_capaciteit_pct=(75.8, {"rank": 1, "n": 178}),
-         knelpunt_capaciteit_klein_pct=(80.0, {"n": 50}), knelpunt_capaciteit_vorig_pct=(76.1, {"jaar": 2022}),
+         knelpunt_capaciteit_klein_pct=(80.0, {"n": 50}), knelpunt_capaciteit_vorig_pct=(76.1, {"jaar": 2022, "toets": "gelijk"}),
          knelpunten_vaker_dan_vorig=(["Betrekken van ervaringsdeskundigen en belangenorganisaties",
                                       "Onduidelijkheid over wat volgens het VN-verdrag Handicap wettelijk verplicht c.q. "
                                       "mogelijk is"], {"jaar": 2022}),
          lia_resultaten_n=66)
 CH4 = kf(bekend_idm_pct=79.0, inhoud_specifieke_voorbeelden_pct=62.0,
-         inhoud_geen_behoefte_pct=16.2, inhoud_geen_behoefte_vorig_pct=(21.0, {"wave": 2022}),
-         inhoud_uitleg_verdrag_pct=22.0, inhoud_uitleg_verdrag_vorig_pct=(16.0, {"wave": 2022}),
+         inhoud_geen_behoefte_pct=16.2, inhoud_geen_behoefte_vorig_pct=(21.0, {"wave": 2022, "toets": "lager"}),
+         inhoud_uitleg_verdrag_pct=22.0, inhoud_uitleg_verdrag_vorig_pct=(16.0, {"wave": 2022, "toets": "hoger"}),
          meer_behoefte_dan_vorig=(True, {"wave": 2022}))
 
 
@@ -77,19 +81,35 @@ def all_sentences(ch1, ch2, ch3, ch4, year=2023) -> str:
 
 
 def test_values_absent_none_and_nan_are_none():
-    figures = kf(a=3, b=None, c=float("nan"), d=True, e=["x", {"label": "y"}, None], f="tekst")
-    assert sm.number(figures, "a") == 3.0 and sm.number(figures, "b") is None and sm.number(figures, "c") is None
-    assert sm.number(figures, "missing") is None and sm.number(None, "a") is None
-    assert sm.number(figures, "d") is None and sm.flag(figures, "d") is True and sm.flag(figures, "a") is None
-    assert sm.labels(figures, "e") == ["x", "y"] and sm.labels(figures, "a") is None
-    assert sm.number({"a": None}, "a") is None  # a key figure registered as None altogether
+    figures = kf(deelnemers=3, gemeenten_nederland=None, responspercentage=float("nan"), alle_werken_samen=True,
+                 top_domeinen=["x", {"label": "y"}, None])
+    assert sm.number(figures, "deelnemers") == 3.0 and sm.number(figures, "gemeenten_nederland") is None
+    assert sm.number(figures, "responspercentage") is None
+    assert sm.number(figures, "lia_gereed") is None and sm.number(None, "deelnemers") is None  # declared, absent
+    assert sm.number(figures, "alle_werken_samen") is None and sm.flag(figures, "alle_werken_samen") is True
+    assert sm.flag(figures, "deelnemers") is None
+    assert sm.labels(figures, "top_domeinen") == ["x", "y"] and sm.labels(figures, "deelnemers") is None
+    assert sm.number({"deelnemers": None}, "deelnemers") is None  # a key figure registered as None altogether
+
+
+def test_readers_refuse_undeclared_names():
+    # A renamed or misspelt key figure fails loudly instead of silently leaving its sentence out.
+    figures = kf(deelnemers=3)
+    for read in (sm.entry, sm.value, sm.number, sm.flag, sm.labels):
+        with pytest.raises(KeyError, match="'deelnemer' is not declared in report.yml"):
+            read(figures, "deelnemer")
+    with pytest.raises(KeyError, match="not declared"):
+        sm.context(figures, "deelnemer", "jaar")
+    with pytest.raises(KeyError, match="breed_beleid_<wave>"):
+        sm.series(figures, "breed_beleid")
+    assert sm.number(kf(functie_manager=4), "functie_manager") == 4.0  # a member of a declared family
 
 
 def test_series_and_previous_year():
     assert sm.series(CH2, "breed_inclusiebeleid") == {2018: 50.0, 2019: 52.1, 2020: 53.7, 2021: 56.1, 2022: 63.1}
     assert sm.previous_year(CH1, "deelnemers_vorige_meting", None) == 2022
     assert sm.previous_year(CH4, "inhoud_geen_behoefte_vorig_pct", None) == 2022  # chapter 4 says "wave"
-    assert sm.previous_year(kf(x=1), "x", 2020) == 2020
+    assert sm.previous_year(kf(knelpunt_capaciteit_vorig_pct=1.0), "knelpunt_capaciteit_vorig_pct", 2020) == 2020
 
 
 @pytest.mark.parametrize(("now", "before", "expected"), [
@@ -97,13 +117,29 @@ def test_series_and_previous_year():
     (76.5, 76.4, "hoger"),  # 77 % against 76 % (half up)
     (None, 3.0, None), (3.0, None, None), (math.nan, 3.0, None),
 ])
-def test_compare_uses_the_numbers_as_shown(now, before, expected):
-    assert sm.compare(now, before) == expected
+def test_as_shown_uses_the_numbers_as_shown(now, before, expected):
+    assert sm.as_shown(now, before) == expected
 
 
-def test_compare_counts_exactly():
-    assert sm.compare(201, 160, percentage=False) == "hoger"
-    assert sm.compare(160.4, 160.0, percentage=False) == "hoger"
+def test_as_shown_counts_exactly():
+    assert sm.as_shown(201, 160, percentage=False) == "hoger"
+    assert sm.as_shown(160.4, 160.0, percentage=False) == "hoger"
+
+
+def test_a_change_between_waves_is_the_test_on_the_counts():
+    # 40 of 100 against 20 of 100 differ at the 5 % level; 32 % against 30 % do not, though they differ as shown.
+    counted = kf(lia_verkennend=(40.0, {"count": 40, "n": 100}), lia_verkennend_2022=(20.0, {"count": 20, "n": 100}))
+    assert sm.tested(counted, "lia_verkennend_2022", "lia_verkennend") == "hoger"
+    close = kf(lia_verkennend=(32.0, {"count": 32, "n": 100}), lia_verkennend_2022=(30.0, {"count": 30, "n": 100}))
+    assert sm.as_shown(32.0, 30.0) == "hoger" and sm.tested(close, "lia_verkennend_2022", "lia_verkennend") == "gelijk"
+    # The word of the chapter's own test, registered with the earlier figure, for this wave against it
+    registered = kf(lia_verkennend=30.0, lia_verkennend_2022=(20.0, {"toets": "gelijk"}))
+    assert sm.tested(registered, "lia_verkennend_2022", "lia_verkennend") == "gelijk"
+    # ... but not between two earlier waves; and no test at all means no word (never the rounded shares)
+    assert sm.tested(registered, "lia_verkennend_2022", "lia_verkennend", this_wave=False) is None
+    assert sm.tested(kf(lia_verkennend=30.0, lia_verkennend_2022=20.0), "lia_verkennend_2022", "lia_verkennend") is None
+    assert sm.tested(kf(lia_verkennend=None, lia_verkennend_2022=(20.0, {"toets": "hoger"})), "lia_verkennend_2022",
+                     "lia_verkennend") is None
 
 
 def test_labels_in_a_sentence():
@@ -131,8 +167,10 @@ def test_the_2023_summary_statements():
         "Nog eens 8 % heeft de LIA vastgesteld", "nog eens 15 % is bezig met de ontwikkeling van de LIA",
         "In totaal heeft dus 53 % van de gemeenten", "Het zijn met name de grotere gemeenten",
         "Zeven jaar na de ratificatie",
-        "ook dit jaar vast dat weer meer gemeenten een breed inclusiebeleid", "Deze trend uit de afgelopen jaren zet "
-        "zich dus voort", "Ongeveer twee derde van de gemeenten (67 %)",
+        # 135 of 201 against 101 of 160: not a significant change (the published report read "weer meer" off 67 % and
+        # 63 %)
+        "niet significant is veranderd ten opzichte van vorig jaar: 67 %, tegen 63 % in 2022",
+        "Ongeveer twee derde van de gemeenten (67 %)",
         "Drie domeinen waar gemeenten bijzonder veel aandacht voor hebben zijn: het betrekken van",
         "relatief minder aandacht voor: tussen 61 % en 66 %",
         "weinig of geen aandacht te hebben voor de toegankelijkheid van het onderwijs, het openbaar vervoer en de "
@@ -195,7 +233,7 @@ def test_lia_few_implementers_are_counted_not_shared():
 
 
 def test_capacity_is_not_repeated_in_the_obstacles_named_more_often():
-    rising = kf(knelpunt_capaciteit_pct=83.0, knelpunt_capaciteit_vorig_pct=(78.0, {"wave": 2020}),
+    rising = kf(knelpunt_capaciteit_pct=83.0, knelpunt_capaciteit_vorig_pct=(78.0, {"wave": 2020, "toets": "hoger"}),
                 knelpunten_vaker_dan_vorig=(["Benodigde uitvoeringscapaciteit"], {"wave": 2020}))
     said = text(sm.knelpunten(rising, 2021))
     assert "Dat is meer dan vorig jaar, toen 78 %." in said and "Vergeleken met" not in said
@@ -211,15 +249,30 @@ def test_lia_no_ratification_sentence_when_most_carry_it_out():
 
 
 def test_breedte_lower_and_first_wave():
-    lower = kf(breed_inclusiebeleid=55.0, breed_inclusiebeleid_2020=60.0)
+    lower = kf(breed_inclusiebeleid=55.0, breed_inclusiebeleid_2020=(60.0, {"toets": "lager"}))
     said = text(sm.breedte(lower, 2021))
     assert "minder gemeenten dan vorig jaar" in said and "trend" not in said
     first = text(sm.breedte(kf(breed_inclusiebeleid=50.0), 2018))
     assert first == ("Kijkend naar de inhoud van het inclusiebeleid zien we dat ongeveer de helft van de gemeenten "
                      "(50 %) zich niet richt op één specifieke doelgroep, maar een breed inclusiebeleid heeft, gericht "
                      "op alle burgers.")
-    once = text(sm.breedte(kf(breed_inclusiebeleid=56.0, breed_inclusiebeleid_2020=54.0), 2021))
+    once = text(sm.breedte(kf(breed_inclusiebeleid=56.0, breed_inclusiebeleid_2020=(54.0, {"toets": "hoger"})), 2021))
     assert "stellen we vast dat meer gemeenten" in once and "weer" not in once and "trend" not in once
+    untested = text(sm.breedte(kf(breed_inclusiebeleid=56.0, breed_inclusiebeleid_2020=54.0), 2021))
+    assert untested == first.replace("ongeveer de helft", "meer dan de helft").replace("50 %", "56 %")
+
+
+def test_breedte_a_trend_needs_the_tests_between_the_earlier_waves():
+    def share(count, n):
+        return (100 * count / n, {"count": count, "n": n})
+    rising = kf(breed_inclusiebeleid=share(160, 200), breed_inclusiebeleid_2020=share(60, 200),
+                breed_inclusiebeleid_2021=share(90, 200), breed_inclusiebeleid_2022=share(120, 200))
+    said = text(sm.breedte(rising, 2023))
+    assert "ook dit jaar vast dat weer meer gemeenten een breed inclusiebeleid" in said
+    assert "Deze trend uit de afgelopen jaren zet zich dus voort: in 2020 ging het om 30 %." in said
+    flat_before = dict(rising, breed_inclusiebeleid_2021={"value": 59.0, "text": "", "count": 118, "n": 200})
+    said = text(sm.breedte(flat_before, 2023))  # 59 % against 60 %: no rise the year before, so no "weer"
+    assert "stellen we vast dat meer gemeenten" in said and "weer" not in said and "trend" not in said
 
 
 def test_domeinen_small_municipalities_compared_with_all():
@@ -234,7 +287,7 @@ def test_domeinen_small_municipalities_compared_with_all():
 
 
 def test_knelpunten_changes_and_empty_list():
-    changed = dict(CH3, knelpunt_capaciteit_vorig_pct={"value": 70.0, "text": "70 %", "jaar": 2022},
+    changed = dict(CH3, knelpunt_capaciteit_vorig_pct={"value": 70.0, "text": "70 %", "jaar": 2022, "toets": "hoger"},
                    knelpunten_vaker_dan_vorig={"value": [], "text": "", "jaar": 2022, "verschil": 5},
                    knelpunt_capaciteit_klein_pct={"value": 40.0, "text": "40 %"},
                    knelpunt_capaciteit_pct={"value": 75.8, "text": "76 %"})
@@ -280,12 +333,12 @@ def test_ranked_items_reads_the_chapter_parts(tmp_path):
 
 
 def test_support_without_more_need_has_no_interpretation():
-    less = kf(inhoud_geen_behoefte_pct=25.0, inhoud_geen_behoefte_vorig_pct=(21.0, {"wave": 2022}),
-              inhoud_uitleg_verdrag_pct=15.0, inhoud_uitleg_verdrag_vorig_pct=(16.0, {"wave": 2022}),
+    less = kf(inhoud_geen_behoefte_pct=25.0, inhoud_geen_behoefte_vorig_pct=(21.0, {"wave": 2022, "toets": "hoger"}),
+              inhoud_uitleg_verdrag_pct=15.0, inhoud_uitleg_verdrag_vorig_pct=(16.0, {"wave": 2022, "toets": "gelijk"}),
               meer_behoefte_dan_vorig=(False, {"wave": 2022}))
     said = text(sm.ondersteuning(less, 2023))
     assert "niet toegenomen" in said and "Een groter deel van de gemeenten zegt géén behoefte" in said
-    assert "Vooral" not in said
+    assert "Vooral" not in said and "een niet significant kleiner deel wenst uitleg" in said
     assert sm.beginnende_gemeenten(CH1, CH2, less, 2023) == []
 
 
@@ -293,7 +346,8 @@ def test_interpretation_needs_every_condition():
     assert sm.beginnende_gemeenten(CH1, CH2, CH4, 2023)
     fewer = dict(CH1, deelnemers={"value": 150, "text": "150"})
     assert sm.beginnende_gemeenten(fewer, CH2, CH4, 2023) == []
-    settled = dict(CH2, lia_verkennend={"value": 15.0, "text": "15 %"})
+    settled = dict(CH2, lia_verkennend={"value": 15.0, "text": "15 %"},
+                   lia_verkennend_2022={"value": 16.25, "text": "16 %", "toets": "gelijk"})
     assert sm.beginnende_gemeenten(CH1, settled, CH4, 2023) == []
     assert sm.beginnende_gemeenten(CH1, CH2, {}, 2023) == []
 

@@ -1,16 +1,15 @@
 """The parts of the report as notebooks/report.yml lists them (summary, chapters, appendices), for the build.
 
 Kept apart from helpers.publish.assemble so that the provenance (which lists the parts' notebooks) and the assembly
-both read report.yml through this one function.
+both read report.yml through this one function, an adapter of helpers.report.outline.load_outline.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from helpers.report.outline import PART_KINDS, OutlineError, load_outline
 
 
 class PublishError(RuntimeError):
@@ -38,55 +37,15 @@ class Part:
         return self.title
 
 
-def _kind_of(entry: dict, slug: str, stem: str, title: str) -> str:
-    kind = str(entry.get("kind") or entry.get("type") or "").lower()
-    if kind in {"summary", "samenvatting"}:
-        return "summary"
-    if kind in {"appendix", "bijlage"}:
-        return "appendix"
-    if kind in {"chapter", "hoofdstuk"}:
-        return "chapter"
-    if "samenvatting" in slug or "samenvatting" in stem:
-        return "summary"
-    if slug.startswith("bijlage") or "bijlage" in stem or title.lower().startswith("bijlage"):
-        return "appendix"
-    return "chapter"
-
-
 def load_parts(report_yml: Path | str) -> list[Part]:
-    """The parts listed in report.yml, in the order of the combined report: summary, chapters, appendices.
-
-    report.yml is a list of entries, or a mapping whose ``chapters`` (or ``parts``) key holds that list. An entry has
-    ``notebook`` (file name), ``slug``, ``number`` and ``title``; ``kind`` (summary/chapter/appendix) is optional and
-    otherwise inferred from the slug. Within each kind the listed order is kept.
-    """
-    path = Path(report_yml)
-    if not path.is_file():
-        raise PublishError(f"{path}: not found (the list of chapters of the report)")
-    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    entries = spec
-    if isinstance(spec, dict):
-        entries = next((spec[key] for key in ("chapters", "parts", "hoofdstukken") if key in spec), None)
-    if not isinstance(entries, list) or not entries:
-        raise PublishError(f"{path}: expected a list of chapters (or a mapping with a 'chapters' list)")
-    parts = []
-    for index, entry in enumerate(entries, start=1):
-        if not isinstance(entry, dict):
-            raise PublishError(f"{path}: entry {index} is not a mapping")
-        notebook = entry.get("notebook") or entry.get("file") or entry.get("path")
-        if not notebook:
-            raise PublishError(f"{path}: entry {index} has no 'notebook'")
-        stem = Path(str(notebook)).stem
-        slug = str(entry.get("slug") or re.sub(r"^\d+_", "", stem))
-        title = str(entry.get("title") or slug)
-        number = entry.get("number")
-        parts.append(Part(stem=stem, slug=slug, number=int(number) if isinstance(number, int) else None,
-                          title=title, kind=_kind_of(entry, slug, stem, f"{entry.get('label') or ''} {title}".strip()),
-                          label=str(entry.get("label") or "")))
-    for attribute in ("stem", "slug"):
-        values = [getattr(part, attribute) for part in parts]
-        duplicates = sorted({value for value in values if values.count(value) > 1})
-        if duplicates:
-            raise PublishError(f"{path}: {attribute} listed twice: {', '.join(duplicates)}")
-    order = {"summary": 0, "chapter": 1, "appendix": 2}
+    """The parts listed in report.yml, in the order of the combined report: summary, chapters, appendices (within
+    each kind the listed order). Read by helpers.report.outline.load_outline, the one parser of report.yml; its
+    OutlineError becomes a PublishError."""
+    try:
+        outline = load_outline(report_yml)
+    except OutlineError as error:
+        raise PublishError(str(error)) from None
+    parts = [Part(stem=c.stem, slug=c.slug, number=c.number, title=c.title, kind=c.kind, label=c.label)
+             for c in outline.chapters]
+    order = {kind: position for position, kind in enumerate(PART_KINDS)}
     return sorted(parts, key=lambda part: order[part.kind])  # sorted() is stable: listed order within a kind

@@ -10,10 +10,10 @@ A chapter notebook does, in this order::
         ch.figure("breedte", figures.bar_shares(data), data=data, alt="...")
     else:
         ch.not_asked("policy_breadth", item="breedte")
-    ch.number("breed_inclusiebeleid", 67.2, text="67 %")   # a key figure for the summary
-    ch.finish()                                  # writes the parts
+    ch.number("breed_inclusiebeleid", 67.2, text="67 %")   # a key figure for the summary, declared in report.yml
+    ch.finish()                                  # checks the key figures, writes the parts
 
-Numbers and titles of figures and tables come from notebooks/report.yml (`Outline`): the number of an item in a wave
+Numbers and titles of figures and tables come from notebooks/report.yml (helpers.report.outline): the number of an item in a wave
 is its position among the items of the same kind whose required questions that wave asked, so every chapter knows
 its numbers without running the others.
 
@@ -32,179 +32,24 @@ import html
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import yaml
 
-from helpers import BUILD_DIR, REPO_ROOT, SMALL_THRESHOLD
+from helpers import BUILD_DIR, SMALL_THRESHOLD
 from helpers.analysis import disclosure, tables
 from helpers.core import formatting as fmt
-from helpers.data.codebook import Codebook, codebook
+from helpers.data.codebook import codebook
 from helpers.data.processed import read_processed
 from helpers.report import figures as figs
+from helpers.report.outline import KINDS, OUTLINE_FILE, ItemSpec, Outline, load_outline
 
-OUTLINE_FILE = REPO_ROOT / "notebooks" / "report.yml"
-KINDS = ("figuur", "tabel")
 KIND_LABELS = {"figuur": "Figuur", "tabel": "Tabel"}
 CIJFERS_COLUMNS = ["table", "item", "group", "n", "count", "pct", "question", "answer"]
 MANIFEST_ITEM_KEYS = ("id", "kind", "series", "number", "title", "question", "base", "alt", "csv")
 SMALL_BASE = 50  # below this base a table or figure says its percentages need caution (rapport 2023, voetnoot 4)
-
-
-class OutlineError(ValueError):
-    """report.yml contradicts itself or the codebook; the message names the entry."""
-
-
-# --------------------------------------------------------------------------------------------------------------------
-# The outline (notebooks/report.yml)
-
-
-@dataclass(frozen=True)
-class ChapterSpec:
-    slug: str
-    number: int | None
-    title: str
-    notebook: str
-    label: str = ""
-
-    @property
-    def stem(self) -> str:
-        """The notebook's file name without .ipynb ("01_achtergrond"): the name of its parts folder."""
-        return Path(self.notebook).stem
-
-    @property
-    def heading(self) -> str:
-        """ "1 Achtergrond", or the title for a part without a number ("Samenvatting en conclusie")."""
-        return f"{self.number} {self.title}" if self.number is not None else self.title
-
-
-@dataclass(frozen=True)
-class ItemSpec:
-    id: str
-    kind: str
-    chapter: int | str
-    title: str
-    requires: tuple[str, ...] = ()
-    question: str = ""
-    title_wave: str = ""
-    series: str = ""  # a letter prefix numbering the item in a series of its own ("Figuur T1"), see report.yml
-    min_waves: int = 0  # in a wave's report only when at least this many waves up to it asked `requires` (trends)
-
-
-@dataclass(frozen=True)
-class Outline:
-    chapters: tuple[ChapterSpec, ...]
-    items: tuple[ItemSpec, ...]
-    title: str = ""
-    cb: Codebook | None = field(default=None, compare=False, repr=False)
-
-    def chapter(self, key: int | str) -> ChapterSpec:
-        """A chapter by number (1-5) or slug ("samenvatting", "bijlage_a", "achtergrond")."""
-        for chapter in self.chapters:
-            if chapter.slug == key or (chapter.number is not None and str(chapter.number) == str(key)):
-                return chapter
-        raise KeyError(f"no chapter {key!r} in report.yml; chapters: "
-                       f"{[c.number if c.number is not None else c.slug for c in self.chapters]}")
-
-    def item(self, item_id: str) -> ItemSpec:
-        for item in self.items:
-            if item.id == item_id:
-                return item
-        raise KeyError(f"no figure or table {item_id!r} in report.yml; items: {[i.id for i in self.items]}")
-
-    def items_of(self, chapter: int | str) -> list[ItemSpec]:
-        spec = self.chapter(chapter)
-        return [i for i in self.items if str(i.chapter) in (str(spec.number), spec.slug)]
-
-    def asked(self, item_id: str, year: int) -> bool:
-        """Did wave `year` ask every question item `item_id` requires (and, for an item with `min_waves`, did at least
-        that many waves up to `year` ask them)?"""
-        cb = self.cb or codebook()
-        item = self.item(item_id)
-        if not all(cb.wave(year).asks(question) for question in item.requires):
-            return False
-        if item.min_waves:
-            asking = [w for w in cb.waves if w <= int(year) and all(cb.wave(w).asks(q) for q in item.requires)]
-            return len(asking) >= item.min_waves
-        return True
-
-    def number(self, item_id: str, year: int) -> int | None:
-        """The global number of the item in wave `year` (Figuur 5, Tabel 1), or None when the wave lacks it."""
-        item = self.item(item_id)
-        if not self.asked(item_id, year):
-            return None
-        same_kind = [i for i in self.items if i.kind == item.kind and i.series == item.series and self.asked(i.id, year)]
-        return [i.id for i in same_kind].index(item_id) + 1
-
-    def code(self, item_id: str, year: int) -> str | None:
-        """The item's number as shown: "5" or, in a series of its own, "T1"; None when the wave lacks it."""
-        number = self.number(item_id, year)
-        return None if number is None else f"{self.item(item_id).series}{number}"
-
-    def title_for(self, item_id: str, year: int) -> str:
-        """The item's title; for a wave other than 2023 the `title_wave` variant where there is one."""
-        item = self.item(item_id)
-        if not item.title_wave:
-            return item.title
-        waves = sorted(w for w in (self.cb or codebook()).waves if w <= int(year))
-        span = f"{waves[0]}-{waves[-1]}" if len(waves) > 1 else str(waves[0])
-        return item.title_wave.format(waves=span, year=year)
-
-    def numbering(self, year: int) -> pd.DataFrame:
-        """Every item with its number and title in wave `year` (number <NA> when left out): Bijlage B."""
-        rows = [{"id": i.id, "kind": i.kind, "chapter": str(i.chapter), "number": self.number(i.id, year),
-                 "series": i.series, "code": self.code(i.id, year), "title": self.title_for(i.id, year), "requires": ", ".join(i.requires)} for i in self.items]
-        return pd.DataFrame(rows).astype({"number": "Int64"})
-
-
-def load_outline(path: Path | str = OUTLINE_FILE, cb: Codebook | None = None) -> Outline:
-    """Read and check report.yml: unique ids, known kinds, chapters and questions."""
-    path = Path(path)
-    cb = cb or codebook()
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    chapters = []
-    for entry in raw.get("chapters") or []:
-        unknown = set(entry) - {"slug", "number", "title", "notebook", "label"}
-        if unknown:
-            raise OutlineError(f"{path.name}: chapter {entry.get('slug')!r} has unknown keys {sorted(unknown)}")
-        chapters.append(ChapterSpec(slug=str(entry["slug"]), number=entry.get("number"), title=str(entry["title"]),
-                                    notebook=str(entry["notebook"]), label=str(entry.get("label") or "")))
-    slugs = [c.slug for c in chapters]
-    if len(set(slugs)) != len(slugs):
-        raise OutlineError(f"{path.name}: duplicate chapter slugs in {slugs}")
-    keys = {str(c.number) for c in chapters if c.number is not None} | set(slugs)
-    items = []
-    for entry in raw.get("items") or []:
-        where = f"{path.name}: item {entry.get('id')!r}"
-        unknown = set(entry) - {"id", "kind", "chapter", "title", "requires", "question", "title_wave", "series",
-                                "min_waves"}
-        if unknown:
-            raise OutlineError(f"{where} has unknown keys {sorted(unknown)}")
-        series = str(entry.get("series") or "")
-        if series and not re.fullmatch(r"[A-Z]", series):
-            raise OutlineError(f"{where}: series must be one capital letter (numbers 'Figuur T1'), got {series!r}")
-        if entry.get("kind") not in KINDS:
-            raise OutlineError(f"{where}: kind must be one of {KINDS}, got {entry.get('kind')!r}")
-        if str(entry.get("chapter")) not in keys:
-            raise OutlineError(f"{where}: chapter {entry.get('chapter')!r} is not in the chapters list")
-        requires = tuple(str(q) for q in entry.get("requires") or [])
-        min_waves = entry.get("min_waves") or 0
-        if not isinstance(min_waves, int) or isinstance(min_waves, bool) or min_waves < 0:
-            raise OutlineError(f"{where}: min_waves must be a whole number >= 0, got {entry.get('min_waves')!r}")
-        for question in (*requires, *([entry["question"]] if entry.get("question") else [])):
-            if question not in cb.questions:
-                raise OutlineError(f"{where}: unknown question {question!r}; known: {list(cb.questions)}")
-        items.append(ItemSpec(id=str(entry["id"]), kind=entry["kind"], chapter=entry["chapter"],
-                              title=" ".join(str(entry["title"]).split()), requires=requires,
-                              question=str(entry.get("question") or ""), title_wave=str(entry.get("title_wave") or ""),
-                              series=series, min_waves=min_waves))
-    ids = [i.id for i in items]
-    if len(set(ids)) != len(ids):
-        raise OutlineError(f"{path.name}: duplicate item ids in {ids}")
-    return Outline(chapters=tuple(chapters), items=tuple(items), title=str(raw.get("title", "")), cb=cb)
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -748,7 +593,8 @@ class Chapter:
               f'<p style="font-size:0.9em;color:#444;">{"<br>".join(lines)}</p></div>')
 
     def number(self, name: str, value, text: str | None = None, **context) -> Any:
-        """Register a key figure for the summary (manifest key_figures[name]); returns `value`.
+        """Register a key figure for the summary (manifest key_figures[name]); returns `value`. `name` and the type of
+        `value` must be declared in report.yml (key_figures); finish() checks them.
 
         `text` is how the report writes it ("67 %"); by default the Dutch number. `context`: e.g. question=...,
         answer=..., group=..., n=... (anything JSON can hold)."""
@@ -809,8 +655,20 @@ class Chapter:
         frame = pd.DataFrame(rows, columns=CIJFERS_COLUMNS)
         return frame.astype({"n": "Int64", "count": "Int64", "pct": "Int64"})
 
+    def check_key_figures(self) -> None:
+        """Raise ValueError when the key figures do not match their declarations in report.yml (key_figures): an
+        undeclared name, a figure of another chapter, a value of the wrong type, or a declared figure left out
+        although this wave asked its questions. The message names the chapter, the figures and the fix."""
+        problems = self.outline.key_figure_problems(
+            self.spec.slug, self.year, {name: figure["value"] for name, figure in self.key_figures.items()})
+        if problems:
+            raise ValueError(f"{self.spec.heading} ({self.spec.notebook}, {self.year}): the key figures do not match "
+                             "notebooks/report.yml (key_figures):\n- " + "\n- ".join(problems))
+
     def finish(self) -> None:
-        """Write manifest.json, cijfers.csv and tables/*.csv to `parts_dir` (same input, same bytes)."""
+        """Check the key figures against report.yml (check_key_figures), then write manifest.json, cijfers.csv and
+        tables/*.csv to `parts_dir` (same input, same bytes)."""
+        self.check_key_figures()
         directory = self.parts_dir
         (directory / "tables").mkdir(parents=True, exist_ok=True)
         written = set()

@@ -8,8 +8,9 @@ chapter writes to build/<year>/parts/<notebook stem>/manifest.json. The summary 
 
 Every sentence function is pure: it takes the key figures of one or more chapters (plain dictionaries) and returns
 sentences. A key figure may be absent (the wave did not ask the question, or the chapter notebook does not exist yet)
-or None (no previous wave): the sentence that needs it is left out, never printed with "None". Every comparison
-("hoger dan vorig jaar") is computed from the two numbers as the report shows them (rounded half up), never assumed.
+or None (no previous wave): the sentence that needs it is left out, never printed with "None". A name that
+notebooks/report.yml does not declare (key_figures) is a KeyError. A change since an earlier wave ("hoger dan vorig
+jaar") is the test on the counts (`tested`, helpers.report.text.compare), never read off the rounded shares.
 
 Bijlage A is built from the processed responses: `participant_lines` (one line per municipality, one line per joint
 answer), `unidentified_sentence` (participants without one municipality, without any typed text except a municipality
@@ -29,6 +30,8 @@ import pandas as pd
 
 from helpers import BUILD_DIR, REPO_ROOT, SMALL_THRESHOLD
 from helpers.core import formatting as fmt
+from helpers.report import text as phrases
+from helpers.report.outline import default_outline
 
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 # The Netherlands ratified the UN Convention on the Rights of Persons with Disabilities on 14 June 2016 (in force
@@ -81,7 +84,7 @@ def load_key_figures(year: int, parts_root: Path | str = "", *, outline=None,
     exists but whose manifest is missing, unreadable or of another wave raises MissingParts, naming the chapter and
     the make target that writes its parts.
     """
-    from helpers.report.chapter import load_outline
+    from helpers.report.outline import load_outline
 
     year = int(year)
     root = default_parts_root(year, parts_root)
@@ -135,8 +138,15 @@ def ranked_items(parts_dir: Path | str, item_id: str, group: str = "alle") -> li
 # Reading one key figure
 
 
+def declared(name: str) -> None:
+    """Raise KeyError unless key figure `name` is declared in notebooks/report.yml (key_figures): a renamed or
+    misspelt figure fails here instead of silently leaving a sentence out."""
+    default_outline().key_figure(name)
+
+
 def entry(figures: Mapping | None, name: str) -> Mapping | None:
-    """The key figure `name` ({"value", "text", ...}) or None."""
+    """The key figure `name` ({"value", "text", ...}) or None; KeyError for a name report.yml does not declare."""
+    declared(name)
     if not isinstance(figures, Mapping):
         return None
     found = figures.get(name)
@@ -189,7 +199,10 @@ def context(figures: Mapping | None, name: str, key: str) -> Any:
 
 
 def series(figures: Mapping | None, prefix: str) -> dict[int, float]:
-    """Key figures named <prefix>_<year> (e.g. breed_inclusiebeleid_2021), by year."""
+    """Key figures named <prefix>_<year> (e.g. breed_inclusiebeleid_2021), by year; KeyError unless report.yml
+    declares the family <prefix>_<wave>."""
+    if not any(spec.name == f"{prefix}_<wave>" for spec in default_outline().key_figures):
+        raise KeyError(f"no key figure family {prefix}_<wave> is declared in report.yml (key_figures)")
     out = {}
     for name in (figures or {}):
         match = re.fullmatch(rf"{re.escape(prefix)}_(\d{{4}})", str(name))
@@ -202,9 +215,11 @@ def series(figures: Mapping | None, prefix: str) -> dict[int, float]:
 # Small text helpers
 
 
-def compare(now: float | None, before: float | None, *, percentage: bool = True) -> str | None:
+def as_shown(now: float | None, before: float | None, *, percentage: bool = True) -> str | None:
     """ "hoger", "lager" or "gelijk", comparing the numbers as the report shows them (percentages rounded half up);
-    None when one is missing."""
+    None when one is missing. Never the word for a change between waves (that is `tested`): it words a tested
+    "gelijk" ("niet significant hoger" or "even hoog", as helpers.report.text.compared_phrase does), compares two groups
+    of one wave, or counts of municipalities (percentage=False: every municipality is counted, there is no sample)."""
     if now is None or before is None or fmt._missing(now) or fmt._missing(before):
         return None
     if percentage:
@@ -212,13 +227,28 @@ def compare(now: float | None, before: float | None, *, percentage: bool = True)
     return "hoger" if now > before else "lager" if now < before else "gelijk"
 
 
-def tested(figures: Mapping | None, before_name: str, now: float | None, before: float | None) -> str | None:
-    """ "hoger", "lager" or "gelijk" for a share against the previous wave: the chapter's test on the counts where it
-    registered one with the earlier figure (context "toets": helpers.report.text.compare), else compare()."""
+def _counts(found: Mapping | None) -> tuple[int, int] | None:
+    count, n = (found or {}).get("count"), (found or {}).get("n")
+    ok = all(isinstance(x, int) and not isinstance(x, bool) for x in (count, n))
+    return (count, n) if ok else None
+
+
+def tested(figures: Mapping | None, before_name: str, now_name: str, *, this_wave: bool = True) -> str | None:
+    """ "hoger", "lager" or "gelijk" for key figure `now_name` against the earlier `before_name`, by the test on the
+    counts (helpers.report.text.compare), never by the rounded shares; None when a value or the test is missing.
+
+    The test is run here when both figures were registered with `count` and `n`; else, when `now_name` is this wave's
+    figure (`this_wave`), the word of the test the chapter ran itself and registered with the earlier figure (context
+    "toets": this wave against that one). Two earlier waves (this_wave=False) need their counts."""
+    if number(figures, now_name) is None or number(figures, before_name) is None:
+        return None
+    now_counts, before_counts = _counts(entry(figures, now_name)), _counts(entry(figures, before_name))
+    if now_counts and before_counts:
+        return phrases.compare(now_counts, before_counts)
+    if not this_wave:
+        return None
     word = context(figures, before_name, "toets")
-    if word in ("hoger", "lager", "gelijk") and now is not None and before is not None:
-        return word
-    return compare(now, before)
+    return word if word in (phrases.HIGHER, phrases.LOWER, phrases.EQUAL) else None
 
 
 def than(previous: int, year: int) -> str:
@@ -326,7 +356,7 @@ def respons(ch1: Mapping, year: int) -> list[str]:
         out.append(f"Aan deze flitspeiling hebben {fmt.municipalities(n)} deelgenomen.")
     before = number(ch1, "deelnemers_vorige_meting")
     when = previous_year(ch1, "deelnemers_vorige_meting", None)
-    direction = compare(n, before, percentage=False)
+    direction = as_shown(n, before, percentage=False)
     if direction and when:
         if direction == "gelijk":
             out.append(f"Er deden evenveel gemeenten mee als {than(when, year)} ({fmt.number(n)}).")
@@ -352,7 +382,7 @@ def verkennend_vergelijking(ch2: Mapping, year: int) -> list[str]:
     report's "meer gemeenten ... die kortgeleden met het onderwerp VN-verdrag Handicap zijn begonnen"."""
     when, before = _previous_in_series(ch2, "lia_verkennend", year)
     now = number(ch2, "lia_verkennend")
-    if when is None or now is None or tested(ch2, f"lia_verkennend_{when}", now, before) != "hoger":
+    if when is None or now is None or tested(ch2, f"lia_verkennend_{when}", "lia_verkennend") != "hoger":
         return []
     return [f"Een groter deel van de deelnemers dan {than(when, year)} zit nog in de eerste, verkennende fase: "
             f"{fmt.pct(now)}, tegen {fmt.pct(before)} in {when}."]
@@ -420,20 +450,21 @@ def breedte(ch2: Mapping, year: int) -> list[str]:
     trend = {w: v for w, v in trend.items() if w < int(year)}
     share = (f"{fmt.fraction_phrase(now)} van de gemeenten ({fmt.pct(now)}) richt zich niet op één specifieke "
              "doelgroep, maar heeft een breed inclusiebeleid, gericht op alle burgers.")
-    if not trend:
+    waves = sorted(trend)
+    direction = tested(ch2, f"breed_inclusiebeleid_{waves[-1]}", "breed_inclusiebeleid") if waves else None
+    if direction is None:  # the first wave, or no test against the previous one: the share without a change
         return [f"Kijkend naar de inhoud van het inclusiebeleid zien we dat {fmt.fraction_phrase(now)} van de gemeenten "
                 f"({fmt.pct(now)}) zich niet richt op één specifieke doelgroep, maar een breed inclusiebeleid heeft, "
                 "gericht op alle burgers."]
-    waves = sorted(trend)
     last = waves[-1]
-    direction = tested(ch2, f"breed_inclusiebeleid_{last}", now, trend[last])
     out = []
-    if direction == "gelijk" and compare(now, trend[last]) != "gelijk":  # different as shown, but within noise
+    if direction == "gelijk" and as_shown(now, trend[last]) != "gelijk":  # different as shown, but within noise
         out.append(f"Kijkend naar de inhoud van het inclusiebeleid zien we dat het aandeel gemeenten met een breed "
                    f"inclusiebeleid als uitgangspunt niet significant is veranderd ten opzichte van "
                    f"{than(last, year)}: {fmt.pct(now)}, tegen {fmt.pct(trend[last])} in {last}.")
     elif direction == "hoger":
-        again = len(waves) >= 2 and compare(trend[last], trend[waves[-2]]) == "hoger"
+        again = len(waves) >= 2 and tested(ch2, f"breed_inclusiebeleid_{waves[-2]}", f"breed_inclusiebeleid_{last}",
+                                           this_wave=False) == "hoger"
         out.append(f"Kijkend naar de inhoud van het inclusiebeleid stellen we {'ook dit jaar ' if again else ''}vast "
                    f"dat {'weer ' if again else ''}meer gemeenten een breed inclusiebeleid als uitgangspunt hebben: "
                    f"{fmt.pct(now)}, tegen {fmt.pct(trend[last])} in {last}.")
@@ -441,7 +472,7 @@ def breedte(ch2: Mapping, year: int) -> list[str]:
             rising = [w for w in waves if w <= last]
             start = rising[0]
             for a, b in zip(rising[::-1][1:], rising[::-1][:-1], strict=True):  # walk back while it kept rising
-                if compare(trend[b], trend[a]) != "hoger":
+                if tested(ch2, f"breed_inclusiebeleid_{a}", f"breed_inclusiebeleid_{b}", this_wave=False) != "hoger":
                     break
                 start = a
             out.append(f"Deze trend uit de afgelopen jaren zet zich dus voort: in {start} ging het om "
@@ -489,9 +520,9 @@ def domeinen(ch3: Mapping, small_threshold: int = SMALL_THRESHOLD) -> list[str]:
             alle_high = high if high is not None else low
             k_top = k_high if k_high is not None else k_low
             k_bottom = k_low if k_low is not None else k_high
-            if alle_low is not None and compare(k_top, alle_low) == "lager":
+            if alle_low is not None and as_shown(k_top, alle_low) == "lager":
                 out.append(f"{who} hebben hier relatief minder aandacht voor: {k_span}.")
-            elif alle_high is not None and compare(k_bottom, alle_high) == "hoger":
+            elif alle_high is not None and as_shown(k_bottom, alle_high) == "hoger":
                 out.append(f"{who} hebben hier relatief meer aandacht voor: {k_span}.")
             else:
                 out.append(f"Bij {small_label(small_threshold)} is dat {k_span}.")
@@ -574,9 +605,9 @@ def knelpunten(ch3: Mapping, year: int, previous: int | None = None, most_named:
                        "groot knelpunt bij de implementatie van het VN-verdrag Handicap.")
         before = number(ch3, "knelpunt_capaciteit_vorig_pct")
         when = previous_year(ch3, "knelpunt_capaciteit_vorig_pct", previous)
-        direction = tested(ch3, "knelpunt_capaciteit_vorig_pct", now, before)
+        direction = tested(ch3, "knelpunt_capaciteit_vorig_pct", "knelpunt_capaciteit_pct")
         if direction and when:
-            if direction == "gelijk" and compare(now, before) != "gelijk":
+            if direction == "gelijk" and as_shown(now, before) != "gelijk":
                 out.append(f"Dat is niet significant anders dan {than(when, year)}, toen {fmt.pct(before)}.")
             elif direction == "gelijk":
                 out.append(f"Dat is net als {than(when, year)} {fmt.pct(before)}.")
@@ -598,7 +629,7 @@ def knelpunten(ch3: Mapping, year: int, previous: int | None = None, most_named:
     when = previous_year(ch3, "knelpunten_vaker_dan_vorig", previous)
     if isinstance(more, (list, tuple)) and when:
         names = labels(ch3, "knelpunten_vaker_dan_vorig")
-        if now is not None and compare(now, number(ch3, "knelpunt_capaciteit_vorig_pct")):  # capacity already said
+        if now is not None and number(ch3, "knelpunt_capaciteit_vorig_pct") is not None:  # capacity already said
             names = [name for name in names if name.casefold() != "benodigde uitvoeringscapaciteit"]
             if not names and more:
                 return out
@@ -640,8 +671,8 @@ def ondersteuning(ch4: Mapping, year: int, previous: int | None = None) -> list[
              "niet_hoger": "een niet significant groter deel", "niet_lager": "een niet significant kleiner deel"}
 
     def size_word(figure: str, now, before):
-        direction = tested(ch4, figure, now, before)
-        shown = compare(now, before)
+        direction = tested(ch4, figure, figure.replace("_vorig_pct", "_pct"))
+        shown = as_shown(now, before)
         return f"niet_{shown}" if direction == "gelijk" and shown in ("hoger", "lager") else direction
     none_now, none_before = number(ch4, "inhoud_geen_behoefte_pct"), number(ch4, "inhoud_geen_behoefte_vorig_pct")
     none_when = previous_year(ch4, "inhoud_geen_behoefte_vorig_pct", previous)
@@ -677,15 +708,12 @@ def beginnende_gemeenten(ch1: Mapping, ch2: Mapping, ch4: Mapping, year: int) ->
     peiling hebben meegedaan"), only when the numbers point that way: more participants than in the previous wave, a
     larger share in the exploring phase, and a greater need for support. Phrased as an interpretation: these figures
     do not show that the new participants are the beginners (a panel analysis of the same municipalities would)."""
-    grew = compare(number(ch1, "deelnemers"), number(ch1, "deelnemers_vorige_meting"), percentage=False) == "hoger"
+    grew = as_shown(number(ch1, "deelnemers"), number(ch1, "deelnemers_vorige_meting"), percentage=False) == "hoger"
     when, before = _previous_in_series(ch2, "lia_verkennend", year)
-    exploring = when is not None and tested(ch2, f"lia_verkennend_{when}", number(ch2, "lia_verkennend"),
-                                            before) == "hoger"
+    exploring = when is not None and tested(ch2, f"lia_verkennend_{when}", "lia_verkennend") == "hoger"
     need = (flag(ch4, "meer_behoefte_dan_vorig") is True
-            or tested(ch4, "inhoud_geen_behoefte_vorig_pct", number(ch4, "inhoud_geen_behoefte_pct"),
-                      number(ch4, "inhoud_geen_behoefte_vorig_pct")) == "lager"
-            or tested(ch4, "inhoud_uitleg_verdrag_vorig_pct", number(ch4, "inhoud_uitleg_verdrag_pct"),
-                      number(ch4, "inhoud_uitleg_verdrag_vorig_pct")) == "hoger")
+            or tested(ch4, "inhoud_geen_behoefte_vorig_pct", "inhoud_geen_behoefte_pct") == "lager"
+            or tested(ch4, "inhoud_uitleg_verdrag_vorig_pct", "inhoud_uitleg_verdrag_pct") == "hoger")
     if not (grew and exploring and need):
         return []
     return ["Waarschijnlijk komt dit doordat er dit jaar meer ‘beginnende’ gemeenten aan de peiling hebben meegedaan. "
