@@ -513,8 +513,9 @@ def most_named_before(table: pd.DataFrame, earlier: Mapping[int, pd.Series]) -> 
 
 
 def most_named_then(table: pd.DataFrame, table_before: pd.DataFrame, year_before: int, when: str) -> str:
-    """The share of the most named obstacle against the previous wave, by the test on the counts: "net als vorig
-    jaar 76 %" when the shares as shown are equal, else text.compared_phrase."""
+    """The share of the most named obstacle (`table`: a sorted_as_shown matrix_table) against the previous wave
+    (`table_before`: its group_share rows), by the test on the counts: "net als vorig jaar 76 %" when the shares as
+    shown are equal, else text.compared_phrase."""
     first = table["item"].iloc[0]
     now, then = tekst.table_counts(table)[first], tekst.table_counts(table_before)[first]
     leaders = [c for c in table["item"] if tekst.rounded(table.set_index("item").at[c, "pct_alle"])
@@ -534,7 +535,8 @@ class Changes(NamedTuple):
 
 def obstacles_then(table: pd.DataFrame, table_before: pd.DataFrame, year_before: int, when: str) -> Changes:
     """The obstacles named more or less often than in the previous wave, by the test on the counts, and the
-    sentences that say so (the most named one has its own sentence: most_named_then)."""
+    sentences that say so (the most named one has its own sentence: most_named_then). `table`: a sorted_as_shown
+    matrix_table, `table_before`: the group_share rows of the previous wave."""
     labels = dict(zip(table["item"], table["label"], strict=True))
     rows, shares_then = table.set_index("item"), shares(table_before)
     counts_now, counts_then = tekst.table_counts(table), tekst.table_counts(table_before)
@@ -602,3 +604,67 @@ def single_mentions(counts: pd.DataFrame, frame) -> list[str]:
         sentences.append(f"{fmt.capitalize(fmt.words(other))} "
                          f"{'toelichting valt' if other == 1 else 'toelichtingen vallen'} buiten deze thema's.")
     return sentences
+
+
+def small_base_footnote(n_small: int, n_all: int, small_base: int) -> str | None:
+    """The caution under a table when few (small) municipalities answered: below `small_base` answers the
+    percentages are to be read with restraint; None when both bases are large enough."""
+    notes = []
+    if 0 < n_small < small_base:
+        notes.append(f"Wel hebben maar {fmt.number(n_small)} van de kleinere gemeenten deze vraag ingevuld. De "
+                     "percentages moeten daarom terughoudend worden geïnterpreteerd.")
+    if 0 < n_all < small_base:
+        notes.append(f"Maar {fmt.number(n_all)} gemeenten hebben deze vraag ingevuld. De percentages moeten daarom "
+                     "terughoudend worden geïnterpreteerd.")
+    return " ".join(notes) or None
+
+
+def organisations_not_involved(table: pd.DataFrame, min_group: int) -> str:
+    """Client and interest organisations that municipalities do not involve (a matrix_table of "niet"), and for
+    small municipalities: "zelfs" only when the test on the counts finds their share of the latter higher."""
+    rows = table.set_index("item")
+    clients, interests = rows.loc["clientenorganisaties"], rows.loc["belangenorganisaties"]
+    sentence = (f"{fmt.capitalize(fmt.pct(clients['pct_alle']))} van de gemeenten geeft aan cliëntenorganisaties niet "
+                f"te betrekken en {fmt.pct(interests['pct_alle'])} zegt belangenorganisaties niet te betrekken.")
+    if interests["n_klein"] < min_group:
+        return sentence
+    word = tekst.compare(tekst.table_counts(table, "klein")["belangenorganisaties"],
+                         tekst.table_counts(table)["belangenorganisaties"])
+    if word == tekst.HIGHER:
+        return sentence + f" Dat laatste is bij kleinere gemeenten zelfs in {fmt.pct(interests['pct_klein'])} het geval."
+    return (sentence + f" Bij kleinere gemeenten is dat {fmt.pct(clients['pct_klein'])} en "
+            f"{fmt.pct(interests['pct_klein'])}.")
+
+
+def partners_not_involved(table: pd.DataFrame, names: Mapping[str, str], answered: int, without: int,
+                          min_group: int) -> list[str]:
+    """Whether every municipality involves at least one partner, and the partner most often not involved (unless it
+    is one of the organisations organisations_not_involved names)."""
+    rows = table.set_index("item")
+    if answered and without == 0:
+        sentences = ["Alle gemeenten werken samen met een of meer partners."]
+    else:
+        sentences = [f"{fmt.capitalize(fmt.municipalities(without))} ({fmt.pct(fmt.share(without, answered))}) "
+                     f"{'betrekt' if without == 1 else 'betrekken'} geen enkele van deze partijen."]
+    sentences.append("Sommige partijen in het lijstje worden niet betrokken door sommige gemeenten.")
+    first = table["item"].iloc[0]
+    if first not in ("clientenorganisaties", "belangenorganisaties"):
+        small = (f" en {fmt.pct(rows.at[first, 'pct_klein'])} van de kleine gemeenten"
+                 if rows.at[first, "n_klein"] >= min_group else "")
+        sentences.append(f"Zo werkt {fmt.pct(rows.at[first, 'pct_alle'])} van alle{small} niet samen met "
+                         f"{names[first]}.")
+    return sentences
+
+
+class Trends(NamedTuple):
+    indicators: int  # of the question in the trend table
+    rising: pd.DataFrame  # the rows that rise significantly (p < 0.05)
+    falling: pd.DataFrame
+
+
+def significant_trends(table: pd.DataFrame, question: str, alpha: float = tekst.ALPHA) -> Trends:
+    """The indicators of `question` in a trend table (helpers.analysis.trends) and those that rise or fall
+    significantly."""
+    rows = table[table["question"] == question]
+    significant = rows["p_value"] < alpha
+    return Trends(len(rows), rows[significant & (rows["change_pp"] > 0)], rows[significant & (rows["change_pp"] < 0)])
