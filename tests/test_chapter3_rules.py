@@ -299,3 +299,55 @@ def test_small_base_footnote_and_significant_trends():
                           "change_pp": [1.5, 3.0, -2.0, 4.0]})
     found = content.significant_trends(trend, "obstacles")
     assert found.indicators == 3 and len(found.rising) == 1 and len(found.falling) == 1
+
+
+def test_top_domains_sentences_name_a_fourth_domain_as_high_as_the_third():
+    labels = {c: f"Domein {c}" for c in "abcde"}
+    shares = {"a": 66.8, "b": 67.2, "c": 66.6, "d": 60.0, "e": 20.0}
+    order = tekst.rank_as_shown(shares, list(labels))
+    sentences = content.top_domains_sentences(shares, labels, order)
+    assert sentences == ["Drie domeinen waar gemeenten bijzonder veel aandacht voor hebben zijn: domein a, domein b en "
+                         "domein c.",
+                         f"Voor elk van deze domeinen heeft ongeveer twee derde van alle gemeenten veel of heel veel "
+                         f"aandacht (67{NBSP}%)."]
+    shares["d"] = 66.5
+    assert content.top_domains_sentences(shares, labels, tekst.rank_as_shown(shares, list(labels)))[-1] == \
+        f"Even hoog scoort domein d (67{NBSP}%)."
+
+
+def test_obstacles_small_sentences():
+    every = matrix([("a", "Punt a", 50, 100, 14, 20), ("b", "Punt b", 40, 100, 12, 20)])
+    assert content.obstacles_small_sentences(every) == [
+        "Kleinere gemeenten noemen elk knelpunt vaker dan alle gemeenten, met 20 tot 20 procentpunten verschil."]
+    some = matrix([("a", "Punt a", 50, 100, 14, 20), ("b", "Punt b", 40, 100, 8, 20), ("c", "Punt c", 30, 100, 4, 20)])
+    assert content.obstacles_small_sentences(some) == [
+        f"Kleinere gemeenten noemen ‘punt a’ (70{NBSP}% tegenover 50{NBSP}%) vaker als knelpunt dan alle gemeenten.",
+        f"Minder vaak noemen zij ‘punt c’ (20{NBSP}% tegenover 30{NBSP}%)."]
+
+
+def test_ordered_for_figure_keeps_each_group_in_the_given_order():
+    rows = tidy([("alle", "a", 1, 10), ("klein", "a", 1, 5), ("alle", "b", 5, 10), ("klein", "b", 2, 5)])
+    data = content.ordered_for_figure(rows, ["b", "a"], {"alle": "alle gemeenten", "klein": "kleine gemeenten"})
+    assert list(zip(data["group_label"], data["item"], strict=True)) == [
+        ("alle gemeenten", "b"), ("alle gemeenten", "a"), ("kleine gemeenten", "b"), ("kleine gemeenten", "a")]
+
+
+def test_without_partner_counts_municipalities_that_involve_nobody():
+    class Item:
+        def __init__(self, code):
+            self.code = code
+
+    class Question:
+        id = "partners"
+        items = [Item("x"), Item("y")]
+
+        @staticmethod
+        def group(name):
+            return type("Group", (), {"codes": ["niet"]})
+
+    answers = pd.DataFrame({"question": "partners", "kind": "answer",
+                            "response_id": [1, 1, 2, 2, 3, 4],
+                            "item": ["x", "y", "x", "y", "x", "z"],
+                            "value": ["niet", "veel", "niet", "niet", None, "veel"]})
+    # 1 involves y, 2 involves nobody, 3 gave no answer, 4 only answered an item outside the question
+    assert content.without_partner(answers, Question) == (2, 1)

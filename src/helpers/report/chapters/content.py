@@ -354,6 +354,19 @@ def small_against_all(table: pd.DataFrame, codes: Sequence[str], names: Mapping[
 # 3.3 VNG topics
 
 
+def small_base_footnote(n_small: int, n_all: int, small_base: int) -> str | None:
+    """The caution under a table when few (small) municipalities answered: below `small_base` answers the
+    percentages are to be read with restraint; None when both bases are large enough."""
+    notes = []
+    if 0 < n_small < small_base:
+        notes.append(f"Wel hebben maar {fmt.number(n_small)} van de kleinere gemeenten deze vraag ingevuld. De "
+                     "percentages moeten daarom terughoudend worden geïnterpreteerd.")
+    if 0 < n_all < small_base:
+        notes.append(f"Maar {fmt.number(n_all)} gemeenten hebben deze vraag ingevuld. De percentages moeten daarom "
+                     "terughoudend worden geïnterpreteerd.")
+    return " ".join(notes) or None
+
+
 def vng_topics_sentences(table: pd.DataFrame, table_before: pd.DataFrame | None, when: str,
                          small_shown: bool) -> list[str]:
     """The highest and lowest three topics (a sorted_as_shown matrix_table), whether the same three led in the
@@ -461,6 +474,43 @@ def without_partner(answers: pd.DataFrame, question) -> tuple[int, int]:
     rows = rows[rows["item"].isin([item.code for item in question.items])]
     involves = rows.assign(yes=~rows["value"].isin(none_codes)).groupby("response_id")["yes"].any()
     return int(len(involves)), int((~involves).sum())
+
+
+def partners_not_involved(table: pd.DataFrame, names: Mapping[str, str], answered: int, without: int,
+                          min_group: int) -> list[str]:
+    """Whether every municipality involves at least one partner, and the partner most often not involved (unless it
+    is one of the organisations organisations_not_involved names)."""
+    rows = table.set_index("item")
+    if answered and without == 0:
+        sentences = ["Alle gemeenten werken samen met een of meer partners."]
+    else:
+        sentences = [f"{fmt.capitalize(fmt.municipalities(without))} ({fmt.pct(fmt.share(without, answered))}) "
+                     f"{'betrekt' if without == 1 else 'betrekken'} geen enkele van deze partijen."]
+    sentences.append("Sommige partijen in het lijstje worden niet betrokken door sommige gemeenten.")
+    first = table["item"].iloc[0]
+    if first not in ("clientenorganisaties", "belangenorganisaties"):
+        small = (f" en {fmt.pct(rows.at[first, 'pct_klein'])} van de kleine gemeenten"
+                 if rows.at[first, "n_klein"] >= min_group else "")
+        sentences.append(f"Zo werkt {fmt.pct(rows.at[first, 'pct_alle'])} van alle{small} niet samen met "
+                         f"{names[first]}.")
+    return sentences
+
+
+def organisations_not_involved(table: pd.DataFrame, min_group: int) -> str:
+    """Client and interest organisations that municipalities do not involve (a matrix_table of "niet"), and for
+    small municipalities: "zelfs" only when the test on the counts finds their share of the latter higher."""
+    rows = table.set_index("item")
+    clients, interests = rows.loc["clientenorganisaties"], rows.loc["belangenorganisaties"]
+    sentence = (f"{fmt.capitalize(fmt.pct(clients['pct_alle']))} van de gemeenten geeft aan cliëntenorganisaties niet "
+                f"te betrekken en {fmt.pct(interests['pct_alle'])} zegt belangenorganisaties niet te betrekken.")
+    if interests["n_klein"] < min_group:
+        return sentence
+    word = tekst.compare(tekst.table_counts(table, "klein")["belangenorganisaties"],
+                         tekst.table_counts(table)["belangenorganisaties"])
+    if word == tekst.HIGHER:
+        return sentence + f" Dat laatste is bij kleinere gemeenten zelfs in {fmt.pct(interests['pct_klein'])} het geval."
+    return (sentence + f" Bij kleinere gemeenten is dat {fmt.pct(clients['pct_klein'])} en "
+            f"{fmt.pct(interests['pct_klein'])}.")
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -606,54 +656,8 @@ def single_mentions(counts: pd.DataFrame, frame) -> list[str]:
     return sentences
 
 
-def small_base_footnote(n_small: int, n_all: int, small_base: int) -> str | None:
-    """The caution under a table when few (small) municipalities answered: below `small_base` answers the
-    percentages are to be read with restraint; None when both bases are large enough."""
-    notes = []
-    if 0 < n_small < small_base:
-        notes.append(f"Wel hebben maar {fmt.number(n_small)} van de kleinere gemeenten deze vraag ingevuld. De "
-                     "percentages moeten daarom terughoudend worden geïnterpreteerd.")
-    if 0 < n_all < small_base:
-        notes.append(f"Maar {fmt.number(n_all)} gemeenten hebben deze vraag ingevuld. De percentages moeten daarom "
-                     "terughoudend worden geïnterpreteerd.")
-    return " ".join(notes) or None
-
-
-def organisations_not_involved(table: pd.DataFrame, min_group: int) -> str:
-    """Client and interest organisations that municipalities do not involve (a matrix_table of "niet"), and for
-    small municipalities: "zelfs" only when the test on the counts finds their share of the latter higher."""
-    rows = table.set_index("item")
-    clients, interests = rows.loc["clientenorganisaties"], rows.loc["belangenorganisaties"]
-    sentence = (f"{fmt.capitalize(fmt.pct(clients['pct_alle']))} van de gemeenten geeft aan cliëntenorganisaties niet "
-                f"te betrekken en {fmt.pct(interests['pct_alle'])} zegt belangenorganisaties niet te betrekken.")
-    if interests["n_klein"] < min_group:
-        return sentence
-    word = tekst.compare(tekst.table_counts(table, "klein")["belangenorganisaties"],
-                         tekst.table_counts(table)["belangenorganisaties"])
-    if word == tekst.HIGHER:
-        return sentence + f" Dat laatste is bij kleinere gemeenten zelfs in {fmt.pct(interests['pct_klein'])} het geval."
-    return (sentence + f" Bij kleinere gemeenten is dat {fmt.pct(clients['pct_klein'])} en "
-            f"{fmt.pct(interests['pct_klein'])}.")
-
-
-def partners_not_involved(table: pd.DataFrame, names: Mapping[str, str], answered: int, without: int,
-                          min_group: int) -> list[str]:
-    """Whether every municipality involves at least one partner, and the partner most often not involved (unless it
-    is one of the organisations organisations_not_involved names)."""
-    rows = table.set_index("item")
-    if answered and without == 0:
-        sentences = ["Alle gemeenten werken samen met een of meer partners."]
-    else:
-        sentences = [f"{fmt.capitalize(fmt.municipalities(without))} ({fmt.pct(fmt.share(without, answered))}) "
-                     f"{'betrekt' if without == 1 else 'betrekken'} geen enkele van deze partijen."]
-    sentences.append("Sommige partijen in het lijstje worden niet betrokken door sommige gemeenten.")
-    first = table["item"].iloc[0]
-    if first not in ("clientenorganisaties", "belangenorganisaties"):
-        small = (f" en {fmt.pct(rows.at[first, 'pct_klein'])} van de kleine gemeenten"
-                 if rows.at[first, "n_klein"] >= min_group else "")
-        sentences.append(f"Zo werkt {fmt.pct(rows.at[first, 'pct_alle'])} van alle{small} niet samen met "
-                         f"{names[first]}.")
-    return sentences
+# --------------------------------------------------------------------------------------------------------------------
+# 3.6 Trends
 
 
 class Trends(NamedTuple):
