@@ -34,7 +34,8 @@ SIGNIFICANCE_NOTE = ("Verschillen met een eerdere meting heten in de tekst allee
 
 
 def rounded(value) -> int | None:
-    """The share as the report shows it (whole percentage, half up); None when missing."""
+    """The share as the report shows it (whole percentage, half up); None when missing. Delegates to
+    helpers.core.formatting.rounded_pct, the one rounding rule."""
     result = fmt.rounded_pct(value)
     return None if result is None else int(result)
 
@@ -143,16 +144,26 @@ def counted(n: int, singular: str, plural: str) -> str:
 # Labels in a sentence
 
 
+# Names that keep their capital inside a sentence although only their first letter is one.
+NAMES = ("Wmo", "Omgevingsvisie", "Bouwbesluit")
+
+
 def in_sentence(label: str) -> str:
-    """A label inside a sentence: first letter lower case unless the word is an abbreviation ("VNG", "LIA") or a
-    name written with a capital inside a word ("VN-verdrag"). Text in brackets is kept."""
+    """A label inside a sentence: first letter lower case unless the word is an abbreviation ("VNG", "LIA"), a
+    name written with a capital inside a word ("VN-verdrag") or a name in NAMES ("Wmo-raad", "Bouwbesluit"). Text in
+    brackets and quote marks are kept: "(Afvaardiging) cliëntenorganisaties" -> "(afvaardiging) cliëntenorganisaties"."""
     text = " ".join(str(label).split())
     if not text:
         return text
-    first = text.split(" ", 1)[0]
+    first = text.split(" ", 1)[0].strip("()‘’")
     if len(first) > 1 and (first[1].isupper() or "-" in first and first.split("-")[0].isupper()):
         return text
-    return text[0].lower() + text[1:]
+    if first.startswith(NAMES):
+        return text
+    for position, char in enumerate(text):
+        if char.isalpha():
+            return text[:position] + char.lower() + text[position + 1:]
+    return text
 
 
 def without_brackets(label: str) -> str:
@@ -255,3 +266,78 @@ def theme_quotes(coded, theme: str, k: int, seed_key: str, exclude: Iterable[str
         excluded |= {coding.text_hash(text) for text in chosen}
         chosen += coding.choose_quotes(coded, theme, k - len(chosen), seed_key, exclude=excluded)
     return chosen
+
+
+# --- shared phrase rules (from chapter 3)
+
+
+def rank_as_shown(shares: Mapping, codes: Sequence[str]) -> list[str]:
+    """`codes` sorted high to low by the share as the report shows it (rounded), equal shares in the given
+    (questionnaire) order; a missing share goes last."""
+    position = {code: i for i, code in enumerate(codes)}
+
+    def key(code):
+        shown = rounded(shares[code])
+        return (-(shown if shown is not None else -1), position[code])
+
+    return sorted(codes, key=key)
+
+
+def sorted_as_shown(table, share_column: str = "pct_alle"):
+    """A helpers.analysis.tables.matrix_table (order="codebook") sorted by the rounded share (rank_as_shown),
+    renumbered: what the reader sees decides the order (the 2023 report lists 39 % before 39 % this way)."""
+    order = rank_as_shown(table.set_index("item")[share_column], list(table["item"]))
+    table = table.set_index("item").loc[order].reset_index()
+    table["rank"] = range(1, len(table) + 1)
+    return table[["rank"] + [column for column in table.columns if column != "rank"]]
+
+
+def top_three(shares: Mapping, codes: Sequence[str]) -> tuple[list[str], bool]:
+    """The three codes with the highest share as shown (rank_as_shown) and whether they are a clear top three: the
+    third share, rounded, is higher than the fourth (with a tie at the edge another code could just as well be
+    third)."""
+    order = rank_as_shown(shares, codes)
+    clear = len(order) <= 3 or rounded(shares[order[2]]) > rounded(shares[order[3]])
+    return order[:3], clear
+
+
+def share_range(shares: Iterable) -> str:
+    """ "75 %" when the shares as shown are equal, else "tussen de 61 % en 66 %"."""
+    shown = sorted(rounded(share) for share in shares)
+    if shown[0] == shown[-1]:
+        return fmt.pct(shown[0])
+    return f"tussen de {fmt.pct(shown[0])} en {fmt.pct(shown[-1])}"
+
+
+class QuoteShower:
+    """Shows quotes as Markdown blockquotes in a chapter and remembers them, so no quote is shown twice in it.
+
+    Quotes are chosen with theme_quotes (coded texts and a theme) or helpers.analysis.coding.choose_quotes (plain
+    texts, or several themes at once); the seed key is `seed_prefix/key`. `note` is shown once, under the first quotes
+    (e.g. how quotes are chosen)."""
+
+    def __init__(self, chapter, seed_prefix: str, note: str | None = None):
+        self.chapter, self.seed_prefix, self.note = chapter, seed_prefix, note
+        self.shown: set[str] = set()
+
+    def choose(self, texts, theme, k: int, key: str) -> list[str]:
+        """Up to `k` quotes not shown before, without showing them."""
+        from helpers.analysis import coding
+
+        seed_key = f"{self.seed_prefix}/{key}"
+        if isinstance(theme, str) and "text_hash" in getattr(texts, "columns", ()):
+            return theme_quotes(texts, theme, k, seed_key, exclude=self.shown)
+        return coding.choose_quotes(texts, theme, k, seed_key, exclude=self.shown)
+
+    def show(self, texts, theme, k: int, key: str) -> list[str]:
+        """Choose up to `k` quotes (choose), show them as blockquotes and remember them; the note after the first."""
+        from helpers.analysis import coding
+
+        chosen = self.choose(texts, theme, k, key)
+        self.shown.update(coding.text_hash(text) for text in chosen)
+        if chosen:
+            self.chapter.text("\n\n".join(coding.blockquote(text) for text in chosen))
+            if self.note:
+                self.chapter.note(self.note)
+                self.note = None
+        return chosen
