@@ -57,12 +57,18 @@ def test_series_phrase_and_short_label():
     assert tekst.short_label("VNG-handreiking (pdf)") == "VNG-handreiking"
 
 
-def test_rose_every_wave_needs_a_rise_at_every_step():
-    rising = pd.DataFrame({"wave": [2020, 2021, 2022], "pct": [55.0, 63.0, 71.0]})
+def test_rose_every_wave_needs_a_tested_rise_at_every_step():
+    rising = pd.DataFrame({"wave": [2020, 2021, 2022], "count": [60, 100, 140], "n": [200, 200, 200]})
     assert tekst.rose_every_wave(rising)
     assert not tekst.rose_every_wave(rising.iloc[:1])  # one measurement is no series
-    flat_step = pd.DataFrame({"wave": [2020, 2021, 2022], "pct": [55.0, 63.2, 62.8]})
-    assert not tekst.rose_every_wave(flat_step)  # 63 % and 63 % as shown: no rise
+    # 55 %, 63 %, 71 %: higher as shown at every step, but no step is significant with about 170 municipalities
+    within_noise = pd.DataFrame({"wave": [2020, 2021, 2022], "count": [82, 107, 121], "n": [149, 170, 170]})
+    assert [tekst.rounded(100 * c / n) for c, n in zip(within_noise["count"], within_noise["n"], strict=True)] == \
+        [55, 63, 71]
+    assert not tekst.rose_every_wave(within_noise)
+    published_only = rising.astype({"count": "Int64", "n": "Int64"})
+    published_only.loc[1, ["count", "n"]] = pd.NA  # a wave known only from the published report cannot be tested
+    assert not tekst.rose_every_wave(published_only)
 
 
 def test_municipalities_did_agrees_the_verb():

@@ -287,12 +287,13 @@ def series_phrase(waves: Iterable, shares: Iterable[float]) -> str:
     return fmt.join(f"{fmt.pct(share)} in {wave}" for wave, share in zip(waves, shares, strict=True))
 
 
-def rose_every_wave(rows: Sequence) -> bool:
-    """Did the share as shown (rounded) rise from each measurement to the next? `rows` have a pct, oldest first.
-    False for fewer than two rows."""
+def rose_every_wave(rows) -> bool:
+    """Did the share rise from each measurement to the next? Every step is tested (compare on the counts; `rows` have
+    count and n, oldest first, e.g. a helpers.analysis.tables.trend): a rise within noise, or a wave with only a
+    published share, is no rise. False for fewer than two rows."""
     records = rows.to_dict("records") if hasattr(rows, "to_dict") else list(rows)
-    shown = [rounded(row["pct"]) for row in records]
-    return len(shown) >= 2 and all(now > before for before, now in zip(shown, shown[1:], strict=False))
+    return len(records) >= 2 and all(compare(now, before) == HIGHER
+                                     for before, now in zip(records, records[1:], strict=False))
 
 
 def published_mismatch_note(trend) -> str:
