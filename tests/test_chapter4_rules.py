@@ -203,3 +203,14 @@ def test_open_answers_explain_the_quotes_once(chapter):
     quoted = [body for kind, body in shown if kind == "text" and "\n> " in body]
     assert len(notes) == (1 if quoted else 0) and answers.quotes_explained == bool(quoted)
     assert set(first.columns) >= {"theme", "count"}
+
+
+def test_open_answers_code_only_the_asked_kinds_of_the_question(chapter):
+    answers = support.OpenAnswers(chapter)
+    texts, coded = answers.coded("support_content", ("comment",))
+    assert set(texts["kind"]) <= {"comment"} and set(texts["question"]) <= {"support_content"}
+    assert set(coded["response_id"]) <= set(texts["response_id"])
+    both, _ = answers.coded("support_content")
+    assert len(both) >= len(texts)  # 'anders, namelijk' texts come on top of the comments
+    nothing, nothing_coded = answers.coded("no_such_question")
+    assert nothing.empty and nothing_coded.empty

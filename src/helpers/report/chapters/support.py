@@ -307,14 +307,37 @@ class OpenAnswers:
         self.frame = coding.load_frame(frame)
         self.quotes_explained = False
 
+    def coded(self, question: str, kinds=("comment", "other")) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(texts, coded) of `question`: the texts of the given kinds this wave ("comment" toelichting, "other"
+        'anders, namelijk') and their coding with the frame (helpers.analysis.coding.code_texts)."""
+        _, answers = self.ch.data()
+        texts = coding.frame_texts(answers, self.frame)
+        texts = texts[(texts["question"] == question) & texts["kind"].isin(kinds)]
+        return texts, coding.code_texts(texts, self.frame, manual=coding.MANUAL_FILE)
+
+    def theme_paragraphs(self, question: str, coded: pd.DataFrame, themes: pd.DataFrame, intro: str, quotes: int
+                         ) -> tuple[list[str], list[str]]:
+        """(one paragraph per theme: the description with its count and up to `quotes` quotes, the quotes shown). The
+        quotes are chosen reproducibly per wave, question and theme; no answer is quoted twice."""
+        paragraphs: list[str] = []
+        shown: list[str] = []
+        for position, theme in enumerate(themes.itertuples()):
+            opening = THEME_OPENINGS[min(position, len(THEME_OPENINGS) - 1)].format(intro=intro)
+            sentence = f"{opening} {self.frame.theme(theme.theme).description} ({text.counted_municipalities(theme.count)})."
+            chosen = text.theme_quotes(coded, theme.theme, quotes,
+                                       seed_key=f"{self.ch.year}/{self.frame_name}/{question}/{theme.theme}",
+                                       exclude=[coding.text_hash(t) for t in shown])
+            shown += chosen
+            paragraphs.append(sentence + ("\n\n" + "\n\n".join(coding.blockquote(t) for t in chosen) if chosen else ""))
+        return paragraphs, shown
+
     def show(self, question: str, kinds=("comment", "other"), intro: str = "Uit de toelichtingen", max_themes: int = 3,
              quotes: int = 2) -> pd.DataFrame | None:
-        """Show what the municipalities wrote with `question`: how many wrote something, the most frequent themes with
-        their count and reproducibly chosen quotes, the other themes in one line. Returns the theme counts."""
+        """Show what the municipalities wrote with `question`: how many wrote something, the `max_themes` most frequent
+        themes with their count and quotes, the other themes in one line, the answers that fit no theme. Returns the
+        theme counts (None when nobody wrote anything)."""
         ch, frame = self.ch, self.frame
-        _, answers = ch.data()
-        texts = coding.frame_texts(answers, frame)
-        texts = texts[(texts["question"] == question) & texts["kind"].isin(kinds)]
+        texts, coded = self.coded(question, kinds)
         n = int(texts["response_id"].nunique())
         what = ("een toelichting" if tuple(kinds) == ("comment",)
                 else "een toelichting of vulden bij ‘anders, namelijk’ iets in" if n != 1
@@ -322,23 +345,14 @@ class OpenAnswers:
         if not n:
             ch.text(f"Bij deze vraag gaf geen enkele gemeente {what.split(' of ')[0]}.")
             return None
-        coded = coding.code_texts(texts, frame, manual=coding.MANUAL_FILE)
         counts = coding.theme_counts(coded, texts, frame)
         themes = counts[(counts["count"] > 0) & (counts["theme"] != frame.fallback)]
         unthemed = int(counts.loc[counts["theme"] == frame.fallback, "count"].sum())
-        parts = [f"{text.municipalities_did(n, 'gaf', 'gaven')} {what}."]
-        shown: list[str] = []
-        for position, theme in enumerate(themes.head(max_themes).itertuples()):
-            opening = THEME_OPENINGS[min(position, len(THEME_OPENINGS) - 1)].format(intro=intro)
-            sentence = f"{opening} {frame.theme(theme.theme).description} ({text.counted_municipalities(theme.count)})."
-            chosen = text.theme_quotes(coded, theme.theme, quotes, seed_key=f"{ch.year}/{self.frame_name}/{question}/{theme.theme}",
-                                       exclude=[coding.text_hash(t) for t in shown])
-            shown += chosen
-            parts.append(sentence + ("\n\n" + "\n\n".join(coding.blockquote(t) for t in chosen) if chosen else ""))
-        rest = themes.iloc[max_themes:]
-        if len(rest):
+        paragraphs, shown = self.theme_paragraphs(question, coded, themes.head(max_themes), intro, quotes)
+        parts = [f"{text.municipalities_did(n, 'gaf', 'gaven')} {what}.", *paragraphs]
+        if len(themes) > max_themes:
             parts.append("Verder noemen gemeenten: " + fmt.join(f"{text.in_sentence(row.label)} ({fmt.number(row.count)})"
-                                                                for row in rest.itertuples()) + ".")
+                                                                for row in themes.iloc[max_themes:].itertuples()) + ".")
         if unthemed and not len(themes):
             parts.append(f"{'Die valt' if n == 1 else 'Die vallen'} onder geen van de thema's van het codeerschema.")
         elif unthemed:
