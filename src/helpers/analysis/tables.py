@@ -260,6 +260,16 @@ def table_populations(wide: pd.DataFrame) -> list[str]:
     return [column[len("pct_"):] for column in wide.columns if column.startswith("pct_")]
 
 
+def item_shares(table: pd.DataFrame | None, population: str = "alle") -> pd.Series | None:
+    """{item: share} of a matrix_table (column pct_<population>) or of tidy rows (the rows of `population`); None for
+    None. The shares as numbers, to look one up by its code."""
+    if table is None:
+        return None
+    if f"pct_{population}" in table:
+        return table.set_index("item")[f"pct_{population}"]
+    return table[table["group"] == population].set_index("item")["pct"]
+
+
 def matrix_long(wide: pd.DataFrame) -> pd.DataFrame:
     """Tidy rows (TIDY_COLUMNS) of a matrix_table result: one per item and population."""
     records = []

@@ -341,3 +341,57 @@ class QuoteShower:
                 self.chapter.note(self.note)
                 self.note = None
         return chosen
+
+
+# --- shared phrase rules (from chapter 4)
+
+
+def about_share(share: float) -> str:
+    """The share near a multiple of ten with the share itself in brackets: "bijna 80 % (77 %)", "ruim 70 % (71 %)";
+    just "70 %" or "75 %" when round_ten_phrase already shows the share."""
+    near = round_ten_phrase(share)
+    exact = fmt.pct(share)
+    return near if near == exact else f"{near} ({exact})"
+
+
+def short_label(label: str) -> str:
+    """A label inside a sentence without its explanation in brackets: "uitleg over VN-verdrag"."""
+    return in_sentence(without_brackets(label))
+
+
+def shares_list(labels: Iterable[str], shares: Iterable[float], before: Iterable[float] | None = None) -> str:
+    """Every bar of a figure for its alt text: "Ja: 62 %; Nee: 38 %", with `before` (an earlier wave) in brackets:
+    "Ja: 62 % (55 %); Nee: 38 % (45 %)"."""
+    if before is None:
+        return "; ".join(f"{label}: {fmt.pct(share)}" for label, share in zip(labels, shares, strict=True))
+    return "; ".join(f"{label}: {fmt.pct(share)} ({fmt.pct(earlier)})"
+                     for label, share, earlier in zip(labels, shares, before, strict=True))
+
+
+def series_phrase(waves: Iterable, shares: Iterable[float]) -> str:
+    """ "55 % in 2020, 63 % in 2021 en 71 % in 2022"."""
+    return fmt.join(f"{fmt.pct(share)} in {wave}" for wave, share in zip(waves, shares, strict=True))
+
+
+def rose_every_wave(rows) -> bool:
+    """Did the share rise from each measurement to the next? Every step is tested (compare on the counts; `rows` have
+    count and n, oldest first, e.g. a helpers.analysis.tables.trend): a rise within noise, or a wave with only a
+    published share, is no rise. False for fewer than two rows."""
+    records = rows.to_dict("records") if hasattr(rows, "to_dict") else list(rows)
+    return len(records) >= 2 and all(compare(now, before) == HIGHER
+                                     for before, now in zip(records, records[1:], strict=False))
+
+
+def published_mismatch_note(trend) -> str:
+    """ "Deze cijfers wijken af van de gepubliceerde: 2021: hier 63 %, gepubliceerd ‘…’." for the waves of a
+    helpers.analysis.tables.trend whose computed share does not reproduce the published one; "" when all do."""
+    differ = trend[trend["published_match"].eq(False).fillna(False)]
+    if not len(differ):
+        return ""
+    return "Deze cijfers wijken af van de gepubliceerde: " + "; ".join(
+        f"{row.wave}: hier {fmt.pct(row.pct)}, gepubliceerd ‘{row.published_quote}’" for row in differ.itertuples()) + "."
+
+
+def municipalities_did(n: int, singular: str, plural: str, *, start: bool = True) -> str:
+    """The count of municipalities with the verb agreeing: "Eén gemeente koos", "Zes gemeenten kozen"."""
+    return f"{counted_municipalities(n, start=start)} {singular if int(n) == 1 else plural}"
