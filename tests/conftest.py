@@ -24,6 +24,7 @@ BUILD: dict[str, str | set[str]] = {
     "test_cijfers_published": ALL,  # reports/2023/cijfers.csv
     "test_reproducible_build": ALL,  # two full builds of the 2023 report
     "test_make_incremental": ALL,  # make -n in a copy of the tree
+    "test_lab": ALL,  # make lab: JupyterLab and a kernel (the module marks itself as well)
     "test_chapter3": ALL,  # chapter notebooks under papermill
     "test_chapter4": ALL,
     "test_chapter_trends": ALL,
