@@ -41,7 +41,7 @@ lock: ## Re-resolve requirements.in into the pinned requirements.lock (needs net
 
 # ---------------------------------------------------------------------------------------------------------------
 # Reference data: the CBS municipality frame. Copied from REFERENCE_DIR when it holds the files, else downloaded from
-# CBS open data. Never committed (see README, "Data sources").
+# CBS open data. Never committed (see docs/methods.md, "Data sources and licences").
 REFERENCE_DIR ?= $(if $(wildcard ../shared/reference/gemeenten_2023.csv),../shared/reference,)
 REFERENCE     := data/raw/reference/PROVENANCE.yml
 
