@@ -8,7 +8,7 @@
 and no processed data (about a minute). ``make test`` runs everything after building what it needs.
 
 The lists below name whole modules, or single tests of a module by function name (parametrized cases included). A
-name that is no longer collected stops the run, so a renamed test cannot silently move into the unit run.
+listed name its module no longer defines stops the run, so a renamed test cannot silently move into the unit run.
 tests/test_markers.py checks that a test which runs a notebook is listed as ``build``.
 """
 
@@ -68,6 +68,12 @@ def _listed(table: dict[str, str | set[str]], module: str, name: str) -> bool:
     return entry == ALL or (entry is not None and name in entry)
 
 
+def stale_entries(modules: dict) -> list[str]:
+    """The listed tests their module (name -> imported module) no longer defines, as "module::test (marker)"."""
+    return [f"{module}::{name} ({marker})" for marker, table in MARKERS.items() for module, names in table.items()
+            if module in modules and names != ALL for name in sorted(names) if not hasattr(modules[module], name)]
+
+
 def pytest_collection_modifyitems(config, items):
     modules = {}
     for item in items:
@@ -78,8 +84,7 @@ def pytest_collection_modifyitems(config, items):
             if _listed(table, module, name):
                 item.add_marker(getattr(pytest.mark, marker))
     # Checked against the module's functions, not the collected items, so that `-k` or a node id selects freely.
-    stale = [f"{module}::{name} ({marker})" for marker, table in MARKERS.items() for module, names in table.items()
-             if module in modules and names != ALL for name in sorted(names) if not hasattr(modules[module], name)]
+    stale = stale_entries(modules)
     if stale:
         raise pytest.UsageError("tests/conftest.py lists tests that no longer exist (renamed or removed?): "
                                 + ", ".join(stale))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
+from types import SimpleNamespace
 
 import conftest
 import pytest
@@ -83,3 +84,18 @@ def test_every_listed_module_exists():
     modules = {path.stem for path in TESTS.glob("test_*.py")}
     for marker, table in conftest.MARKERS.items():
         assert set(table) <= modules, (marker, sorted(set(table) - modules))
+
+
+def test_a_renamed_test_is_reported_as_stale():
+    listed = sorted(conftest.BUILD["test_summary"])
+    assert conftest.stale_entries({"test_summary": SimpleNamespace(**dict.fromkeys(listed))}) == []
+    assert conftest.stale_entries({"test_summary": SimpleNamespace()}) == [f"test_summary::{name} (build)"
+                                                                          for name in listed]
+    assert conftest.stale_entries({"test_accessibility": SimpleNamespace()}) == []  # a whole module names no test
+
+
+def test_listed_reads_whole_modules_and_single_tests():
+    assert conftest._listed(conftest.BUILD, "test_accessibility", "any_name")
+    assert conftest._listed(conftest.BUILD, "test_summary", "test_notebook_on_fake_manifests")
+    assert not conftest._listed(conftest.BUILD, "test_summary", "test_compare_counts_exactly")
+    assert not conftest._listed(conftest.BUILD, "test_formatting", "test_anything")
