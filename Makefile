@@ -41,7 +41,7 @@ lock: ## Re-resolve requirements.in into the pinned requirements.lock (needs net
 
 # ---------------------------------------------------------------------------------------------------------------
 # Reference data: the CBS municipality frame. Copied from REFERENCE_DIR when it holds the files, else downloaded from
-# CBS open data. Never committed (see README, "Data sources").
+# CBS open data. Never committed (see docs/methods.md, "Data sources and licences").
 REFERENCE_DIR ?= $(if $(wildcard ../shared/reference/gemeenten_2023.csv),../shared/reference,)
 REFERENCE     := data/raw/reference/PROVENANCE.yml
 
@@ -196,9 +196,14 @@ $(A11Y_MODULES): $(A11Y)/package-lock.json $(A11Y)/package.json
 	npm ci --prefix $(A11Y) --no-audit --no-fund --loglevel=error
 	@touch $@
 
-.PHONY: test
-test: $(ENV_STAMP) $(REFERENCE) data reports/2023/MANIFEST | system-packages browser $(A11Y_MODULES) ## Run the test suite (builds the environment, data and the 2023 report first)
+.PHONY: test unit
+test: $(ENV_STAMP) $(REFERENCE) data reports/2023/MANIFEST | system-packages browser $(A11Y_MODULES) ## Run the whole test suite (builds the environment, data and the 2023 report first)
 	$(PY) -m pytest -q
+
+# The markers are set in tests/conftest.py: `build` (a built report, a notebook in a kernel, make, a browser) and
+# `data` (the real data/processed). The rest tests every helper on small fixtures, without any of them.
+unit: $(ENV_STAMP) $(REFERENCE) ## Run the fast unit tests only (no report, no kernel, no processed data; about a minute)
+	$(PY) -m pytest -q -m "not build and not data"
 
 .PHONY: lint
 lint: $(ENV_STAMP) ## Check code style (ruff) and the layer contract of src/helpers (import-linter, pyproject.toml)
