@@ -107,8 +107,8 @@ def test_the_summary_follows_the_chapters_test_not_the_rounded_shares():
     assert sm.verkennend_vergelijking(ch2, 2023) == []  # 23 % against 16 %, not significant: no "groter deel"
     ch2["lia_verkennend_2022"]["toets"] = "hoger"
     assert sm.verkennend_vergelijking(ch2, 2023)[0].startswith("Een groter deel van de deelnemers")
-    del ch2["lia_verkennend_2022"]["toets"]  # without a test: the rounded shares as before
-    assert sm.verkennend_vergelijking(ch2, 2023)
+    del ch2["lia_verkennend_2022"]["toets"]  # without a test (and without counts): no claim, never the rounded shares
+    assert sm.verkennend_vergelijking(ch2, 2023) == []
     ch4 = {"inhoud_geen_behoefte_pct": figure(16.2), "inhoud_geen_behoefte_vorig_pct": figure(21.3, wave=2022,
                                                                                              toets="gelijk"),
            "meer_behoefte_dan_vorig": figure(False, wave=2022)}
@@ -125,3 +125,11 @@ def test_the_summary_does_not_call_a_broad_policy_change_within_noise_more():
     assert "niet significant is veranderd ten opzichte van vorig jaar: 67\u00a0%, tegen 63\u00a0% in 2022" in said
     ch2["breed_inclusiebeleid_2022"]["toets"] = "hoger"
     assert "meer gemeenten een breed inclusiebeleid" in " ".join(sm.breedte(ch2, 2023))
+
+
+def test_a_part_is_compared_with_its_whole_as_shown():
+    """Small municipalities are part of all: no two-sample test, the rounded shares as the report shows them."""
+    assert tekst.compare_part_with_whole(62.4, 74.6) == tekst.LOWER
+    assert tekst.compare_part_with_whole(20.0, 13.0) == tekst.HIGHER
+    assert tekst.compare_part_with_whole(74.5, 75.4) == tekst.EQUAL  # both shown as 75 %
+    assert tekst.compare_part_with_whole(None, 50.0) is None

@@ -99,6 +99,18 @@ def versus(now, before, year_before: int | str | None = None) -> str:
     return f"{fmt.pct(share_pct(now))} ten opzichte van {fmt.pct(share_pct(before))}{tail}"
 
 
+def compare_part_with_whole(part_share, whole_share) -> str | None:
+    """How a subgroup's share (e.g. small municipalities) relates to that of all participants in the same wave, as
+    the report shows them: HIGHER / LOWER / EQUAL on the rounded shares; None when one is missing.
+
+    Not the test on counts: the subgroup is part of the whole, so the two shares are not independent samples and
+    compare()'s two-sample test does not apply. Year-on-year wording always goes through compare()."""
+    if fmt.rounded_pct(part_share) is None or fmt.rounded_pct(whole_share) is None:
+        return None
+    return fmt.direction(fmt.rounded_pct(part_share), fmt.rounded_pct(whole_share), more=HIGHER, less=LOWER,
+                         same=EQUAL)
+
+
 def compared_phrase(now, before, year_before: int | str) -> str:
     """How a share relates to an earlier wave, to follow a verb such as "ligt" or "is", after the test:
     "hoger dan in 2022 (45 % ten opzichte van 37 %)", "lager dan in 2022 (…)", "niet significant hoger dan in 2022

@@ -226,12 +226,12 @@ def top_domains_then(now: pd.DataFrame, before: pd.DataFrame, labels: Mapping[st
 
 def top_domains_small(tidy: pd.DataFrame, labels: Mapping[str, str], order: Sequence[str], threshold: int) -> str:
     """Small municipalities against all for the top three of all: their own top three (or none clear) and whether
-    their shares differ, by the test on the counts. `labels`: {code: label} in questionnaire order."""
+    their shares differ as shown (text.compare_part_with_whole). `labels`: {code: label} in questionnaire order."""
     top = list(order[:3])
     shares_small = shares(tidy, "klein")
     top_small, clear = tekst.top_three(shares_small, list(labels))
-    counts_small, counts_all = population_counts(tidy, "klein"), population_counts(tidy, "alle")
-    words = {tekst.compare(counts_small[c], counts_all[c]) for c in top}
+    shares_all = shares(tidy, "alle")
+    words = {tekst.compare_part_with_whole(shares_small[c], shares_all[c]) for c in top}
     small = f"kleinere gemeenten onder de {fmt.number(threshold)} inwoners"
     if set(top_small) == set(top):
         start, subject = "Hoewel alle gemeenten dezelfde top drie hebben, ", "de aandacht voor deze domeinen"
@@ -498,15 +498,14 @@ def partners_not_involved(table: pd.DataFrame, names: Mapping[str, str], answere
 
 def organisations_not_involved(table: pd.DataFrame, min_group: int) -> str:
     """Client and interest organisations that municipalities do not involve (a matrix_table of "niet"), and for
-    small municipalities: "zelfs" only when the test on the counts finds their share of the latter higher."""
+    small municipalities: "zelfs" only when their share of the latter is higher (text.compare_part_with_whole)."""
     rows = table.set_index("item")
     clients, interests = rows.loc["clientenorganisaties"], rows.loc["belangenorganisaties"]
     sentence = (f"{fmt.capitalize(fmt.pct(clients['pct_alle']))} van de gemeenten geeft aan cliëntenorganisaties niet "
                 f"te betrekken en {fmt.pct(interests['pct_alle'])} zegt belangenorganisaties niet te betrekken.")
     if interests["n_klein"] < min_group:
         return sentence
-    word = tekst.compare(tekst.table_counts(table, "klein")["belangenorganisaties"],
-                         tekst.table_counts(table)["belangenorganisaties"])
+    word = tekst.compare_part_with_whole(interests["pct_klein"], interests["pct_alle"])
     if word == tekst.HIGHER:
         return sentence + f" Dat laatste is bij kleinere gemeenten zelfs in {fmt.pct(interests['pct_klein'])} het geval."
     return (sentence + f" Bij kleinere gemeenten is dat {fmt.pct(clients['pct_klein'])} en "
