@@ -181,19 +181,36 @@ def _wave_window(year: int) -> tuple[dt.datetime, dt.datetime]:
 
 def validate_export(raw: RawExport, codebook: Codebook | None = None) -> None:
     """Check every cell of `raw` against its wave's codebook; raise ExportProblems listing all problems."""
-    spec, table, path = raw.spec, raw.table, raw.path
-    cb = codebook or _codebook_for(spec)
+    cb = codebook or _codebook_for(raw.spec)
     problems: list[ExportError] = []
-    mapping = f"data/codebook/waves/{spec.source.name}"
 
     def problem(text: str, position: int | None = None, column: str | None = None, **extra) -> None:
-        problems.append(ExportError(path, text, row=None if position is None else raw.file_row(position),
+        problems.append(ExportError(raw.path, text, row=None if position is None else raw.file_row(position),
                                     column=column, **extra))
 
-    # Respondent ids: present and unique.
-    id_column = spec.metadata["respondent_id"]
+    _check_respondent_ids(raw, problem)
+    _check_timestamps(raw, problem)
+    _check_last_page(raw, problem)
+    _check_answer_codes(raw, problem)
+    _check_exclusive_options(raw, cb, problem)
+    if problems:
+        raise ExportProblems(raw.path, problems)
+
+
+# A check reports a problem as problem(text, position, column, found=..., expected=..., suggestion=...).
+Problem = Callable[..., None]
+
+
+def _mapping_file(spec: WaveSpec) -> str:
+    """The wave's mapping file, as the suggestions name it."""
+    return f"data/codebook/waves/{spec.source.name}"
+
+
+def _check_respondent_ids(raw: RawExport, problem: Problem) -> None:
+    """Respondent ids: present and unique."""
+    id_column = raw.spec.metadata["respondent_id"]
     first_row_of: dict[str, int] = {}
-    for position, value in enumerate(table[id_column]):
+    for position, value in enumerate(raw.table[id_column]):
         if value is None or not str(value).strip():
             problem("the respondent id is empty", position, id_column, expected="a unique respondent id",
                     suggestion="Export again including the response id column")
@@ -206,7 +223,11 @@ def validate_export(raw: RawExport, codebook: Codebook | None = None) -> None:
         else:
             first_row_of[key] = position
 
-    # Timestamps: format, order, and close to the wave year.
+
+def _check_timestamps(raw: RawExport, problem: Problem) -> None:
+    """Timestamps: format, order (not submitted before started), and close to the wave year."""
+    spec, table, path = raw.spec, raw.table, raw.path
+    mapping = _mapping_file(spec)
     low, high = _wave_window(spec.year)
     started_column, submitted_column = spec.metadata.get("started_at"), spec.metadata.get("submitted_at")
     parsed: dict[tuple[int, str], dt.datetime | None] = {}
@@ -251,21 +272,27 @@ def validate_export(raw: RawExport, codebook: Codebook | None = None) -> None:
                     expected=f"not before the start {table.at[position, started_column]}",
                     suggestion="Check the survey tool's time zone settings or the columns' order")
 
-    # Last page: an integer.
-    last_page = spec.metadata.get("last_page")
-    if last_page is not None:
-        for position, cell in enumerate(table[last_page]):
-            if cell is not None and not re.fullmatch(r"\s*-?\d+\s*", str(cell)):
-                problem("the last page is not a whole number", position, last_page, found=cell,
-                        expected="a page number such as 3",
-                        suggestion="The survey tool writes numbers here: was the file edited, or are columns shifted?")
 
-    # Answer codes and ticked boxes.
-    for column_spec in spec.columns:
+def _check_last_page(raw: RawExport, problem: Problem) -> None:
+    """Last page: an integer."""
+    last_page = raw.spec.metadata.get("last_page")
+    if last_page is None:
+        return
+    for position, cell in enumerate(raw.table[last_page]):
+        if cell is not None and not re.fullmatch(r"\s*-?\d+\s*", str(cell)):
+            problem("the last page is not a whole number", position, last_page, found=cell,
+                    expected="a page number such as 3",
+                    suggestion="The survey tool writes numbers here: was the file edited, or are columns shifted?")
+
+
+def _check_answer_codes(raw: RawExport, problem: Problem) -> None:
+    """Answer codes and ticked boxes: values the mapping knows (else the closest one is suggested)."""
+    mapping = _mapping_file(raw.spec)
+    for column_spec in raw.spec.columns:
         if column_spec.role not in ("answer", "selected"):
             continue
         expected = list(column_spec.values)
-        for position, cell in enumerate(table[column_spec.column]):
+        for position, cell in enumerate(raw.table[column_spec.column]):
             if cell is None or lookup_value(column_spec, cell) is not None:
                 continue
             nearest = _closest_value(str(cell), expected)
@@ -276,7 +303,10 @@ def validate_export(raw: RawExport, codebook: Codebook | None = None) -> None:
                     position, column_spec.column, found=cell, expected=_expected_listing(expected),
                     suggestion=suggestion)
 
-    # Exclusive options of multi questions ticked together with others.
+
+def _check_exclusive_options(raw: RawExport, cb: Codebook, problem: Problem) -> None:
+    """Exclusive options of multi questions ticked together with others."""
+    spec, table = raw.spec, raw.table
     for question in spec.questions:
         selected = [c for c in spec.columns_for(question) if c.role == "selected"]
         if not selected:
@@ -296,8 +326,6 @@ def validate_export(raw: RawExport, codebook: Codebook | None = None) -> None:
                             expected=f"{column_spec.item!r} alone",
                             suggestion="The questionnaire should prevent this; ask the respondent or record a decision "
                                        "and remove one of the ticks in a documented correction")
-    if problems:
-        raise ExportProblems(path, problems)
 
 
 @cache
@@ -420,45 +448,7 @@ def _provenance(path: Path, raw_dir: Path, spec: WaveSpec, rules: CleaningRules)
         "data_status": "real/unknown",
         "provenance_note": "",
     }
-    provenance_path = raw_dir / PROVENANCE_FILE
-    if not provenance_path.exists():
-        info["provenance_note"] = f"no {PROVENANCE_FILE} next to the export: treated as real/unknown"
-    else:
-        info["provenance_file"] = PROVENANCE_FILE
-        try:
-            document = yaml.safe_load(provenance_path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as error:
-            document = None
-            info["provenance_note"] = f"{PROVENANCE_FILE} is not valid YAML ({error.__class__.__name__})"
-        entries = []
-
-        def walk(node):
-            if isinstance(node, dict):
-                if "file" in node or "sha256" in node:
-                    entries.append(node)
-                for value in node.values():
-                    walk(value)
-            elif isinstance(node, list):
-                for value in node:
-                    walk(value)
-
-        walk(document)
-        candidates = [e for e in entries if str(e.get("file", "")) in (relative, path.name, spec.file)
-                      or Path(str(e.get("file", ""))).name == path.name]
-        if not candidates and document is not None:
-            info["provenance_note"] = f"{PROVENANCE_FILE} has no entry for {relative}: treated as real/unknown"
-        for entry in candidates:
-            if entry.get("sha256") == digest:
-                if entry.get("synthetic") is True:
-                    info["synthetic"], info["data_status"] = True, "synthetic"
-                    info["provenance_note"] = f"{PROVENANCE_FILE} marks this file as the synthetic stand-in (hash checked)"
-                else:
-                    info["provenance_note"] = f"{PROVENANCE_FILE} lists this file as not synthetic"
-                break
-        else:
-            if candidates:
-                info["provenance_note"] = (f"{PROVENANCE_FILE} lists {relative}, but with another sha256: the file is "
-                                           "not the one described there, so it is treated as real/unknown")
+    info.update(_data_status(raw_dir / PROVENANCE_FILE, path, relative, spec, digest))
     codebook_dir = spec.source.parent.parent
     files = {
         "questions.yml": codebook_dir / "questions.yml",
@@ -467,6 +457,50 @@ def _provenance(path: Path, raw_dir: Path, spec: WaveSpec, rules: CleaningRules)
     }
     info["codebook_files"] = {name: sha256_file(p) for name, p in sorted(files.items()) if p.exists()}
     return info
+
+
+def _data_status(provenance_path: Path, path: Path, relative: str, spec: WaveSpec, digest: str) -> dict[str, Any]:
+    """What provenance.yml says of the export: synthetic only when its entry for the file has the file's sha256 and
+    synthetic: true; otherwise real/unknown, with a note saying why (no file, invalid YAML, no entry, other hash)."""
+    if not provenance_path.exists():
+        return {"provenance_note": f"no {PROVENANCE_FILE} next to the export: treated as real/unknown"}
+    status: dict[str, Any] = {"provenance_file": PROVENANCE_FILE}
+    try:
+        document = yaml.safe_load(provenance_path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        document = None
+        status["provenance_note"] = f"{PROVENANCE_FILE} is not valid YAML ({error.__class__.__name__})"
+    candidates = [e for e in _file_entries(document) if str(e.get("file", "")) in (relative, path.name, spec.file)
+                  or Path(str(e.get("file", ""))).name == path.name]
+    if not candidates and document is not None:
+        status["provenance_note"] = f"{PROVENANCE_FILE} has no entry for {relative}: treated as real/unknown"
+    for entry in candidates:
+        if entry.get("sha256") == digest:
+            if entry.get("synthetic") is True:
+                status["synthetic"], status["data_status"] = True, "synthetic"
+                status["provenance_note"] = f"{PROVENANCE_FILE} marks this file as the synthetic stand-in (hash checked)"
+            else:
+                status["provenance_note"] = f"{PROVENANCE_FILE} lists this file as not synthetic"
+            break
+    else:
+        if candidates:
+            status["provenance_note"] = (f"{PROVENANCE_FILE} lists {relative}, but with another sha256: the file is "
+                                         "not the one described there, so it is treated as real/unknown")
+    return status
+
+
+def _file_entries(node) -> list[dict]:
+    """Every mapping of a provenance.yml document that describes a file (has "file" or "sha256"), depth first."""
+    entries = []
+    if isinstance(node, dict):
+        if "file" in node or "sha256" in node:
+            entries.append(node)
+        for value in node.values():
+            entries += _file_entries(value)
+    elif isinstance(node, list):
+        for value in node:
+            entries += _file_entries(value)
+    return entries
 
 
 def clean_wave(
