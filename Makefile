@@ -122,7 +122,10 @@ RUN_CHAPTER     := src/helpers/publish/runner.py
 # frame populations, the stand-in's provenance behind the synthetic notice)
 CHAPTER_DATA    := $(REPORT_YML) $(CODEBOOK) $(wildcard data/codebook/coding/*.yml) $(wildcard data/published/*) \
                    $(PROCESSED) $(FRAMES) $(REFERENCE) data/raw/survey/provenance.yml
-CHAPTER_HELPERS := $(filter-out src/helpers/publish/assemble.py src/helpers/publish/provenance.py src/helpers/publish/privacy_scan.py $(RUN_CHAPTER),$(HELPERS))
+# The publishing code is no chapter input: the assembly re-renders a stored fragment whose renderer changed.
+PUBLISH_MODULES := $(addprefix src/helpers/publish/,assemble.py fragments.py manifests.py pages.py pdf.py renderer.py \
+                   swap.py tabellenboek.py provenance.py privacy_scan.py)
+CHAPTER_HELPERS := $(filter-out $(PUBLISH_MODULES) $(RUN_CHAPTER),$(HELPERS))
 # What helpers.publish.assemble imports and reads (the colophon also lists data/published).
 PUBLISH_INPUTS  := $(REPORT_YML) $(wildcard src/helpers/__init__.py src/helpers/core/*.py src/helpers/publish/*.py) \
                    $(shell find src/helpers/templates -type f 2>/dev/null) $(wildcard data/published/*)

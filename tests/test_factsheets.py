@@ -16,7 +16,9 @@ from helpers import PROCESSED_DIR, REPO_ROOT
 from helpers import factsheets as fs
 from helpers.analysis import tables
 from helpers.data.codebook import SELECTED, codebook
-from helpers.publish import assemble as publish
+from helpers.publish.pages import external_resources
+from helpers.publish.pdf import read_pdf
+from helpers.publish.swap import publication_lock, swap_into_place, write_manifest
 
 YEAR = 2023
 GORINCHEM = "GM0512"  # 25.000-50.000, took part in 2020, 2021 and 2023
@@ -290,8 +292,8 @@ def test_synthetic_notice_and_accessibility(builds, code):
         assert all(th.get("scope") in ("col", "row", "rowgroup") for th in table.find_all("th"))
     images = soup.find_all("img")
     assert images and all(image.get("alt", "").strip() for image in images)
-    assert not soup.find_all("script") and not publish.external_resources(str(soup))
-    contents = publish.read_pdf(pdf)
+    assert not soup.find_all("script") and not external_resources(str(soup))
+    contents = read_pdf(pdf)
     assert contents.figures and all(contents.figures)  # tagged PDF: every figure has its alt text
 
 
@@ -305,7 +307,7 @@ def test_no_other_participant_is_named(builds, code):
         responses = pd.read_parquet(PROCESSED_DIR / str(wave) / "responses.parquet")
         names |= set(responses["municipality_name"].dropna().astype(str))
     others = sorted(name for name in names - own if not any(name in mine for mine in own))
-    texts = {"html": _page_text(html), "pdf": " ".join(publish.read_pdf(pdf).text.split())}
+    texts = {"html": _page_text(html), "pdf": " ".join(read_pdf(pdf).text.split())}
     for where, text in texts.items():
         found = [name for name in others if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)]
         assert found == [], f"{where} of {code} names other participants: {found}"
@@ -352,8 +354,8 @@ def test_publication_swap_keeps_the_factsheets_and_leaves_them_out_of_the_manife
     staging = tmp_path / "build" / "staging"
     staging.mkdir(parents=True)
     (staging / "index.html").write_text("new", encoding="utf-8")
-    publish._write_manifest(staging, 2023)
-    publish._swap_into_place(staging, target)
+    write_manifest(staging, 2023)
+    swap_into_place(staging, target)
     assert (target / "factsheets" / "GM0512_gorinchem.html").read_text(encoding="utf-8") == "vertrouwelijk"
     assert not (target / "old.html").exists() and (target / "index.html").is_file()
     assert "factsheets" not in (target / "MANIFEST").read_text(encoding="utf-8")
@@ -361,8 +363,8 @@ def test_publication_swap_keeps_the_factsheets_and_leaves_them_out_of_the_manife
     new = tmp_path / "build" / "fs-staging"
     new.mkdir()
     (new / "INDEX.csv").write_text("code\n", encoding="utf-8")
-    with publish.publication_lock(target):
-        publish._swap_into_place(new, target / "factsheets", lock=False)
+    with publication_lock(target):
+        swap_into_place(new, target / "factsheets", lock=False)
     assert sorted(p.name for p in (target / "factsheets").iterdir()) == ["INDEX.csv"]
     assert (target / "index.html").read_text(encoding="utf-8") == "new"
 

@@ -258,14 +258,15 @@ def test_manifest_lines(tree):
 
 
 def test_colophon_partial_and_manifest(tree, tmp_path):
-    from helpers.publish import assemble as publish
+    from helpers.publish.pages import COLOPHON_ID, common_context, template_environment
+    from helpers.publish.swap import write_manifest
 
     found = collect_tree(tree)
-    context = publish._common(YEAR, True, found)
-    html = publish._environment().get_template("colophon.html.j2").render(context)
+    context = common_context(YEAR, True, found)
+    html = template_environment().get_template("colophon.html.j2").render(context)
     page = BeautifulSoup(html, "html.parser")
     section = page.find("section", class_="colophon")
-    assert section.h2.get_text() == "Colofon" and section["aria-labelledby"] == section.h2["id"] == publish.COLOPHON_ID
+    assert section.h2.get_text() == "Colofon" and section["aria-labelledby"] == section.h2["id"] == COLOPHON_ID
     text = " ".join(section.get_text(" ", strip=True).split())
     assert f"Commit 0123456789abcdef0123456789abcdef01234567 ({DIRTY_NOTE})" in text
     assert "year=2023 , small_threshold=25000 , processed_dir=data/processed , parts_dir=build/2023/parts" in text
@@ -277,13 +278,13 @@ def test_colophon_partial_and_manifest(tree, tmp_path):
     assert hashes == {item.path: item.sha256 for item in found.files}
     assert all(cell.get("scope") for cell in section.find_all("th"))
     # Without provenance (a caller that has none): the text only.
-    bare = publish._environment().get_template("colophon.html.j2").render(publish._common(YEAR, True))
+    bare = template_environment().get_template("colophon.html.j2").render(common_context(YEAR, True))
     assert "Colofon" in bare and "<table" not in bare
 
     out = tmp_path / "out"
     write(out / "a.html", "<p>a</p>")
     write(out / "datakwaliteit.html", "<p>d</p>")
-    publish._write_manifest(out, YEAR, found)
+    write_manifest(out, YEAR, found)
     lines = (out / "MANIFEST").read_text(encoding="utf-8").splitlines()
     comments = [line for line in lines if line.startswith("# ")]
     assert comments[2:6] == [f"# {line}" for line in found.manifest_lines()]
@@ -302,7 +303,7 @@ def test_colophon_partial_and_manifest(tree, tmp_path):
 @pytest.mark.skipif(not (REPO_ROOT / "data" / "processed" / "2023" / "quality.json").is_file(),
                     reason="no processed 2023 data (make data)")
 def test_the_2023_stand_in_is_synthetic():
-    from helpers.publish.assemble import load_parts
+    from helpers.publish.parts import load_parts
 
     report_yml = REPO_ROOT / "notebooks" / "report.yml"
     stems = [part.stem for part in load_parts(report_yml)]

@@ -18,8 +18,13 @@ import pytest
 from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
-from helpers.publish import assemble as publish
-from helpers.publish.assemble import CIJFERS_COLUMNS, Paths, PublishError
+from helpers.publish.assemble import Paths, main, publish
+from helpers.publish.fragments import load_fragment, process_fragment, store_fragment
+from helpers.publish.manifests import item_label, load_manifest
+from helpers.publish.pages import external_resources
+from helpers.publish.parts import Part, PublishError, load_parts
+from helpers.publish.pdf import check_pdf, pdf_key, read_pdf, write_pdfs
+from helpers.publish.tabellenboek import CIJFERS_COLUMNS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "parts"
 YEAR = 2023
@@ -48,8 +53,8 @@ def builds(tmp_path_factory) -> tuple[Path, Path, dict]:
     second = tmp_path_factory.mktemp("second")
     (first / "reports" / str(YEAR)).mkdir(parents=True)
     (first / "reports" / str(YEAR) / "datakwaliteit.html").write_text("<p>appendix</p>", encoding="utf-8")
-    summary = publish.publish(fixture_paths(first))
-    publish.publish(fixture_paths(second))
+    summary = publish(fixture_paths(first))
+    publish(fixture_paths(second))
     return first / "reports" / str(YEAR), second / "reports" / str(YEAR), summary
 
 
@@ -62,7 +67,7 @@ def soup(path: Path) -> BeautifulSoup:
 
 
 def test_parts_are_ordered_summary_chapters_appendices(tmp_path):
-    parts = publish.load_parts(FIXTURE / "report.yml")
+    parts = load_parts(FIXTURE / "report.yml")
     assert [part.stem for part in parts] == PART_ORDER
     assert [part.kind for part in parts] == ["summary", "chapter", "chapter", "appendix"]
     # report.yml's own order within a kind is kept; the summary comes first and the appendices last whatever the list
@@ -72,18 +77,18 @@ def test_parts_are_ordered_summary_chapters_appendices(tmp_path):
                       "  - {slug: b, number: 2, notebook: 02_b.ipynb, title: B}\n"
                       "  - {slug: s, kind: summary, number: null, notebook: 06_samenvatting.ipynb, title: S}\n"
                       "  - {slug: c, number: 1, notebook: 01_a.ipynb, title: C}\n", encoding="utf-8")
-    assert [part.stem for part in publish.load_parts(listed)] == ["06_samenvatting", "02_b", "01_a", "07_bijlage_a"]
+    assert [part.stem for part in load_parts(listed)] == ["06_samenvatting", "02_b", "01_a", "07_bijlage_a"]
     # The outline's parser is strict; its errors reach the build as PublishError
     listed.write_text("chapters:\n  - {slug: a, number: 1, notebook: 01_a.ipynb, title: A}\n"
                       "  - {slug: b, number: 2, notebook: 01_a.ipynb, title: B}\n", encoding="utf-8")
     with pytest.raises(PublishError, match="listed twice: 01_a"):
-        publish.load_parts(listed)
+        load_parts(listed)
     listed.write_text("chapters:\n  - {slug: s, number: null, notebook: 06_s.ipynb, title: S}\n", encoding="utf-8")
     with pytest.raises(PublishError, match="a chapter has a number"):  # no more kinds guessed from the slug
-        publish.load_parts(listed)
+        load_parts(listed)
     listed.write_text("- {notebook: 01_a.ipynb}\n", encoding="utf-8")  # the old bare list is no outline
     with pytest.raises(PublishError, match="expected a mapping"):
-        publish.load_parts(listed)
+        load_parts(listed)
 
 
 # ------------------------------------------------------------------------------------------------------------------
@@ -104,7 +109,7 @@ def test_published_files(builds):
 def test_chapter_page_is_self_contained_without_code(builds, stem):
     first, _, _ = builds
     html = (first / f"{stem}.html").read_text(encoding="utf-8")
-    assert publish.external_resources(html) == []
+    assert external_resources(html) == []
     assert not re.search(r"<(script|link|iframe)\b", html)
     assert not re.search(r"https?://", html)
     assert '<html lang="nl">' in html
@@ -137,7 +142,7 @@ def test_chapter_page_anchors_captions_and_embeds_images(builds):
 def test_whole_report_html(builds):
     first, _, _ = builds
     html = (first / f"{WHOLE}.html").read_text(encoding="utf-8")
-    assert publish.external_resources(html) == []
+    assert external_resources(html) == []
     page = BeautifulSoup(html, "html.parser")
     cover = page.find(class_="cover")
     assert cover.find(class_="cover-title").get_text(strip=True) == f"Flitspeiling VN-verdrag Handicap in gemeenten {YEAR}"
@@ -185,9 +190,9 @@ def test_pdfs_hold_every_caption_and_figure(builds):
     items = {stem: json.loads((FIXTURE / "parts" / stem / "manifest.json").read_text())["items"]
              for stem in PART_ORDER if (FIXTURE / "parts" / stem / "manifest.json").is_file()}
     for stem in PART_ORDER:
-        assert publish.check_pdf(first / f"{stem}.pdf", items.get(stem, [])) == []
-    assert publish.check_pdf(first / f"{WHOLE}.pdf", manifest_items()) == []
-    contents = publish.read_pdf(first / f"{WHOLE}.pdf")
+        assert check_pdf(first / f"{stem}.pdf", items.get(stem, [])) == []
+    assert check_pdf(first / f"{WHOLE}.pdf", manifest_items()) == []
+    contents = read_pdf(first / f"{WHOLE}.pdf")
     assert contents.images == 4  # two PNG outputs and two SVG data URIs in HTML
     assert all(alt.endswith(": staafdiagram") for alt in contents.figures)
     assert contents.pages > 5
@@ -215,7 +220,7 @@ def test_pdf_metadata(builds):
 def test_check_pdf_reports_a_missing_caption_and_image_count(builds):
     first, _, _ = builds
     missing = {"kind": "figuur", "number": 9, "title": "Een figuur die er niet is"}
-    problems = publish.check_pdf(first / "06_samenvatting.pdf", [missing])
+    problems = check_pdf(first / "06_samenvatting.pdf", [missing])
     assert any("Figuur 9" in problem for problem in problems)
     assert any("0 images" in problem for problem in problems)
 
@@ -304,7 +309,7 @@ def test_failed_build_leaves_previous_publication_untouched(builds, tmp_path):
     shutil.copytree(FIXTURE / "parts", parts)
     (parts / "02_reikwijdte_fase" / "tables" / "tabel_2.csv").unlink()
     with pytest.raises(PublishError, match="tabel_2.csv"):
-        publish.publish(fixture_paths(root, parts_dir=parts), pdf=False)
+        publish(fixture_paths(root, parts_dir=parts), pdf=False)
     assert (root / "build" / str(YEAR) / "staging" / f"{WHOLE}.html").is_file()  # the partial build, for inspection
     assert _snapshot(root / "reports" / str(YEAR)) == before
 
@@ -316,7 +321,7 @@ def test_failed_build_leaves_previous_publication_untouched(builds, tmp_path):
     manifest["items"].append({"id": "extra", "kind": "figuur", "number": 99, "title": "Extra", "csv": "x.csv"})
     manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(PublishError, match="Figuur 99"):
-        publish.publish(fixture_paths(root, parts_dir=parts))
+        publish(fixture_paths(root, parts_dir=parts))
     assert _snapshot(root / "reports" / str(YEAR)) == before
 
     # A notebook that holds an error is never published.
@@ -328,12 +333,12 @@ def test_failed_build_leaves_previous_publication_untouched(builds, tmp_path):
     node.cells[-1].outputs.append(nbformat.v4.new_output("error", ename="KeyError", evalue="'lia'", traceback=[]))
     nbformat.write(node, notebooks / "01_achtergrond.ipynb")
     with pytest.raises(PublishError, match="KeyError"):
-        publish.publish(fixture_paths(root, notebooks_dir=notebooks))
+        publish(fixture_paths(root, notebooks_dir=notebooks))
     assert _snapshot(root / "reports" / str(YEAR)) == before
 
 
 def test_cli_without_pdf(tmp_path, capsys):
-    code = publish.main(["--year", str(YEAR), "--report-yml", str(FIXTURE / "report.yml"), "--notebooks-dir",
+    code = main(["--year", str(YEAR), "--report-yml", str(FIXTURE / "report.yml"), "--notebooks-dir",
                          str(FIXTURE / "executed"), "--parts-dir", str(FIXTURE / "parts"), "--out",
                          str(tmp_path / "out"), "--root", str(tmp_path), "--no-pdf"])
     assert code == 0
@@ -344,16 +349,16 @@ def test_cli_without_pdf(tmp_path, capsys):
 
 
 def test_an_item_of_a_series_gets_its_own_anchor_and_label():
-    part = publish.Part(stem="02_x", slug="x", number=2, title="X", kind="chapter")
+    part = Part(stem="02_x", slug="x", number=2, title="X", kind="chapter")
     manifest = {"items": [{"kind": "figuur", "series": "", "number": 1, "title": "Eerste"},
                           {"kind": "figuur", "series": "T", "number": 1, "title": "Trend"}]}
     page = ('<main><h1>2 X</h1><div id="figuur-1"><p class="fp-caption">Figuur 1<br>Eerste</p></div>'
             '<div id="figuur-T1"><p class="fp-caption">Figuur T1<br>Trend</p></div></main>')
-    rendered = publish.process_fragment(page, part, manifest)
+    rendered = process_fragment(page, part, manifest)
     assert rendered.anchors == {("figuur", "1"): "x-figuur-1", ("figuur", "T1"): "x-figuur-T1"}
-    assert [publish.item_label(item) for item in manifest["items"]] == ["Figuur 1", "Figuur T1"]
+    assert [item_label(item) for item in manifest["items"]] == ["Figuur 1", "Figuur T1"]
     without_block = page.replace(' id="figuur-T1"', "")
-    assert publish.process_fragment(without_block, part, manifest).anchors[("figuur", "T1")] == "x-figuur-T1"
+    assert process_fragment(without_block, part, manifest).anchors[("figuur", "T1")] == "x-figuur-T1"
 
 
 # ------------------------------------------------------------------------------------------------------------------
@@ -364,19 +369,19 @@ def test_stored_fragments_give_the_same_publication(tmp_path, caplog):
     import logging
 
     stored, fresh = tmp_path / "stored", tmp_path / "fresh"
-    parts = publish.load_parts(FIXTURE / "report.yml")
+    parts = load_parts(FIXTURE / "report.yml")
     for part in parts:
-        path = publish.store_fragment(YEAR, part.stem, FIXTURE / "executed" / f"{part.stem}.ipynb", FIXTURE / "parts",
+        path = store_fragment(YEAR, part.stem, FIXTURE / "executed" / f"{part.stem}.ipynb", FIXTURE / "parts",
                                       root=stored, report_yml=FIXTURE / "report.yml")
         assert path == stored / "build" / str(YEAR) / "fragments" / f"{part.stem}.json"
     paths = fixture_paths(stored)
     paths.fragments_dir = stored / "build" / str(YEAR) / "fragments"
     with caplog.at_level(logging.INFO, logger="helpers.publish.assemble"):
-        publish.publish(paths, pdf=False)
+        publish(paths, pdf=False)
     assert f"fragments: {len(parts)} of {len(parts)} as stored" in caplog.text
     fresh_paths = fixture_paths(fresh)
     fresh_paths.fragments_dir = fresh / "fragments"
-    publish.publish(fresh_paths, pdf=False)
+    publish(fresh_paths, pdf=False)
     # Rendered here, the fragments are kept for the next assembly, the same as the runner stores them.
     for part in parts:
         assert (fresh / "fragments" / f"{part.stem}.json").read_bytes() == \
@@ -391,14 +396,14 @@ def test_stored_fragments_give_the_same_publication(tmp_path, caplog):
 def test_a_fragment_of_other_inputs_is_not_used(tmp_path):
     executed = tmp_path / "executed"
     shutil.copytree(FIXTURE / "executed", executed)
-    part = next(part for part in publish.load_parts(FIXTURE / "report.yml") if part.stem == "01_achtergrond")
-    publish.store_fragment(YEAR, part.stem, executed / "01_achtergrond.ipynb", FIXTURE / "parts", root=tmp_path,
+    part = next(part for part in load_parts(FIXTURE / "report.yml") if part.stem == "01_achtergrond")
+    store_fragment(YEAR, part.stem, executed / "01_achtergrond.ipynb", FIXTURE / "parts", root=tmp_path,
                            report_yml=FIXTURE / "report.yml")
     fragments = tmp_path / "build" / str(YEAR) / "fragments"
-    manifest = publish.load_manifest(FIXTURE / "parts", part)
+    manifest = load_manifest(FIXTURE / "parts", part)
 
     def load():
-        return publish.load_fragment(fragments, part, executed / "01_achtergrond.ipynb", FIXTURE / "parts",
+        return load_fragment(fragments, part, executed / "01_achtergrond.ipynb", FIXTURE / "parts",
                                      FIXTURE, manifest)
 
     assert load() is not None
@@ -422,14 +427,14 @@ def test_pdfs_in_parallel_and_from_the_cache_are_the_same_bytes(tmp_path):
     for directory in directories:
         directory.mkdir()
 
-    parallel = publish.write_pdfs(documents, directories[0], jobs=2, cache_dir=cache)
+    parallel = write_pdfs(documents, directories[0], jobs=2, cache_dir=cache)
     assert [info["reused"] for info in parallel.values()] == [False, False]
     assert list(parallel) == ["a", "b"] and parallel["b"]["pages"] >= 2
-    cached = publish.write_pdfs(documents, directories[1], jobs=2, cache_dir=cache)
+    cached = write_pdfs(documents, directories[1], jobs=2, cache_dir=cache)
     assert [info["reused"] for info in cached.values()] == [True, True]
     assert {name: info["pages"] for name, info in cached.items()} == {name: info["pages"]
                                                                       for name, info in parallel.items()}
-    publish.write_pdfs(documents, directories[2], jobs=1, cache_dir=None)
+    write_pdfs(documents, directories[2], jobs=1, cache_dir=None)
     for name in ("a", "b"):
         reference = (directories[0] / f"{name}.pdf").read_bytes()
         assert (directories[1] / f"{name}.pdf").read_bytes() == reference
@@ -437,18 +442,18 @@ def test_pdfs_in_parallel_and_from_the_cache_are_the_same_bytes(tmp_path):
 
     # Other HTML is rendered; a damaged cache entry is not used; entries no document used any more are removed.
     changed = [documents[0], ("b", _page("Deel B", "Gewijzigd."), [])]
-    damaged = cache / f"{publish._pdf_key(documents[0][1], [], True)}.pdf"
+    damaged = cache / f"{pdf_key(documents[0][1], [], True)}.pdf"
     damaged.write_bytes(damaged.read_bytes()[:-10])
-    results = publish.write_pdfs(changed, directories[3], jobs=1, cache_dir=cache)
+    results = write_pdfs(changed, directories[3], jobs=1, cache_dir=cache)
     assert [info["reused"] for info in results.values()] == [False, False]
     assert (directories[3] / "a.pdf").read_bytes() == (directories[0] / "a.pdf").read_bytes()
     assert sorted(path.name for path in cache.iterdir()) == sorted(
-        f"{publish._pdf_key(html, [], True)}{suffix}" for _, html, _ in changed for suffix in (".pdf", ".json"))
-    assert publish.write_pdfs(changed, directories[3], jobs=1, cache_dir=cache)["a"]["reused"] is True
+        f"{pdf_key(html, [], True)}{suffix}" for _, html, _ in changed for suffix in (".pdf", ".json"))
+    assert write_pdfs(changed, directories[3], jobs=1, cache_dir=cache)["a"]["reused"] is True
 
 
 def test_pdf_check_problems_stop_the_publication(tmp_path):
     item = {"kind": "figuur", "number": 9, "title": "Een figuur die er niet is"}
     with pytest.raises(PublishError, match="Figuur 9"):
-        publish.write_pdfs([("a", _page("Deel A", "Zonder figuur."), [item])], tmp_path, jobs=1, cache_dir=tmp_path / "c")
+        write_pdfs([("a", _page("Deel A", "Zonder figuur."), [item])], tmp_path, jobs=1, cache_dir=tmp_path / "c")
     assert not (tmp_path / "c").exists() or not list((tmp_path / "c").iterdir())

@@ -254,13 +254,14 @@ def test_trend_figure_is_deterministic_and_marks_published_values():
 
 def test_a_series_table_is_anchored_on_its_block_not_on_its_hidden_caption():
     """The trend tables are "Tabel T1": the PDF's links must point at the block (the <caption> is hidden in print)."""
-    from helpers.publish import assemble as publish
+    from helpers.publish.fragments import process_fragment
+    from helpers.publish.parts import Part
 
-    part = publish.Part(stem="02_x", slug="x", number=2, title="X", kind="chapter")
+    part = Part(stem="02_x", slug="x", number=2, title="X", kind="chapter")
     manifest = {"items": [{"kind": "tabel", "series": "T", "number": 1, "title": "Trend"}]}
     page = ('<main><h1>2 X</h1><div class="fp-tabel-blok" id="tabel-T1"><p class="fp-caption">Tabel T1<br>Trend</p>'
             '<table><caption>Tabel T1: Trend</caption><tr><td>1</td></tr></table></div></main>')
-    rendered = publish.process_fragment(page, part, manifest)
+    rendered = process_fragment(page, part, manifest)
     assert rendered.anchors[("tabel", "T1")] == "x-tabel-T1"
     assert 'class="fp-tabel-blok" id="x-tabel-T1"' in rendered.body and "<caption>Tabel T1" in rendered.body
 

@@ -832,30 +832,32 @@ def _css() -> str:
 def render_page(body_html: str, name: str, year: int, synthetic: bool) -> str:
     """The factsheet page: helpers.publish.assemble's page template and CSS, the confidential marking in the title, in a
     banner and in the PDF's running header; no link to the report."""
-    from helpers.publish import assemble as publish
+    from helpers.publish.pages import NOTICE_MARKERS, common_context, template_environment
 
-    context = publish._common(year, synthetic)
+    context = common_context(year, synthetic)
     context.update(css=context["css"] + "\n" + _css(), page_title=page_title(name, year),
                    running_title=confidential_text(name),
                    description=f"{confidential_text(name)}. {TITLE} Factsheet bij de flitspeiling {year}.",
                    confidential=confidential_text(name), body=body_html,
-                   has_notice=any(mark in body_html for mark in publish.NOTICE_MARKERS))
-    return publish._environment().get_template("factsheet.html.j2").render(context)
+                   has_notice=any(mark in body_html for mark in NOTICE_MARKERS))
+    return template_environment().get_template("factsheet.html.j2").render(context)
 
 
 def notebook_body(notebook: Path, exporter) -> str:
     """The executed factsheet notebook as an HTML fragment (publish.notebook_html and process_fragment)."""
-    from helpers.publish import assemble as publish
+    from helpers.publish.fragments import notebook_html, process_fragment
+    from helpers.publish.parts import Part
 
-    part = publish.Part(stem="factsheet", slug="fs", number=None, title=TITLE, kind="appendix")
-    page = publish.notebook_html(notebook, exporter, resources_dir=NOTEBOOK.parent)
-    return publish.process_fragment(page, part, {"items": []}).body
+    part = Part(stem="factsheet", slug="fs", number=None, title=TITLE, kind="appendix")
+    page = notebook_html(notebook, exporter, resources_dir=NOTEBOOK.parent)
+    return process_fragment(page, part, {"items": []}).body
 
 
 def build_one(runner: KernelRunner, template, exporter, settings: BuildSettings, code: str) -> BuiltFactsheet:
     import nbformat
 
-    from helpers.publish import assemble as publish
+    from helpers.publish.pages import external_resources
+    from helpers.publish.pdf import write_pdf
 
     row = resolve_municipality(code, settings.year, settings.processed_dir)
     name = str(row["name"])
@@ -877,7 +879,7 @@ def build_one(runner: KernelRunner, template, exporter, settings: BuildSettings,
                              None if pd.isna(row["size_class"]) else str(row["size_class"]))
     page = render_page(notebook_body(notebook_path, exporter), name, settings.year,
                        wave_data(settings.year, settings.processed_dir).synthetic)
-    problems = publish.external_resources(page)
+    problems = external_resources(page)
     if problems:
         raise FactsheetError(f"{stem}.html would load from elsewhere: {problems[:3]}")
     (settings.staging / f"{stem}.html").write_text(page, encoding="utf-8")
@@ -885,7 +887,7 @@ def build_one(runner: KernelRunner, template, exporter, settings: BuildSettings,
     pages = 0
     if settings.pdf:
         begin = time.perf_counter()
-        pages = publish.write_pdf(page, settings.staging / f"{stem}.pdf", base_url=settings.staging)
+        pages = write_pdf(page, settings.staging / f"{stem}.pdf", base_url=settings.staging)
         seconds["pdf"] = time.perf_counter() - begin
     return BuiltFactsheet(code=code, name=name, size_class="" if pd.isna(row["size_class"]) else str(row["size_class"]),
                           comparison_group="+".join(group.classes), html=f"{stem}.html",
@@ -896,13 +898,13 @@ def _worker(settings: BuildSettings, codes: list[str]) -> tuple[list[BuiltFactsh
     """Build `codes` in one kernel; returns (built, error message or "", start-up seconds)."""
     import logging
 
-    from helpers.publish import assemble as publish
+    from helpers.publish.fragments import html_exporter
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     begin = time.perf_counter()
     template = _template_notebook(settings.notebook)
-    exporter = publish._exporter()
+    exporter = html_exporter()
     runner = KernelRunner(settings.notebook.parent, settings.timeout)
     startup = {"startup": time.perf_counter() - begin}
     built: list[BuiltFactsheet] = []
@@ -961,7 +963,7 @@ def build_factsheets(year: int, out_dir: Path, *, processed_dir: Path | str = PR
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from helpers.publish import assemble as publish
+    from helpers.publish.swap import publication_lock, swap_into_place
 
     started, cpu_started = time.perf_counter(), _cpu_seconds()
     processed_dir = Path(processed_dir).resolve()
@@ -999,8 +1001,8 @@ def build_factsheets(year: int, out_dir: Path, *, processed_dir: Path | str = PR
         raise FactsheetError(f"factsheet build failed ({'; '.join(errors)}); the executed notebooks are in "
                              f"{notebooks_dir}; {out_dir} was not changed")
     write_index(built, staging, year)
-    with publish.publication_lock(out_dir.parent):  # the same lock as make report's swap of reports/<year>/
-        publish._swap_into_place(staging, out_dir, lock=False)
+    with publication_lock(out_dir.parent):  # the same lock as make report's swap of reports/<year>/
+        swap_into_place(staging, out_dir, lock=False)
     seconds = time.perf_counter() - started
     timings = pd.DataFrame([item.seconds for item in built])
     summary = {"year": int(year), "count": len(built), "seconds": round(seconds, 2), "jobs": jobs,

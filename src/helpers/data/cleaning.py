@@ -33,7 +33,7 @@ import difflib
 import re
 import string
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -181,19 +181,36 @@ def _wave_window(year: int) -> tuple[dt.datetime, dt.datetime]:
 
 def validate_export(raw: RawExport, codebook: Codebook | None = None) -> None:
     """Check every cell of `raw` against its wave's codebook; raise ExportProblems listing all problems."""
-    spec, table, path = raw.spec, raw.table, raw.path
-    cb = codebook or _codebook_for(spec)
+    cb = codebook or _codebook_for(raw.spec)
     problems: list[ExportError] = []
-    mapping = f"data/codebook/waves/{spec.source.name}"
 
     def problem(text: str, position: int | None = None, column: str | None = None, **extra) -> None:
-        problems.append(ExportError(path, text, row=None if position is None else raw.file_row(position),
+        problems.append(ExportError(raw.path, text, row=None if position is None else raw.file_row(position),
                                     column=column, **extra))
 
-    # Respondent ids: present and unique.
-    id_column = spec.metadata["respondent_id"]
+    _check_respondent_ids(raw, problem)
+    _check_timestamps(raw, problem)
+    _check_last_page(raw, problem)
+    _check_answer_codes(raw, problem)
+    _check_exclusive_options(raw, cb, problem)
+    if problems:
+        raise ExportProblems(raw.path, problems)
+
+
+# A check reports a problem as problem(text, position, column, found=..., expected=..., suggestion=...).
+Problem = Callable[..., None]
+
+
+def _mapping_file(spec: WaveSpec) -> str:
+    """The wave's mapping file, as the suggestions name it."""
+    return f"data/codebook/waves/{spec.source.name}"
+
+
+def _check_respondent_ids(raw: RawExport, problem: Problem) -> None:
+    """Respondent ids: present and unique."""
+    id_column = raw.spec.metadata["respondent_id"]
     first_row_of: dict[str, int] = {}
-    for position, value in enumerate(table[id_column]):
+    for position, value in enumerate(raw.table[id_column]):
         if value is None or not str(value).strip():
             problem("the respondent id is empty", position, id_column, expected="a unique respondent id",
                     suggestion="Export again including the response id column")
@@ -206,7 +223,11 @@ def validate_export(raw: RawExport, codebook: Codebook | None = None) -> None:
         else:
             first_row_of[key] = position
 
-    # Timestamps: format, order, and close to the wave year.
+
+def _check_timestamps(raw: RawExport, problem: Problem) -> None:
+    """Timestamps: format, order (not submitted before started), and close to the wave year."""
+    spec, table, path = raw.spec, raw.table, raw.path
+    mapping = _mapping_file(spec)
     low, high = _wave_window(spec.year)
     started_column, submitted_column = spec.metadata.get("started_at"), spec.metadata.get("submitted_at")
     parsed: dict[tuple[int, str], dt.datetime | None] = {}
@@ -251,21 +272,27 @@ def validate_export(raw: RawExport, codebook: Codebook | None = None) -> None:
                     expected=f"not before the start {table.at[position, started_column]}",
                     suggestion="Check the survey tool's time zone settings or the columns' order")
 
-    # Last page: an integer.
-    last_page = spec.metadata.get("last_page")
-    if last_page is not None:
-        for position, cell in enumerate(table[last_page]):
-            if cell is not None and not re.fullmatch(r"\s*-?\d+\s*", str(cell)):
-                problem("the last page is not a whole number", position, last_page, found=cell,
-                        expected="a page number such as 3",
-                        suggestion="The survey tool writes numbers here: was the file edited, or are columns shifted?")
 
-    # Answer codes and ticked boxes.
-    for column_spec in spec.columns:
+def _check_last_page(raw: RawExport, problem: Problem) -> None:
+    """Last page: an integer."""
+    last_page = raw.spec.metadata.get("last_page")
+    if last_page is None:
+        return
+    for position, cell in enumerate(raw.table[last_page]):
+        if cell is not None and not re.fullmatch(r"\s*-?\d+\s*", str(cell)):
+            problem("the last page is not a whole number", position, last_page, found=cell,
+                    expected="a page number such as 3",
+                    suggestion="The survey tool writes numbers here: was the file edited, or are columns shifted?")
+
+
+def _check_answer_codes(raw: RawExport, problem: Problem) -> None:
+    """Answer codes and ticked boxes: values the mapping knows (else the closest one is suggested)."""
+    mapping = _mapping_file(raw.spec)
+    for column_spec in raw.spec.columns:
         if column_spec.role not in ("answer", "selected"):
             continue
         expected = list(column_spec.values)
-        for position, cell in enumerate(table[column_spec.column]):
+        for position, cell in enumerate(raw.table[column_spec.column]):
             if cell is None or lookup_value(column_spec, cell) is not None:
                 continue
             nearest = _closest_value(str(cell), expected)
@@ -276,7 +303,10 @@ def validate_export(raw: RawExport, codebook: Codebook | None = None) -> None:
                     position, column_spec.column, found=cell, expected=_expected_listing(expected),
                     suggestion=suggestion)
 
-    # Exclusive options of multi questions ticked together with others.
+
+def _check_exclusive_options(raw: RawExport, cb: Codebook, problem: Problem) -> None:
+    """Exclusive options of multi questions ticked together with others."""
+    spec, table = raw.spec, raw.table
     for question in spec.questions:
         selected = [c for c in spec.columns_for(question) if c.role == "selected"]
         if not selected:
@@ -296,8 +326,6 @@ def validate_export(raw: RawExport, codebook: Codebook | None = None) -> None:
                             expected=f"{column_spec.item!r} alone",
                             suggestion="The questionnaire should prevent this; ask the respondent or record a decision "
                                        "and remove one of the ticks in a documented correction")
-    if problems:
-        raise ExportProblems(path, problems)
 
 
 @cache
@@ -420,45 +448,7 @@ def _provenance(path: Path, raw_dir: Path, spec: WaveSpec, rules: CleaningRules)
         "data_status": "real/unknown",
         "provenance_note": "",
     }
-    provenance_path = raw_dir / PROVENANCE_FILE
-    if not provenance_path.exists():
-        info["provenance_note"] = f"no {PROVENANCE_FILE} next to the export: treated as real/unknown"
-    else:
-        info["provenance_file"] = PROVENANCE_FILE
-        try:
-            document = yaml.safe_load(provenance_path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as error:
-            document = None
-            info["provenance_note"] = f"{PROVENANCE_FILE} is not valid YAML ({error.__class__.__name__})"
-        entries = []
-
-        def walk(node):
-            if isinstance(node, dict):
-                if "file" in node or "sha256" in node:
-                    entries.append(node)
-                for value in node.values():
-                    walk(value)
-            elif isinstance(node, list):
-                for value in node:
-                    walk(value)
-
-        walk(document)
-        candidates = [e for e in entries if str(e.get("file", "")) in (relative, path.name, spec.file)
-                      or Path(str(e.get("file", ""))).name == path.name]
-        if not candidates and document is not None:
-            info["provenance_note"] = f"{PROVENANCE_FILE} has no entry for {relative}: treated as real/unknown"
-        for entry in candidates:
-            if entry.get("sha256") == digest:
-                if entry.get("synthetic") is True:
-                    info["synthetic"], info["data_status"] = True, "synthetic"
-                    info["provenance_note"] = f"{PROVENANCE_FILE} marks this file as the synthetic stand-in (hash checked)"
-                else:
-                    info["provenance_note"] = f"{PROVENANCE_FILE} lists this file as not synthetic"
-                break
-        else:
-            if candidates:
-                info["provenance_note"] = (f"{PROVENANCE_FILE} lists {relative}, but with another sha256: the file is "
-                                           "not the one described there, so it is treated as real/unknown")
+    info.update(_data_status(raw_dir / PROVENANCE_FILE, path, relative, spec, digest))
     codebook_dir = spec.source.parent.parent
     files = {
         "questions.yml": codebook_dir / "questions.yml",
@@ -467,6 +457,50 @@ def _provenance(path: Path, raw_dir: Path, spec: WaveSpec, rules: CleaningRules)
     }
     info["codebook_files"] = {name: sha256_file(p) for name, p in sorted(files.items()) if p.exists()}
     return info
+
+
+def _data_status(provenance_path: Path, path: Path, relative: str, spec: WaveSpec, digest: str) -> dict[str, Any]:
+    """What provenance.yml says of the export: synthetic only when its entry for the file has the file's sha256 and
+    synthetic: true; otherwise real/unknown, with a note saying why (no file, invalid YAML, no entry, other hash)."""
+    if not provenance_path.exists():
+        return {"provenance_note": f"no {PROVENANCE_FILE} next to the export: treated as real/unknown"}
+    status: dict[str, Any] = {"provenance_file": PROVENANCE_FILE}
+    try:
+        document = yaml.safe_load(provenance_path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        document = None
+        status["provenance_note"] = f"{PROVENANCE_FILE} is not valid YAML ({error.__class__.__name__})"
+    candidates = [e for e in _file_entries(document) if str(e.get("file", "")) in (relative, path.name, spec.file)
+                  or Path(str(e.get("file", ""))).name == path.name]
+    if not candidates and document is not None:
+        status["provenance_note"] = f"{PROVENANCE_FILE} has no entry for {relative}: treated as real/unknown"
+    for entry in candidates:
+        if entry.get("sha256") == digest:
+            if entry.get("synthetic") is True:
+                status["synthetic"], status["data_status"] = True, "synthetic"
+                status["provenance_note"] = f"{PROVENANCE_FILE} marks this file as the synthetic stand-in (hash checked)"
+            else:
+                status["provenance_note"] = f"{PROVENANCE_FILE} lists this file as not synthetic"
+            break
+    else:
+        if candidates:
+            status["provenance_note"] = (f"{PROVENANCE_FILE} lists {relative}, but with another sha256: the file is "
+                                         "not the one described there, so it is treated as real/unknown")
+    return status
+
+
+def _file_entries(node) -> list[dict]:
+    """Every mapping of a provenance.yml document that describes a file (has "file" or "sha256"), depth first."""
+    entries = []
+    if isinstance(node, dict):
+        if "file" in node or "sha256" in node:
+            entries.append(node)
+        for value in node.values():
+            entries += _file_entries(value)
+    elif isinstance(node, list):
+        for value in node:
+            entries += _file_entries(value)
+    return entries
 
 
 def clean_wave(
@@ -493,83 +527,163 @@ def clean_wave(
     muni = _municipalities(municipalities)
     if resolutions is None:
         resolutions = muni.load_resolutions(year) if hasattr(muni, "load_resolutions") else {}
-    placeholders = rules.placeholders
 
     raw = read_export(spec, raw_dir)
     validate_export(raw, cb)
-    table = raw.table
-    rows = table.to_dict(orient="records")
-    metadata = spec.metadata
-    respondent_ids = [str(v).strip() for v in table[metadata["respondent_id"]]]
+    rows = raw.table.to_dict(orient="records")
+    respondent_ids = [str(v).strip() for v in raw.table[spec.metadata["respondent_id"]]]
     base_ids = _response_ids(respondent_ids, year)
-    steps: list[dict] = []
-
-    def step(name: str, n_in: int, removed: int = 0, added: int = 0, detail: str = "") -> int:
-        out = n_in - removed + added
-        steps.append({"step": name, "in": n_in, "removed": removed, "added": added, "out": out, "detail": detail})
-        return out
+    log = _CleaningLog(rows_in=len(rows))
 
     # 0. Rows in.
-    n = step("rows_in", len(rows), detail=f"rows in {raw.path.name}")
-    positions = list(range(len(rows)))
+    n = log.step("rows_in", len(rows), detail=f"rows in {raw.path.name}")
 
     # 1. Test responses.
-    tests = [p for p in positions if _is_test(rows[p], spec, rules)]
-    positions = [p for p in positions if p not in tests]
-    n = step("test_responses", n, removed=len(tests), detail="typed municipality or e-mail domain of the research team")
+    log.tests, positions = _partition(range(len(rows)), lambda p: _is_test(rows[p], spec, rules))
+    n = log.step("test_responses", n, removed=len(log.tests),
+                 detail="typed municipality or e-mail domain of the research team")
 
     # 2. Valid response: the first content question is answered.
     first = cb.first_content_question
     first_column = next(c.column for c in spec.columns_for(first.id) if c.role == "answer")
-    no_first = [p for p in positions if rows[p][first_column] is None]
-    positions = [p for p in positions if rows[p][first_column] is not None]
-    n = step("no_first_content", n, removed=len(no_first), detail=f"no answer to {first.id} (rapport 2023, voetnoot 1)")
+    log.no_first, positions = _partition(positions, lambda p: rows[p][first_column] is None)
+    log.valid_rows = len(positions)
+    n = log.step("no_first_content", n, removed=len(log.no_first),
+                 detail=f"no answer to {first.id} (rapport 2023, voetnoot 1)")
 
     # 3. Municipality matching.
     frame = muni.load_frame(year)
-    match_column = metadata["municipality"]
-    matches = {}
-    for p in positions:
-        typed = rows[p][match_column]
-        matches[p] = muni.match_municipality(typed or "", year, resolutions=resolutions)
-    status_counts = Counter(str(m.status) for m in matches.values())
-    n = step("municipality_matching", n, detail="typed names matched to the CBS list of 1 January")
+    matches = _match_municipalities(rows, positions, spec, muni, year, resolutions)
+    log.match_status = Counter(str(m.status) for m in matches.values())
+    n = log.step("municipality_matching", n, detail="typed names matched to the CBS list of 1 January")
 
-    # 4. Joint answers, 5. duplicates, 6. unmatched.
-    timestamps = {}
-    for p in positions:
-        timestamps[p] = (parse_timestamp(rows[p].get(metadata.get("started_at"))) if metadata.get("started_at") else None,
-                         parse_timestamp(rows[p].get(metadata.get("submitted_at"))) if metadata.get("submitted_at")
-                         else None)
-        if spec.finished(rows[p]) is False:  # qualtrics_csv: an end date without Finished=True is no submission
-            timestamps[p] = (timestamps[p][0], None)
+    # 4. Joint answers: one unit per municipality (or one unit without a code).
+    units, log.joint = _units(rows, positions, matches, spec, rules.joint_answers, respondent_ids, base_ids)
+    log.joint_added = sum(len(j["response_ids"]) - 1 for j in log.joint)
+    n = log.step("joint_answers", n, added=log.joint_added,
+                 detail=f"joint_answers: {rules.joint_answers} ({len(log.joint)} joint answer(s))")
+
+    # 5. Duplicates: one unit per municipality code.
+    units, log.duplicates, log.duplicates_removed = _resolve_duplicates(units)
+    n = log.step("duplicates", n, removed=log.duplicates_removed,
+                 detail="one unit per municipality: most answered, then latest")
+
+    # 6. Unmatched units kept without a code, 7. privacy: personal columns dropped, free text scrubbed.
+    protect = protected_names(frame)
+    scrubbed, scrub_counts = _scrub_free_text(rows, units, spec, protect, rules.placeholders)
+    log.unmatched = _unmatched_units(units, rows, matches, raw, spec, muni, protect, rules.placeholders)
+    n = log.step("unmatched", n, detail="kept without a municipality code (unmatched: keep_without_code)")
+    log.scrubbed = scrub_counts_total(scrub_counts)
+    n = log.step("privacy", n, detail=f"personal columns dropped ({', '.join(spec.personal.values()) or 'none'}); "
+                                      f"{sum(log.scrubbed.values())} replacement(s) in free text")
+
+    # 8. Answers, with routing.
+    answer_rows, log.not_routed = _answer_rows(units, rows, spec, cb, scrubbed)
+    n = log.step("routing", n, detail=f"{log.n_not_routed} answer(s) to questions not routed to the respondent dropped")
+
+    populations, population_source = unit_populations(muni, spec, frame, sorted({u.code for u in units if u.code}))
+    responses = _responses_frame(year, units, answer_rows, muni, spec, frame, populations, small_threshold)
+    answers = _answers_frame(year, answer_rows, spec)
+    parameters = {**rules.parameters(), "small_threshold": int(small_threshold),
+                  "size_reference_date": spec.size_reference_date.isoformat(),
+                  "frame_date": spec.frame_date.isoformat(), "resolutions": len(resolutions),
+                  "population_source": population_source, "population_year": spec.size_reference_date.year}
+    quality = _quality_log(year, spec, parameters, log, base_ids, responses, answers,
+                           _item_response(spec, cb, responses, answers), _provenance(raw.path, raw_dir, spec, rules))
+    return CleanResult(year=year, responses=responses, answers=answers, quality=quality, spec=spec)
+
+
+@dataclass
+class _CleaningLog:
+    """What the cleaning steps did, as they go: each step's counts (`step`) and the rows or units it set apart."""
+
+    rows_in: int
+    steps: list[dict] = field(default_factory=list)
+    tests: list[int] = field(default_factory=list)  # positions of the test responses
+    no_first: list[int] = field(default_factory=list)  # positions of the rows without the first content question
+    valid_rows: int = 0
+    match_status: Counter = field(default_factory=Counter)
+    joint: list[dict] = field(default_factory=list)
+    joint_added: int = 0
+    duplicates: list[dict] = field(default_factory=list)
+    duplicates_removed: int = 0
+    unmatched: list[dict] = field(default_factory=list)
+    scrubbed: dict = field(default_factory=dict)  # replacements in free text per kind
+    not_routed: list[dict] = field(default_factory=list)
+
+    def step(self, name: str, n_in: int, removed: int = 0, added: int = 0, detail: str = "") -> int:
+        """Record one step (units in, removed, added, out and what it did); returns the units out."""
+        out = n_in - removed + added
+        self.steps.append({"step": name, "in": n_in, "removed": removed, "added": added, "out": out, "detail": detail})
+        return out
+
+    @property
+    def n_not_routed(self) -> int:
+        return sum(d["n_values"] for d in self.not_routed)
+
+
+def _partition(positions: Iterable[int], rule: Callable[[int], bool]) -> tuple[list[int], list[int]]:
+    """(the positions the rule holds for, the others), each in their order."""
+    hits, others = [], []
+    for position in positions:
+        (hits if rule(position) else others).append(position)
+    return hits, others
+
+
+def _match_municipalities(rows: Sequence[Mapping], positions: Sequence[int], spec: WaveSpec, muni, year: int,
+                          resolutions: Mapping[str, Mapping]) -> dict[int, Any]:
+    """The matcher's result for the typed municipality name of every row (by position), with the researcher's
+    resolutions."""
+    match_column = spec.metadata["municipality"]
+    return {p: muni.match_municipality(rows[p][match_column] or "", year, resolutions=resolutions) for p in positions}
+
+
+def _timestamps(row: Mapping, spec: WaveSpec) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """(started, submitted) of an export row; no submission when the survey tool says it was not finished."""
+    metadata = spec.metadata
+    started = parse_timestamp(row.get(metadata.get("started_at"))) if metadata.get("started_at") else None
+    submitted = parse_timestamp(row.get(metadata.get("submitted_at"))) if metadata.get("submitted_at") else None
+    if spec.finished(row) is False:  # qualtrics_csv: an end date without Finished=True is no submission
+        submitted = None
+    return started, submitted
+
+
+def _units(rows: Sequence[Mapping], positions: Sequence[int], matches: Mapping[int, Any], spec: WaveSpec,
+           joint_answers: str, respondent_ids: Sequence[str], base_ids: Sequence[str]) -> tuple[list[Unit], list[dict]]:
+    """The counted units of the valid rows, and the joint answers.
+
+    A row matched to one municipality is one unit with its code; an unmatched row one unit without a code. A joint
+    answer (several municipalities) becomes one unit per municipality with `joint_answers: per_municipality`
+    (response ids <id>a, <id>b, ... sharing joint_group <id>), else one unit without a code."""
     units: list[Unit] = []
-    joint_list = []
+    joint: list[dict] = []
     for p in positions:
         result = matches[p]
         status = str(result.status)
         codes = [str(c) for c in (result.codes or ())]
-        started, submitted = timestamps[p]
+        started, submitted = _timestamps(rows[p], spec)
         n_answered = len(_answered_questions(spec, rows[p]))
         # other_year codes are the municipalities now covering the typed one: information for a decision, no match.
         usable = codes if status in MATCHED_STATUSES else []
-        if len(usable) > 1 and rules.joint_answers == "per_municipality":
+        if len(usable) > 1 and joint_answers == "per_municipality":
             group = base_ids[p]
             ids = [f"{group}{suffix}" for suffix in _suffixes(len(usable))]
             for response_id, code in zip(ids, usable, strict=True):
                 units.append(Unit(p, response_id, respondent_ids[p], group, status, code, n_answered, submitted, started))
-            joint_list.append({"joint_group": group, "response_ids": ids, "municipality_codes": usable})
+            joint.append({"joint_group": group, "response_ids": ids, "municipality_codes": usable})
         elif len(usable) > 1:  # joint answer counted once: no single municipality, so no code
             units.append(Unit(p, base_ids[p], respondent_ids[p], base_ids[p], status, None, n_answered, submitted,
                               started))
-            joint_list.append({"joint_group": base_ids[p], "response_ids": [base_ids[p]], "municipality_codes": usable})
+            joint.append({"joint_group": base_ids[p], "response_ids": [base_ids[p]], "municipality_codes": usable})
         else:
             code = usable[0] if usable else None
             units.append(Unit(p, base_ids[p], respondent_ids[p], None, status, code, n_answered, submitted, started))
-    joint_added = sum(len(j["response_ids"]) - 1 for j in joint_list)
-    n = step("joint_answers", n, added=joint_added,
-             detail=f"joint_answers: {rules.joint_answers} ({len(joint_list)} joint answer(s))")
+    return units, joint
 
+
+def _resolve_duplicates(units: list[Unit]) -> tuple[list[Unit], list[dict], int]:
+    """One unit per municipality code: the preferred one (`_keep_preference`) is kept. Returns the units left, the
+    duplicates (code, kept, removed, reason) by code, and the number of units removed."""
     by_code: dict[str, list[Unit]] = {}
     for unit in units:
         if unit.code is not None:
@@ -588,27 +702,40 @@ def clean_wave(
             "removed": [u.response_id for u in dropped],
             "reason": _keep_reason(kept, dropped[0]),
         })
-    units = [u for u in units if u.response_id not in removed_ids]
-    n = step("duplicates", n, removed=len(removed_ids), detail="one unit per municipality: most answered, then latest")
+    return [u for u in units if u.response_id not in removed_ids], duplicates, len(removed_ids)
 
-    # 7. Privacy: personal columns dropped, free text scrubbed (once per export row).
-    personal = spec.personal
-    protect = protected_names(frame)
+
+def _scrub(text, row: Mapping, personal: Mapping[str, str], protect: Sequence[str], placeholders: Mapping[str, str]):
+    """helpers.core.privacy.scrub_text with the row's own name, e-mail and phone number."""
+    return scrub_text(text, name=row.get(personal.get("name", "")), email=row.get(personal.get("email", "")),
+                      phone=row.get(personal.get("phone", "")), protect=protect, placeholders=placeholders)
+
+
+def _scrub_free_text(rows: Sequence[Mapping], units: Sequence[Unit], spec: WaveSpec, protect: Sequence[str],
+                     placeholders: Mapping[str, str]) -> tuple[dict[tuple[int, str], str | None], list[Counter]]:
+    """Every free-text cell of the kept rows scrubbed (once per export row, whatever the number of its units):
+    (position, column) -> text, and the replacements per cell."""
     scrub_counts: list[Counter] = []
     scrubbed: dict[tuple[int, str], str | None] = {}
-    kept_positions = sorted({u.position for u in units})
     text_columns = [c for c in spec.columns if c.role in ("other", "comment", "text")]
-    for p in kept_positions:
+    for p in sorted({u.position for u in units}):
         row = rows[p]
         for column_spec in text_columns:
             cell = row[column_spec.column]
             if cell is None:
                 continue
-            result = scrub_text(cell, name=row.get(personal.get("name", "")), email=row.get(personal.get("email", "")),
-                                phone=row.get(personal.get("phone", "")), protect=protect, placeholders=placeholders)
+            result = _scrub(cell, row, spec.personal, protect, placeholders)
             scrubbed[(p, column_spec.column)] = result.text
             scrub_counts.append(result.counts)
-    unmatched_list = []
+    return scrubbed, scrub_counts
+
+
+def _unmatched_units(units: Sequence[Unit], rows: Sequence[Mapping], matches: Mapping[int, Any], raw: RawExport,
+                     spec: WaveSpec, muni, protect: Sequence[str], placeholders: Mapping[str, str]) -> list[dict]:
+    """The units kept without a municipality code (not a joint answer): the matcher's status, what was typed and the
+    matcher's message and candidates, all scrubbed."""
+    match_column = spec.metadata["municipality"]
+    unmatched = []
     for unit in units:
         if unit.code is not None or unit.joint_group is not None:
             continue
@@ -617,14 +744,13 @@ def clean_wave(
         result = matches[p]
 
         def clean(text, row=row):
-            return scrub_text(text, name=row.get(personal.get("name", "")), email=row.get(personal.get("email", "")),
-                              phone=row.get(personal.get("phone", "")), protect=protect, placeholders=placeholders).text
+            return _scrub(text, row, spec.personal, protect, placeholders).text
 
         try:
             problem = muni.format_match_problem(result, raw.path.name, raw.file_row(p), match_column)
         except Exception:  # noqa: BLE001 - the message is a convenience; the status is what counts
             problem = str(result.message or "")
-        unmatched_list.append({
+        unmatched.append({
             "response_id": unit.response_id,
             "file_row": raw.file_row(p),
             "status": str(result.status),
@@ -633,26 +759,22 @@ def clean_wave(
             "problem": clean(problem),
             "candidates": [_candidate_text(c) for c in (result.candidates or ())],
         })
-    unmatched_counts = Counter(entry["status"] for entry in unmatched_list)
-    n = step("unmatched", n, detail="kept without a municipality code (unmatched: keep_without_code)")
-    scrub_total = scrub_counts_total(scrub_counts)
-    n = step("privacy", n, detail=f"personal columns dropped ({', '.join(personal.values()) or 'none'}); "
-                                  f"{sum(scrub_total.values())} replacement(s) in free text")
+    return unmatched
 
-    # 8. Answers, with routing.
+
+def _answer_rows(units: Sequence[Unit], rows: Sequence[Mapping], spec: WaveSpec, cb: Codebook,
+                 scrubbed: Mapping) -> tuple[list[dict], list[dict]]:
+    """The long answer rows of every unit, and the answers dropped because the question was not routed to it."""
     answer_rows, not_routed = [], []
     for unit in units:
-        row = rows[unit.position]
-        unit_answers, dropped = _unit_answers(spec, cb, unit, row, scrubbed)
+        unit_answers, dropped = _unit_answers(spec, cb, unit, rows[unit.position], scrubbed)
         answer_rows.extend(unit_answers)
         not_routed.extend(dropped)
-    n_not_routed = sum(d["n_values"] for d in not_routed)
-    n = step("routing", n, detail=f"{n_not_routed} answer(s) to questions not routed to the respondent dropped")
+    return answer_rows, not_routed
 
-    populations, population_source = unit_populations(muni, spec, frame, sorted({u.code for u in units if u.code}))
-    responses = _responses_frame(year, units, answer_rows, muni, spec, frame, populations, small_threshold)
-    answers = _answers_frame(year, answer_rows, spec)
 
+def _item_response(spec: WaveSpec, cb: Codebook, responses: pd.DataFrame, answers: pd.DataFrame) -> dict[str, dict]:
+    """Per question: the units, the units it was routed to (asked_if), the units that answered and that commented."""
     item_response = {}
     units_out = len(responses)
     for question in spec.questions:
@@ -673,47 +795,49 @@ def clean_wave(
             "n_answered": int(answered["response_id"].nunique()),
             "n_commented": int(rows_q[rows_q["kind"] == "comment"]["response_id"].nunique()),
         }
-    last_question = Counter(str(v) for v in responses["last_question"].dropna())
+    return item_response
 
-    quality = {
+
+def _quality_log(year: int, spec: WaveSpec, parameters: dict, log: _CleaningLog, base_ids: Sequence[str],
+                 responses: pd.DataFrame, answers: pd.DataFrame, item_response: dict, provenance: dict) -> dict:
+    """quality.json: the source, the parameters, every step with its counts, what each step set apart, the item
+    response, the last question answered and the provenance of the input."""
+    unmatched_counts = Counter(entry["status"] for entry in log.unmatched)
+    last_question = Counter(str(v) for v in responses["last_question"].dropna())
+    return {
         "wave": year,
         "source": {"file": spec.file, "dialect": spec.dialect, "codebook": f"waves/{spec.source.name}"},
-        "parameters": {**rules.parameters(), "small_threshold": int(small_threshold),
-                       "size_reference_date": spec.size_reference_date.isoformat(),
-                       "frame_date": spec.frame_date.isoformat(), "resolutions": len(resolutions),
-                       "population_source": population_source,
-                       "population_year": spec.size_reference_date.year},
-        "steps": steps,
+        "parameters": parameters,
+        "steps": log.steps,
         "counts": {
-            "rows_in": len(rows),
-            "test_responses": len(tests),
-            "excluded_no_first_content": len(no_first),
-            "valid_rows": len(positions),
-            "match_status": dict(sorted(status_counts.items())),
-            "joint_rows": len(joint_list),
-            "joint_units_added": joint_added,
-            "duplicates_removed": len(removed_ids),
+            "rows_in": log.rows_in,
+            "test_responses": len(log.tests),
+            "excluded_no_first_content": len(log.no_first),
+            "valid_rows": log.valid_rows,
+            "match_status": dict(sorted(log.match_status.items())),
+            "joint_rows": len(log.joint),
+            "joint_units_added": log.joint_added,
+            "duplicates_removed": log.duplicates_removed,
             "unmatched": {status: int(unmatched_counts.get(status, 0))
                           for status in sorted(set(UNMATCHED_STATUSES) | set(unmatched_counts))},
-            "unmatched_total": len(unmatched_list),
-            "personal_columns_dropped": sorted(personal.values()),
-            "scrubbed": scrub_total,
-            "not_routed_answers_dropped": n_not_routed,
-            "units_out": units_out,
+            "unmatched_total": len(log.unmatched),
+            "personal_columns_dropped": sorted(spec.personal.values()),
+            "scrubbed": log.scrubbed,
+            "not_routed_answers_dropped": log.n_not_routed,
+            "units_out": len(responses),
             "identified_municipalities": int(responses["municipality_code"].nunique()),
             "answers_rows": len(answers),
         },
-        "test_responses": [base_ids[p] for p in tests],
-        "excluded_no_first_content": [base_ids[p] for p in no_first],
-        "joint": joint_list,
-        "duplicates": duplicates,
-        "unmatched": unmatched_list,
-        "not_routed": not_routed,
+        "test_responses": [base_ids[p] for p in log.tests],
+        "excluded_no_first_content": [base_ids[p] for p in log.no_first],
+        "joint": log.joint,
+        "duplicates": log.duplicates,
+        "unmatched": log.unmatched,
+        "not_routed": log.not_routed,
         "item_response": item_response,
         "last_question": dict(sorted(last_question.items())),
-        "provenance": _provenance(raw.path, raw_dir, spec, rules),
+        "provenance": provenance,
     }
-    return CleanResult(year=year, responses=responses, answers=answers, quality=quality, spec=spec)
 
 
 def _keep_reason(kept: Unit, runner_up: Unit) -> str:

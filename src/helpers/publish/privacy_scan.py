@@ -72,12 +72,21 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
+
+import pandas as pd
+import yaml
 
 from helpers import CODEBOOK_DIR, PROCESSED_DIR, RAW_DIR, REPO_ROOT
 from helpers.core.privacy import COMMON_WORDS, NAME_PREFIXES
+from helpers.data.codebook import load_codebook
+from helpers.data.exports import read_export
 
+# The readers of the file types (bs4, pypdf, openpyxl, pyarrow) are imported where a file of that type is read, on
+# purpose: a scan loads only the heavy libraries its files need.
 KINDS = ("email", "phone", "ip", "name")
 FILE_TYPES = ("html", "pdf", "xlsx", "csv", "parquet", "json", "ipynb", "text")
 # Where the outputs are, relative to the repository root, per file type.
@@ -347,9 +356,6 @@ class NameList:
 
 def export_names(codebook_dir: Path | str = CODEBOOK_DIR, raw_dir: Path | str = RAW_DIR) -> list[str]:
     """Every non-empty cell of the personal name column of every wave's raw export (the codebook's `personal.name`)."""
-    from helpers.data.codebook import load_codebook
-    from helpers.data.exports import read_export
-
     names: list[str] = []
     for _year, spec in sorted(load_codebook(codebook_dir).waves.items()):
         column = spec.personal.get("name")
@@ -362,9 +368,6 @@ def export_names(codebook_dir: Path | str = CODEBOOK_DIR, raw_dir: Path | str = 
 
 def municipality_names(processed_dir: Path | str = PROCESSED_DIR, codebook_dir: Path | str = CODEBOOK_DIR) -> list[str]:
     """Municipality names of every frame and the crosswalk (data/processed) and the aliases of the codebook."""
-    import pandas as pd
-    import yaml
-
     processed_dir = Path(processed_dir)
     names: set[str] = set()
     for file, columns in (("frames.parquet", ["name"]), ("crosswalk.parquet", ["name", "name_2023"])):
@@ -450,7 +453,6 @@ def _data_uri_text(uri: str) -> str | None:
         except (binascii.Error, ValueError):
             return None
     else:
-        from urllib.parse import unquote
         payload = unquote(payload)
     return _svg_text(payload)
 
@@ -715,8 +717,6 @@ def scan_files(paths: Iterable[Path], names: NameList | None, root: Path | None 
     slow = [path for path in paths if file_type(path) == "pdf"]
     outcomes: dict[Path, tuple[str, list[Hit] | None, str | None]] = {}
     if workers > 1 and len(slow) > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
         with ProcessPoolExecutor(max_workers=min(workers, len(slow))) as pool:
             biggest_first = sorted(slow, key=lambda path: -path.stat().st_size if path.exists() else 0)
             futures = {path: pool.submit(_scan_one, path, names, root) for path in biggest_first}

@@ -313,7 +313,82 @@ def collect(year: int, *, report_yml: Path, notebooks: Sequence[Path], parts_dir
     working_dir = report_yml.parent
     reference_dir = Path(reference_dir or os.environ.get(REFERENCE_DIR_ENV) or Path(raw_dir) / "reference")
 
-    # Parameters, per notebook.
+    parameters, processed_dirs = _notebook_parameters(year, notebooks, working_dir, bases)
+    parameters.append(("parts_dir", display_path(parts_dir, bases)))
+    inputs = _Inputs(bases)
+
+    # The processed data of this wave tells which export it was cleaned from. Without executed notebooks: the
+    # notebooks' default, ../data/processed.
+    processed = processed_dirs or [Path(os.path.normpath(working_dir / "../data/processed"))]
+    quality = _quality_json(processed, year)
+
+    # Survey export and its provenance.
+    survey_provenance = Path(raw_dir) / SURVEY_PROVENANCE
+    exports = ((quality or {}).get("provenance") or {}).get("input_files") or []
+    _add_exports(inputs, exports, Path(raw_dir))
+    if not exports:
+        inputs.problems.append(f"no export recorded for {year} (quality.json missing)")
+    inputs.add("survey", survey_provenance)
+
+    # CBS reference set, checked against its PROVENANCE.yml.
+    recorded_reference = _yaml(reference_dir / REFERENCE_PROVENANCE) or {}
+    reference_files = _files_in(reference_dir) or [reference_dir / REFERENCE_PROVENANCE]
+    for path in reference_files:
+        record = recorded_reference.get(path.name) if isinstance(recorded_reference, dict) else None
+        inputs.add("reference", path, expected=record.get("sha256") if isinstance(record, dict) else None)
+
+    for path in _files_in(Path(codebook_dir), recursive=True) or [Path(codebook_dir)]:
+        inputs.add("codebook", path)
+    for path in _files_in(Path(published_dir)) or [Path(published_dir)]:
+        inputs.add("published", path)
+
+    inputs.add("notebooks", report_yml)
+    sources = chapter_notebooks if chapter_notebooks is not None else [working_dir / Path(nb).name for nb in notebooks]
+    for path in sorted(Path(nb) for nb in sources):
+        inputs.add("notebooks", path)
+
+    for directory in processed:
+        _add_processed(inputs, directory, year)
+
+    exported_here = any((Path(raw_dir) / str(export.get("file", ""))).is_file() for export in exports)
+    data = data_status(quality, survey_provenance if exported_here or not exports else None, reported_synthetic)
+    if reported_synthetic is not None and bool(reported_synthetic) != data.synthetic:
+        inputs.problems.append(f"the chapters call the data {'synthetic' if reported_synthetic else 'real'}, the "
+                               f"processed data and provenance.yml say {data.status}")
+    git = git if git is not None else git_state(repo)
+    return Provenance(year=int(year), git=git, parameters=parameters, files=inputs.files, data=data,
+                      problems=inputs.problems)
+
+
+@dataclass
+class _Inputs:
+    """The colophon's input files as `collect` lists them, and the problems found on the way."""
+
+    bases: list[Path]  # paths are shown relative to the first of these that holds them
+    files: list[InputFile] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def add(self, group: str, path: Path, note: str = "", expected: str | None = None) -> InputFile:
+        """List `path` with its SHA-256; a missing file, or a hash other than the `expected` one, is a problem."""
+        digest = sha256_file(path) if path.is_file() else None
+        if digest is None:
+            note = MISSING
+            self.problems.append(f"{display_path(path, self.bases)}: missing")
+        elif expected and expected != digest:
+            note = note or f"vastgelegd: {expected}"
+            self.problems.append(f"{display_path(path, self.bases)}: sha256 differs from the recorded {expected}")
+        else:
+            note = ""
+        item = InputFile(group, display_path(path, self.bases), digest, note)
+        self.files.append(item)
+        return item
+
+
+def _notebook_parameters(year: int, notebooks: Sequence[Path], working_dir: Path,
+                         bases: Sequence[Path]) -> tuple[list[tuple[str, str]], list[Path]]:
+    """The parameters shown in the colophon (SHOWN_PARAMETERS and processed_dir, each with the notebooks that used a
+    value when they differ), and the processed directories the notebooks read (relative ones resolved against
+    their working directory)."""
     shown: dict[str, dict[str, list[str]]] = {name: {} for name in (*SHOWN_PARAMETERS, "processed_dir")}
     processed_dirs: dict[str, Path] = {}
     for notebook in notebooks:
@@ -333,90 +408,46 @@ def collect(year: int, *, report_yml: Path, notebooks: Sequence[Path], parts_dir
     if not shown["year"]:
         shown["year"] = {str(year): []}
     parameters = [(name, _shown_value(values)) for name, values in shown.items() if values]
-    parameters.append(("parts_dir", display_path(parts_dir, bases)))
+    return parameters, list(processed_dirs.values())
 
-    files: list[InputFile] = []
-    problems: list[str] = []
 
-    def add(group: str, path: Path, note: str = "", expected: str | None = None) -> InputFile:
-        digest = sha256_file(path) if path.is_file() else None
-        if digest is None:
-            note = MISSING
-            problems.append(f"{display_path(path, bases)}: missing")
-        elif expected and expected != digest:
-            note = note or f"vastgelegd: {expected}"
-            problems.append(f"{display_path(path, bases)}: sha256 differs from the recorded {expected}")
-        else:
-            note = ""
-        item = InputFile(group, display_path(path, bases), digest, note)
-        files.append(item)
-        return item
-
-    # The processed data of this wave tells which export it was cleaned from. Without executed notebooks: the
-    # notebooks' default, ../data/processed.
-    processed = list(processed_dirs.values()) or [Path(os.path.normpath(working_dir / "../data/processed"))]
-    quality = None
+def _quality_json(processed: Sequence[Path], year: int) -> dict | None:
+    """The wave's quality.json in the first processed directory that has one."""
     for directory in processed:
         path = directory / str(int(year)) / "quality.json"
         if path.is_file():
-            quality = json.loads(path.read_text(encoding="utf-8"))
-            break
+            return json.loads(path.read_text(encoding="utf-8"))
+    return None
 
-    # Survey export and its provenance.
-    survey_provenance = Path(raw_dir) / SURVEY_PROVENANCE
-    exports = ((quality or {}).get("provenance") or {}).get("input_files") or []
+
+def _add_exports(inputs: _Inputs, exports: Sequence[Mapping], raw_dir: Path) -> None:
+    """The survey exports the wave was cleaned from (quality.json), checked against the hashes recorded then."""
     for export in exports:
-        path = Path(raw_dir) / str(export.get("file", ""))
+        path = raw_dir / str(export.get("file", ""))
         recorded = export.get("sha256")
         if path.is_file():
-            add("survey", path, expected=recorded, note=f"bij het opschonen: {recorded}")
+            inputs.add("survey", path, expected=recorded, note=f"bij het opschonen: {recorded}")
         elif recorded:  # cleaned from an export elsewhere (a test's raw directory): the hash the cleaning recorded
-            files.append(InputFile("survey", display_path(path, bases), recorded,
-                                   "SHA-256 uit quality.json; het bestand staat niet in deze map"))
+            inputs.files.append(InputFile("survey", display_path(path, inputs.bases), recorded,
+                                          "SHA-256 uit quality.json; het bestand staat niet in deze map"))
         else:
-            add("survey", path)
-    if not exports:
-        problems.append(f"no export recorded for {year} (quality.json missing)")
-    add("survey", survey_provenance)
+            inputs.add("survey", path)
 
-    # CBS reference set, checked against its PROVENANCE.yml.
-    recorded_reference = _yaml(reference_dir / REFERENCE_PROVENANCE) or {}
-    reference_files = _files_in(reference_dir) or [reference_dir / REFERENCE_PROVENANCE]
-    for path in reference_files:
-        record = recorded_reference.get(path.name) if isinstance(recorded_reference, dict) else None
-        add("reference", path, expected=record.get("sha256") if isinstance(record, dict) else None)
 
-    for path in _files_in(Path(codebook_dir), recursive=True) or [Path(codebook_dir)]:
-        add("codebook", path)
-    for path in _files_in(Path(published_dir)) or [Path(published_dir)]:
-        add("published", path)
-
-    add("notebooks", report_yml)
-    sources = chapter_notebooks if chapter_notebooks is not None else [working_dir / Path(nb).name for nb in notebooks]
-    for path in sorted(Path(nb) for nb in sources):
-        add("notebooks", path)
-
-    # Processed data: this wave (always listed), earlier waves that are there (the chapters compare with them), frames.
-    for directory in processed:
-        waves = sorted(int(path.name) for path in directory.iterdir()
-                       if path.is_dir() and path.name.isdigit() and int(path.name) < int(year)) \
-            if directory.is_dir() else []
-        for wave in waves:
-            for path in _files_in(directory / str(wave)):
-                add("processed", path)
-        present = {path.name for path in _files_in(directory / str(int(year)))}
-        for name in sorted(present | set(PROCESSED_FILES)):
-            add("processed", directory / str(int(year)) / name)
-        for name in FRAME_FILES:
-            add("processed", directory / name)
-
-    exported_here = any((Path(raw_dir) / str(export.get("file", ""))).is_file() for export in exports)
-    data = data_status(quality, survey_provenance if exported_here or not exports else None, reported_synthetic)
-    if reported_synthetic is not None and bool(reported_synthetic) != data.synthetic:
-        problems.append(f"the chapters call the data {'synthetic' if reported_synthetic else 'real'}, the processed "
-                        f"data and provenance.yml say {data.status}")
-    git = git if git is not None else git_state(repo)
-    return Provenance(year=int(year), git=git, parameters=parameters, files=files, data=data, problems=problems)
+def _add_processed(inputs: _Inputs, directory: Path, year: int) -> None:
+    """Processed data: this wave (always listed), earlier waves that are there (the chapters compare with them),
+    the frames."""
+    waves = sorted(int(path.name) for path in directory.iterdir()
+                   if path.is_dir() and path.name.isdigit() and int(path.name) < int(year)) \
+        if directory.is_dir() else []
+    for wave in waves:
+        for path in _files_in(directory / str(wave)):
+            inputs.add("processed", path)
+    present = {path.name for path in _files_in(directory / str(int(year)))}
+    for name in sorted(present | set(PROCESSED_FILES)):
+        inputs.add("processed", directory / str(int(year)) / name)
+    for name in FRAME_FILES:
+        inputs.add("processed", directory / name)
 
 
 def main(argv: list[str] | None = None) -> int:

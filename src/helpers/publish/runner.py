@@ -177,7 +177,7 @@ def run(notebook: Path, year: int, root: Path, kernel: str = KERNEL, timeout: in
         extra_parameters: Mapping | None = None, fragment: bool = True) -> dict:
     """Run one notebook as the Makefile's chapter rule; returns what was written and how long each step took."""
     import helpers
-    from helpers.publish import assemble as publish  # cheap: it imports its heavy libraries lazily
+    from helpers.publish.fragments import store_fragment  # cheap: it imports its heavy libraries lazily
 
     notebook, root = Path(notebook), Path(root).resolve()
     stem = notebook.stem
@@ -216,8 +216,8 @@ def run(notebook: Path, year: int, root: Path, kernel: str = KERNEL, timeout: in
     written = {"notebook": target, "depfile": depfile if modules is not None else None, "fragment": None}
     if fragment:
         begin = time.perf_counter()
-        written["fragment"] = publish.store_fragment(year, stem, running, parts_dir.parent, root=root,
-                                                     report_yml=notebook.resolve().parent / "report.yml")
+        written["fragment"] = store_fragment(year, stem, running, parts_dir.parent, root=root,
+                                             report_yml=notebook.resolve().parent / "report.yml")
         timings["fragment"] = time.perf_counter() - begin
     os.replace(running, target)
     written["seconds"] = {name: round(value, 2) for name, value in timings.items()}

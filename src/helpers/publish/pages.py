@@ -1,0 +1,156 @@
+"""The report's HTML pages from the rendered parts: a page per part, the whole report, the index page.
+
+Pages are rendered with the Jinja templates in src/helpers/templates (chapter.html.j2, report.html.j2, index.html.j2;
+the colophon, colophon.html.j2, ends the whole report and every part's page). The CSS is inlined, images are data
+URIs and `external_resources` finds anything a page would load from elsewhere, so a page stands on its own and is
+byte-identical from build to build.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+import jinja2
+import markupsafe
+
+from helpers import TEMPLATES_DIR
+from helpers.publish.fragments import NBCONVERT_TEMPLATE, RenderedPart
+from helpers.publish.manifests import item_code, item_label
+from helpers.publish.provenance import Provenance
+
+CSS_FILE = TEMPLATES_DIR / NBCONVERT_TEMPLATE / "static" / "report.css"
+COLOPHON_CSS_FILE = TEMPLATES_DIR / "colophon.css"
+COLOPHON_ID = "colofon"  # the colophon's heading (templates/colophon.html.j2), listed last in the contents
+
+REPORT_TITLE = "Flitspeiling VN-verdrag Handicap in gemeenten"
+SUBTITLE = "Stand van zaken van de implementatie van het VN-verdrag Handicap in gemeenten"
+AUTHORS = "Movisie & VNG"
+AUTHORS_NOTE = "Vragenlijst en opzet van het rapport: Movisie & VNG"
+COVER_NOTE = ("Movisie en VNG zijn de makers van de vragenlijst en van het oorspronkelijke rapport. Deze uitgave is "
+              "automatisch opnieuw opgebouwd uit de enquêtegegevens.")
+BIJLAGE_B_TITLE = "Bijlage B Overzicht figuren en tabellen"
+KIND_GROUP_TITLES = {"figuur": "Figuren", "tabel": "Tabellen"}
+# A part that shows its own synthetic-data notice (helpers.report.chapter's Chapter.notice) gets no second one on its page.
+NOTICE_MARKERS = ('class="fp-notice"', 'class="notice-synthetic"')
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal (for the running header in @page), safe inside <style>."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ").replace("\n", " ")
+    return '"' + escaped + '"'
+
+
+def template_environment() -> jinja2.Environment:
+    """The page templates (src/helpers/templates), autoescaped, strict about undefined names, with `css_string`."""
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True,
+                                     keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+    environment.filters["css_string"] = lambda text: markupsafe.Markup(css_string(str(text)))  # noqa: S704
+    return environment
+
+
+def report_title(year: int) -> str:
+    """The title of one wave's report: "Flitspeiling VN-verdrag Handicap in gemeenten 2023"."""
+    return f"{REPORT_TITLE} {year}"
+
+
+def _colophon(year: int, synthetic: bool) -> str:
+    data = "synthetische vervanger van de enquêtegegevens" if synthetic else "enquêtegegevens van de flitspeiling"
+    return (f"{report_title(year)}. {AUTHORS_NOTE}. Deze uitgave is automatisch opgebouwd uit de {data} met "
+            "helpers.publish.assemble; de gegevens bij elke figuur staan in de webversie (onder de figuur) en in het "
+            "tabellenboek.")
+
+
+def _colophon_view(provenance: Provenance | None) -> dict | None:
+    """What templates/colophon.html.j2 shows of the provenance (None: the colophon text only)."""
+    if provenance is None:
+        return None
+    return {"commit": provenance.git.commit, "dirty": provenance.git.dirty, "data": provenance.data.text,
+            "parameters": provenance.parameters, "inputs_sha256": provenance.inputs_sha256,
+            "groups": provenance.groups()}
+
+
+def common_context(year: int, synthetic: bool, provenance: Provenance | None = None) -> dict:
+    """What every page template gets: CSS, titles, cover texts, the synthetic flag and the colophon."""
+    return {
+        "css": CSS_FILE.read_text(encoding="utf-8") + "\n" + COLOPHON_CSS_FILE.read_text(encoding="utf-8"),
+        "provenance": _colophon_view(provenance),
+        "report_title": report_title(year),
+        "running_title": f"{AUTHORS} • {report_title(year)}",
+        "subtitle": SUBTITLE,
+        "authors": AUTHORS,
+        "cover_note": COVER_NOTE,
+        "description": f"{SUBTITLE}. {AUTHORS_NOTE}.",
+        "synthetic": synthetic,
+        "colophon": _colophon(year, synthetic),
+    }
+
+
+def render_part_page(rendered: RenderedPart, year: int, synthetic: bool, previous: RenderedPart | None = None,
+                     following: RenderedPart | None = None, provenance: Provenance | None = None) -> str:
+    """The page of one part, with links to the previous and the following part."""
+
+    def link(other: RenderedPart | None) -> dict | None:
+        return None if other is None else {"href": f"{other.part.stem}.html", "title": other.part.heading}
+
+    context = common_context(year, synthetic, provenance)
+    context.update(page_title=f"{rendered.part.heading} | {report_title(year)}",
+                   part={"slug": rendered.part.slug, "kind": rendered.part.kind, "body": rendered.body,
+                         "has_notice": any(mark in rendered.body for mark in NOTICE_MARKERS)},
+                   previous=link(previous), next=link(following))
+    return template_environment().get_template("chapter.html.j2").render(context)
+
+
+def _bijlage_b(rendered: Sequence[RenderedPart]) -> dict:
+    """Bijlage B: the figures, then the tables of all parts, each with a link to its anchor."""
+    groups = []
+    for kind in ("figuur", "tabel"):
+        entries = [{"label": item_label(item), "title": item["title"], "anchor": part.anchors[(kind, item_code(item))]}
+                   for part in rendered for item in part.manifest.get("items", []) if item["kind"] == kind]
+        if entries:
+            groups.append({"id": f"bijlage-b-{KIND_GROUP_TITLES[kind].lower()}", "title": KIND_GROUP_TITLES[kind],
+                           "items": entries})
+    return {"title": BIJLAGE_B_TITLE, "groups": groups}
+
+
+def render_report_page(rendered: Sequence[RenderedPart], year: int, synthetic: bool,
+                       provenance: Provenance | None = None) -> str:
+    """The whole report: cover, contents, every part in order, Bijlage B and the colophon."""
+    bijlage_b = _bijlage_b(rendered)
+    contents = [{"level": level, "id": anchor, "text": text} for part in rendered for level, anchor, text in part.headings]
+    contents.append({"level": 1, "id": "bijlage-b-overzicht", "text": BIJLAGE_B_TITLE})
+    contents += [{"level": 2, "id": group["id"], "text": group["title"]} for group in bijlage_b["groups"]]
+    contents.append({"level": 1, "id": COLOPHON_ID, "text": "Colofon"})
+    context = common_context(year, synthetic, provenance)
+    context.update(page_title=report_title(year), parts=[{"slug": part.part.slug, "kind": part.part.kind,
+                                                           "body": part.body} for part in rendered],
+                   contents=contents, bijlage_b=bijlage_b)
+    return template_environment().get_template("report.html.j2").render(context)
+
+
+_EXTERNAL_RESOURCE = re.compile(
+    r"<(?:script|link|img|iframe|source|video|audio|embed|object|track)\b[^>]*?\b(?:src|href|data|srcset)\s*=\s*"
+    r"[\"']?\s*(?:https?:)?//", re.IGNORECASE)
+_CSS_EXTERNAL = re.compile(r"(?:@import|url\()\s*[\"']?\s*(?:https?:)?//", re.IGNORECASE)
+
+
+def external_resources(html: str) -> list[str]:
+    """Every place where the page would load something from elsewhere (scripts, styles, images, frames)."""
+    found = [match.group(0) for match in _EXTERNAL_RESOURCE.finditer(html)]
+    found += [match.group(0) for match in _CSS_EXTERNAL.finditer(html)]
+    return found
+
+
+
+def render_index_page(rendered: Sequence[RenderedPart], year: int, synthetic: bool, whole: str, pdf: bool,
+                      pages: Mapping[str, int], extras: Sequence[Mapping[str, str]] = ()) -> str:
+    """index.html: links to the whole report `whole` and every part (HTML, and the PDF with its number of `pages`
+    when `pdf`), the tabellenboek, cijfers.csv and the `extras` (href, title) written by other steps."""
+    context = common_context(year, synthetic)
+    context.update(page_title=report_title(year),
+                   whole={"html": f"{whole}.html", "pdf": f"{whole}.pdf" if pdf else None, "pages": pages.get(whole)},
+                   parts=[{"title": part.part.heading, "html": f"{part.part.stem}.html",
+                           "pdf": f"{part.part.stem}.pdf" if pdf else None, "pages": pages.get(part.part.stem)}
+                          for part in rendered],
+                   tabellenboek="tabellenboek.xlsx", cijfers="cijfers.csv", extras=list(extras))
+    return template_environment().get_template("index.html.j2").render(context)

@@ -1,0 +1,250 @@
+"""PDFs of the report's pages: rendered with WeasyPrint, checked against the manifests, kept for the next build.
+
+`write_pdf` renders one HTML page as a tagged PDF/UA-1; `write_pdfs` renders a set of pages in parallel processes and
+takes a PDF of exactly the same HTML from the cache of the previous build (``build/<year>/pdf-cache``, keyed by
+`pdf_key`); `check_pdf` reads a PDF back (`read_pdf`) and lists what is missing from it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import os
+import shutil
+import time
+import unicodedata
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from helpers.core.reproducible import sha256_file
+from helpers.publish.manifests import item_label
+from helpers.publish.parts import PublishError
+from helpers.publish.renderer import renderer_fingerprint, sha256_bytes
+
+LOG = logging.getLogger(__name__)
+
+# WeasyPrint (which loads the system's Pango) and pypdf are imported where they are used, on purpose: importing this
+# module costs nothing for a build without PDFs (--no-pdf), and a missing Pango becomes a PublishError saying what to
+# install.
+
+# WeasyPrint's PDF variant: PDF/UA-1 (tagged, with XMP metadata naming the conformance; no dates, no random ids).
+PDF_VARIANT = "pdf/ua-1"
+
+
+def write_pdf(html: str, target: Path, base_url: Path | None = None) -> int:
+    """Render the HTML (print media) to an A4 PDF with WeasyPrint; returns the number of pages.
+
+    Tagged PDF/UA-1 (PDF_VARIANT): a structure tree with the figures' alternative text, /MarkInfo, XMP metadata
+    with pdfuaid:part 1, bookmarks from the headings; title and language come from <title> and <html lang>. The PDF
+    has no creation or modification date and its /ID is the MD5 of its content (not random), so the same HTML gives
+    the same bytes.
+    """
+    try:
+        import weasyprint
+    except OSError as error:  # the Python package is there but the system's Pango is not
+        raise PublishError(f"WeasyPrint cannot load Pango ({error}); install the Debian packages libpango-1.0-0 "
+                           "libpangoft2-1.0-0 fonts-dejavu-core (make system-packages)") from error
+    document = weasyprint.HTML(string=html, base_url=str(base_url or target.parent)).render()
+    document.write_pdf(target, pdf_variant=PDF_VARIANT, pdf_tags=True, pdf_identifier=True)
+    return len(document.pages)
+
+
+def default_jobs() -> int:
+    """Processes for the PDFs: FLITSPEILING_PDF_JOBS, else the number of CPUs this process may use, at most 4."""
+    value = os.environ.get("FLITSPEILING_PDF_JOBS", "").strip()
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, 4))
+
+
+def pdf_key(html: str, items: list[dict], check: bool) -> str:
+    """What a checked PDF is a function of: the HTML, the manifest items it was checked against, the renderer."""
+    items_text = json.dumps(items, ensure_ascii=False, sort_keys=True)
+    return sha256_bytes(f"{renderer_fingerprint()}\n{PDF_VARIANT}\n{int(check)}\n{items_text}\n{html}".encode())
+
+
+def _render_pdf(name: str, html: str, target: Path, items: list[dict], check: bool) -> dict:
+    """One PDF, rendered and checked (in a worker process of write_pdfs)."""
+    begin = time.perf_counter()
+    pages = write_pdf(html, target, base_url=target.parent)
+    seconds = time.perf_counter() - begin
+    problems = check_pdf(target, items) if check else []
+    LOG.info("%s.pdf: %d pages in %.2f s", name, pages, seconds)
+    return {"pages": pages, "seconds": round(seconds, 2), "problems": problems, "reused": False}
+
+
+def write_pdfs(documents: Sequence[tuple[str, str, list[dict]]], directory: Path, check: bool = True,
+               jobs: int | None = None, cache_dir: Path | None = None) -> dict[str, dict]:
+    """Every document (name, html, items) as ``<directory>/<name>.pdf``, checked (check_pdf) unless `check` is off.
+
+    A PDF whose key (pdf_key: the HTML, its items, the renderer; not the system's fonts or Pango, so after changing
+    those: make report-clean) is in `cache_dir` is copied from there, the others
+    are rendered by `jobs` processes (forked, longest document first) and, once checked, kept in `cache_dir`; entries
+    of the cache no document used are removed. Raises PublishError with every problem found. Returns per name: pages,
+    seconds and whether the PDF was reused.
+    """
+    keys = {name: pdf_key(html, items, check) for name, html, items in documents}
+    results: dict[str, dict] = {}
+    todo = []
+    for name, html, items in documents:
+        reused = _reuse_cached_pdf(cache_dir, keys[name], directory / f"{name}.pdf")
+        if reused is None:
+            todo.append((name, html, items))
+        else:
+            results[name] = reused
+            LOG.info("%s.pdf: %d pages, the same as in the previous build", name, reused["pages"])
+    results.update(_render_pdfs(todo, directory, check, jobs or default_jobs()))
+    problems = [problem for name, _, _ in documents for problem in results[name]["problems"]]
+    if problems:
+        raise PublishError("; ".join(problems))
+    if cache_dir is not None:
+        _keep_in_cache(Path(cache_dir), {name: keys[name] for name, _, _ in todo}, directory, results,
+                       used=set(keys.values()))
+    return {name: results[name] for name, _, _ in documents}
+
+
+def _reuse_cached_pdf(cache_dir: Path | None, key: str, target: Path) -> dict | None:
+    """Copy the cached PDF of `key` to `target` when the cache holds it undamaged (its recorded SHA-256); returns its
+    result (pages, reused), or None when it has to be rendered."""
+    if cache_dir is None:
+        return None
+    cached = Path(cache_dir) / f"{key}.pdf"
+    info = cached.with_suffix(".json")
+    if not (cached.is_file() and info.is_file()):
+        return None
+    try:
+        recorded = json.loads(info.read_text(encoding="utf-8"))
+        if recorded.get("sha256") == sha256_file(cached):
+            shutil.copyfile(cached, target)
+            return {"pages": int(recorded["pages"]), "seconds": 0.0, "problems": [], "reused": True}
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return None
+
+
+def _render_pdfs(todo: list[tuple[str, str, list[dict]]], directory: Path, check: bool, jobs: int) -> dict[str, dict]:
+    """Render and check the documents (name, html, items): in `jobs` forked processes when there is more than one."""
+    todo = sorted(todo, key=lambda document: -len(document[1]))  # the longest first: it bounds the wall-clock time
+    if jobs > 1 and len(todo) > 1:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)),
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = {name: pool.submit(_render_pdf, name, html, directory / f"{name}.pdf", items, check)
+                       for name, html, items in todo}
+            return {name: future.result() for name, future in futures.items()}
+    return {name: _render_pdf(name, html, directory / f"{name}.pdf", items, check) for name, html, items in todo}
+
+
+def _keep_in_cache(cache_dir: Path, rendered: dict[str, str], directory: Path, results: dict[str, dict],
+                   used: set[str]) -> None:
+    """Copy the checked PDFs just rendered (name -> key) into the cache with their pages and SHA-256; remove the
+    entries whose key is not in `used` (no document of this build had it)."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    for name, key in rendered.items():
+        cached = cache_dir / f"{key}.pdf"
+        shutil.copyfile(directory / f"{name}.pdf", cached)
+        cached.with_suffix(".json").write_text(json.dumps({"pages": results[name]["pages"],
+                                                           "sha256": sha256_file(cached)}), encoding="utf-8")
+    names = {f"{key}{suffix}" for key in used for suffix in (".pdf", ".json")}
+    for path in cache_dir.iterdir():
+        if path.name not in names:
+            path.unlink(missing_ok=True)
+
+
+def _normalised(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).replace("\u00ad", "").split()).casefold()
+
+
+def _struct_figures(node, found: list[str], depth: int = 0) -> None:
+    """Collect the /Alt of every /Figure element of a tagged PDF's structure tree (following /K only)."""
+    from pypdf.generic import ArrayObject, DictionaryObject
+
+    if depth > 200:
+        return
+    node = node.get_object() if hasattr(node, "get_object") else node
+    if isinstance(node, ArrayObject):
+        for child in node:
+            _struct_figures(child, found, depth + 1)
+    elif isinstance(node, DictionaryObject):
+        if node.get("/S") == "/Figure":
+            found.append(str(node.get("/Alt", "")))
+        if "/K" in node:
+            _struct_figures(node["/K"], found, depth + 1)
+
+
+def _images_drawn(stream, resources, reader, depth: int = 0) -> int:
+    """How many times a content stream paints an image XObject (`Do`, also inside forms): the count for a PDF
+    without tags. (pypdf's ``page.images`` lists what a page's resources offer; WeasyPrint shares one resource
+    dictionary between pages, so that would count every image on every page.)"""
+    from pypdf.generic import ContentStream
+
+    if stream is None or depth > 8:
+        return 0
+    xobjects = (resources or {}).get("/XObject")
+    xobjects = xobjects.get_object() if xobjects is not None else {}
+    count = 0
+    for operands, operator in ContentStream(stream, reader).operations:
+        if operator != b"Do" or not operands or operands[0] not in xobjects:
+            continue
+        xobject = xobjects[operands[0]].get_object()
+        if xobject.get("/Subtype") == "/Image":
+            count += 1
+        elif xobject.get("/Subtype") == "/Form":
+            inner = xobject.get("/Resources")
+            count += _images_drawn(xobject, inner.get_object() if inner is not None else resources, reader, depth + 1)
+    return count
+
+
+@dataclass
+class PdfContents:
+    text: str
+    pages: int
+    figures: list[str]  # the alternative text of every image (PNG or SVG), in order
+
+    @property
+    def images(self) -> int:
+        return len(self.figures)
+
+
+def read_pdf(path: Path) -> PdfContents:
+    """The PDF's text (all pages), its number of pages and its images with their alternative text.
+
+    Images are counted in the structure tree of the tagged PDF (one /Figure per <img>, whether PNG or SVG; an SVG is
+    drawn as vectors and leaves no image object); a PDF without tags falls back to the image objects painted.
+    """
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    figures: list[str] = []
+    tree = reader.trailer["/Root"].get("/StructTreeRoot")
+    if tree is not None:
+        _struct_figures(tree, figures)
+    else:
+        for page in reader.pages:
+            resources = page.get("/Resources")
+            drawn = _images_drawn(page.get_contents(), resources.get_object() if resources is not None else {}, reader)
+            figures += [""] * drawn
+    return PdfContents(text=text, pages=len(reader.pages), figures=figures)
+
+
+def check_pdf(path: Path, items: Iterable[dict]) -> list[str]:
+    """Problems with a rendered PDF: a figure/table caption of the manifests missing from its text, or a number of
+    images other than the number of figures (WeasyPrint dropping content after a construct it cannot lay out)."""
+    items = list(items)
+    contents = read_pdf(path)
+    flat = _normalised(contents.text)
+    problems = [f"{path.name}: '{item_label(item)}' ({item['title']}) not found in the PDF text"
+                for item in items if _normalised(f"{item_label(item)}") not in flat
+                or _normalised(str(item["title"])) not in flat]
+    figures = sum(item["kind"] == "figuur" for item in items)
+    if contents.images != figures:
+        problems.append(f"{path.name}: {contents.images} images in the PDF, {figures} figures in the manifests")
+    return problems
+

@@ -1,0 +1,214 @@
+"""The wave's numbers for reuse: ``tabellenboek.xlsx`` (an index sheet, then one sheet per figure and table) and
+``cijfers.csv`` (every number shown, from all parts' cijfers.csv).
+
+The tables come from what each part wrote (``build/<year>/parts/<NN_slug>/tables/*.csv`` and ``cijfers.csv``); the
+workbook is normalised (helpers.core.reproducible) so that it is byte-identical from build to build.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from helpers.core.reproducible import normalise_xlsx
+from helpers.publish.manifests import KIND_LABELS, item_code, item_label
+from helpers.publish.pages import AUTHORS_NOTE, report_title
+from helpers.publish.parts import Part, PublishError
+
+CIJFERS_COLUMNS = ("table", "item", "group", "n", "count", "pct", "question", "answer")
+SYNTHETIC_NOTICE = ("Let op: synthetische gegevens. Deze cijfers komen uit een synthetische vervanger van de "
+                    "enquêtegegevens, niet uit de echte antwoorden van gemeenten.")
+
+
+def _natural(value: str) -> list:
+    """Sort key in natural order: "figuur_2" before "figuur_10"."""
+    return [int(piece) if piece.isdigit() else piece.casefold() for piece in re.split(r"(\d+)", value or "")]
+
+
+def _cell_value(text: str):
+    """A CSV cell as the spreadsheet holds it: an int or float when it is one, None when empty, else the text."""
+    if text is None:
+        return None
+    stripped = text.strip()
+    if stripped == "":
+        return None
+    if re.fullmatch(r"[-+]?\d+", stripped):
+        return int(stripped)
+    if re.fullmatch(r"[-+]?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?", stripped):
+        return float(stripped)
+    return text
+
+
+# The tidy columns of helpers.analysis.tables, with Dutch headers for the tabellenboek; labels first, then the numbers, then
+# the codes. Other columns keep their name and come last; columns without any value are left out.
+TABLE_HEADERS = {"item_label": "Onderdeel", "answer_label": "Antwoord", "group_label": "Groep", "count": "Aantal",
+                 "n": "Basis (n)", "pct": "Percentage", "item": "Onderdeel (code)", "answer": "Antwoord (code)",
+                 "group": "Groep (code)", "question": "Vraag (code)"}
+
+
+def readable_table(path: Path) -> list[list[str]]:
+    """A table CSV of the parts as the tabellenboek shows it: Dutch headers, readable columns first, empty ones out."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    if not rows:
+        raise PublishError(f"{path}: empty")
+    header, body = rows[0], rows[1:]
+    filled = [index for index in range(len(header)) if any(index < len(row) and row[index].strip() for row in body)]
+    if not {"count", "pct"} <= set(header):  # not a helpers.analysis.tables table: shown as it is
+        return [[header[index] for index in filled]] + [[row[index] if index < len(row) else "" for index in filled]
+                                                        for row in body]
+    known = [header.index(name) for name in TABLE_HEADERS if name in header and header.index(name) in filled]
+    # A code column identical to its label column says nothing new.
+    for code, label in (("item", "item_label"), ("answer", "answer_label"), ("group", "group_label")):
+        if code in header and label in header and header.index(label) in filled:
+            same = all(row[header.index(code)] == row[header.index(label)] for row in body)
+            if same and header.index(code) in known:
+                known.remove(header.index(code))
+    order = known + [index for index in filled if index not in known and header[index] not in TABLE_HEADERS]
+    return [[TABLE_HEADERS.get(header[index], header[index]) for index in order]] + \
+           [[row[index] if index < len(row) else "" for index in order] for row in body]
+
+
+def _sheet_names(entries: Sequence[tuple[Part, dict]]) -> list[str]:
+    labels = [item_label(item) for _, item in entries]
+    names = []
+    for (part, item), label in zip(entries, labels, strict=True):
+        name = label if labels.count(label) == 1 else f"{KIND_LABELS[item['kind']]} {part.number or part.slug}.{item_code(item)}"
+        names.append(re.sub(r"[\[\]:*?/\\]", "-", name)[:31])
+    if len(set(names)) != len(names):
+        raise PublishError("two figures or tables would get the same sheet name: " + ", ".join(sorted(names)))
+    return names
+
+
+def write_tabellenboek(entries: Sequence[tuple[Part, dict]], parts_dir: Path, target: Path, year: int,
+                       synthetic: bool) -> list[str]:
+    """One sheet per figure/table (title, question, base, notice, then the full table), an index sheet first.
+    Returns the sheet names. The file is normalised to be byte-identical from build to build."""
+    # openpyxl is heavy and imported when used, on purpose: only this step of the assembly needs it.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    styles = {"bold": Font(bold=True), "title": Font(bold=True, size=13),
+              "header_fill": PatternFill("solid", fgColor="E8F0F6"), "notice_fill": PatternFill("solid", fgColor="FFF4D6")}
+    names = _sheet_names(entries)
+    workbook = Workbook()
+    _write_index_sheet(workbook.active, names, entries, year, synthetic, styles)
+    for name, (part, item) in zip(names, entries, strict=True):
+        sheet = workbook.create_sheet(name)
+        table_row = _write_item_heading(sheet, name, part, item, synthetic, styles)
+        csv_name = item.get("csv") or f"tables/{item['kind']}_{item_code(item)}.csv"
+        table_path = Path(parts_dir) / part.stem / csv_name
+        if not table_path.is_file():
+            raise PublishError(f"{table_path}: not found ({name} of {part.stem})")
+        _write_table(sheet, readable_table(table_path), table_row, styles)
+
+    workbook.properties.title = f"Tabellenboek {report_title(year)}"
+    workbook.properties.creator = "helpers.publish.assemble"
+    workbook.properties.language = "nl"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(target)
+    normalise_xlsx(target)
+    return ["Index", *names]
+
+
+def _write_index_sheet(index, names: Sequence[str], entries: Sequence[tuple[Part, dict]], year: int, synthetic: bool,
+                       styles: dict) -> None:
+    """The first sheet: title, what the workbook holds, the synthetic-data notice, then one linked row per sheet."""
+    index.title = "Index"
+    index["A1"] = f"Tabellenboek {report_title(year)}"
+    index["A1"].font = styles["title"]
+    index["A2"] = f"{AUTHORS_NOTE}. Elk blad bevat één figuur of tabel uit het rapport met de vraag, de basis, " \
+                  "aantallen en percentages."
+    row = 3
+    if synthetic:
+        index.cell(row=row, column=1, value=SYNTHETIC_NOTICE).font = styles["bold"]
+        index.cell(row=row, column=1).fill = styles["notice_fill"]
+        row += 1
+    row += 1
+    headers = ("Blad", "Hoofdstuk", "Titel", "Vraag", "Basis")
+    for column, header in enumerate(headers, start=1):
+        cell = index.cell(row=row, column=column, value=header)
+        cell.font, cell.fill = styles["bold"], styles["header_fill"]
+    for name, (part, item) in zip(names, entries, strict=True):
+        row += 1
+        cell = index.cell(row=row, column=1, value=name)
+        cell.hyperlink = f"#'{name}'!A1"
+        cell.style = "Hyperlink"
+        index.cell(row=row, column=2, value=part.heading)
+        index.cell(row=row, column=3, value=item["title"])
+        index.cell(row=row, column=4, value=item.get("question"))
+        index.cell(row=row, column=5, value=item.get("base"))
+    for column, width in zip("ABCDE", (12, 28, 60, 60, 8), strict=True):
+        index.column_dimensions[column].width = width
+
+
+def _write_item_heading(sheet, name: str, part: Part, item: dict, synthetic: bool, styles: dict) -> int:
+    """The top of a figure's or table's sheet: its title, chapter, question, base and the synthetic-data notice.
+    Returns the row where its table starts."""
+    sheet["A1"] = f"{name}. {item['title']}"
+    sheet["A1"].font = styles["title"]
+    lines = [("Hoofdstuk", part.heading), ("Vraag", item.get("question")), ("Basis", item.get("base"))]
+    row = 1
+    for label, value in lines:
+        if value in (None, ""):
+            continue
+        row += 1
+        sheet.cell(row=row, column=1, value=label).font = styles["bold"]
+        sheet.cell(row=row, column=2, value=value)
+    if synthetic:
+        row += 1
+        sheet.cell(row=row, column=1, value=SYNTHETIC_NOTICE).font = styles["bold"]
+        sheet.cell(row=row, column=1).fill = styles["notice_fill"]
+    return row + 2
+
+
+def _write_table(sheet, table: list[list[str]], header_row: int, styles: dict) -> None:
+    """A readable table from `header_row` on: bold wrapped headers, numbers as numbers (percentages with one
+    decimal), columns as wide as their longest value (at most 60), panes frozen below the headers."""
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    widths: dict[int, int] = {}
+    for offset, values in enumerate(table):
+        for column, value in enumerate(values, start=1):
+            cell = sheet.cell(row=header_row + offset, column=column,
+                              value=value if offset == 0 else _cell_value(value))
+            if offset == 0:
+                cell.font, cell.fill = styles["bold"], styles["header_fill"]
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            elif table[0][column - 1] == TABLE_HEADERS["pct"] and isinstance(cell.value, float):
+                cell.number_format = "0.0"
+            widths[column] = max(widths.get(column, 8), min(len(str(value)) + 2, 60))
+    widths[1] = max(widths.get(1, 8), 12)
+    for column, width in widths.items():
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+
+
+def write_cijfers(parts: Sequence[Part], parts_dir: Path, target: Path) -> int:
+    """All parts' cijfers.csv in one file: the columns of CIJFERS_COLUMNS, duplicate rows once, sorted by table
+    (natural order: figuur_2 before figuur_10), item, group and answer. Returns the number of rows."""
+    rows: set[tuple[str, ...]] = set()
+    for part in parts:
+        path = Path(parts_dir) / part.stem / "cijfers.csv"
+        if not path.is_file():
+            if part.kind == "chapter":
+                raise PublishError(f"{path}: not found (chapter {part.stem})")
+            continue
+        with open(path, newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            missing = [column for column in CIJFERS_COLUMNS if column not in (reader.fieldnames or [])]
+            if missing:
+                raise PublishError(f"{path}: columns missing: {', '.join(missing)}")
+            rows.update(tuple(record[column] or "" for column in CIJFERS_COLUMNS) for record in reader)
+    ordered = sorted(rows, key=lambda record: (_natural(record[0]), _natural(record[1]), _natural(record[2]),
+                                               _natural(record[7]), record))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CIJFERS_COLUMNS)
+    writer.writerows(ordered)
+    target.write_text(buffer.getvalue(), encoding="utf-8")
+    return len(ordered)
