@@ -281,6 +281,20 @@ def write_page(executed: Path, target: Path, name: str) -> Path:
 # One run, as the Makefile's rules do it
 
 
+def write_dependencies(depfile: Path, modules: Iterable[str] | None, make_target: str, notebook: Path,
+                       root: Path) -> Path | None:
+    """The .d file naming the helpers among `modules` as prerequisites of `make_target`; without `modules` (the
+    kernel could not be asked) the old .d file is removed, so that make falls back to every helper."""
+    import helpers
+
+    if modules is None:
+        depfile.unlink(missing_ok=True)
+        return None
+    dependencies = helper_dependencies(modules, Path(helpers.__file__).parent)
+    _write_atomically(depfile, dependency_text(make_target, dependencies, root, source=_make_path(notebook, root)))
+    return depfile
+
+
 def run(notebook: Path, year: int, root: Path, kernel: str = KERNEL, timeout: int = TIMEOUT,
         extra_parameters: Mapping | None = None, fragment: bool = True, *, out: Path | None = None,
         make_target: str | None = None, parts: bool = True, html: Path | None = None) -> dict:
@@ -290,15 +304,11 @@ def run(notebook: Path, year: int, root: Path, kernel: str = KERNEL, timeout: in
     build/<year>/parts/<stem>/, passed as the parameter parts_dir; its HTML fragment rendered). `out`: the executed
     notebook elsewhere; `make_target`: the Make target the .d file names (default the executed notebook); `parts`:
     False passes no parts_dir; `html`: also write the notebook as a standalone page (write_page)."""
-    import helpers
-
     notebook, root = Path(notebook), Path(root).resolve()
-    stem = notebook.stem
     build = root / "build" / str(year)
-    target = Path(out).resolve() if out else build / "notebooks" / f"{stem}.ipynb"
-    parts_dir = build / "parts" / stem
+    target = Path(out).resolve() if out else build / "notebooks" / f"{notebook.stem}.ipynb"
+    parts_dir = build / "parts" / notebook.stem
     running, failed = target.with_name(f"{target.stem}.running.ipynb"), target.with_name(f"{target.stem}.failed.ipynb")
-    depfile = target.with_suffix(".d")
     target.parent.mkdir(parents=True, exist_ok=True)
     parameters = {"year": int(year)}
     if parts:
@@ -322,19 +332,12 @@ def run(notebook: Path, year: int, root: Path, kernel: str = KERNEL, timeout: in
                              f" ({type(error).__name__}); {kept}") from error
     timings["execute"] = time.perf_counter() - begin
 
-    if modules is not None:
-        helpers_dir = Path(helpers.__file__).parent
-        _write_atomically(depfile, dependency_text(make_target or _make_path(target, root),
-                                                   helper_dependencies(modules, helpers_dir), root,
-                                                   source=_make_path(notebook, root)))
-    else:
-        depfile.unlink(missing_ok=True)
-
-    written = {"notebook": target, "depfile": depfile if modules is not None else None, "fragment": None,
-               "html": None}
+    written = {"notebook": target, "fragment": None, "html": None,
+               "depfile": write_dependencies(target.with_suffix(".d"), modules,
+                                             make_target or _make_path(target, root), notebook, root)}
     if fragment:
         begin = time.perf_counter()
-        written["fragment"] = store_fragment(year, stem, running, parts_dir.parent, root=root,
+        written["fragment"] = store_fragment(year, notebook.stem, running, parts_dir.parent, root=root,
                                              report_yml=notebook.resolve().parent / "report.yml")
         timings["fragment"] = time.perf_counter() - begin
     if html:
