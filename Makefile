@@ -62,36 +62,38 @@ synthetic: $(ENV_STAMP) $(REFERENCE) ## Regenerate the synthetic stand-in export
 	$(PY) -m helpers.synthetic --out data/raw/survey
 
 # ---------------------------------------------------------------------------------------------------------------
-# Cleaning: one papermill run of notebooks/00_opschonen.ipynb per wave. Its HTML is the data-quality appendix.
-PAPERMILL     := $(VENV)/bin/papermill
-NBCONVERT     := $(VENV)/bin/jupyter-nbconvert
+# Cleaning: one run of notebooks/00_opschonen.ipynb per wave by helpers.publish.runner (the runner of the chapters: one
+# process, papermill's API). It executes the notebook into build/notebooks/<year>/00_opschonen.ipynb, writes the
+# helpers the kernel imported to build/notebooks/<year>/00_opschonen.d (included below) and the notebook without code
+# as the data-quality appendix reports/<year>/datakwaliteit.html (nbconvert, the report's template).
 NB_TIMEOUT    := 600
+CLEANING      := notebooks/00_opschonen.ipynb
 CODEBOOK      := $(wildcard data/codebook/*.yml data/codebook/waves/*.yml)
 # The trend indicators are read by the chapters only; editing them does not re-run the cleaning.
 CLEANING_CODEBOOK := $(filter-out data/codebook/indicators.yml,$(CODEBOOK))
 HELPERS       := $(shell find src/helpers -name '*.py' -not -path '*/synthetic/*' 2>/dev/null | sort)
-# The helpers the cleaning notebook imports (its appendix uses report.html_table); editing another helper does not
-# re-run the cleaning.
-CLEANING_HELPERS := $(addprefix src/helpers/,__init__.py data/codebook.py data/exports.py data/cleaning.py core/privacy.py \
-                    data/processed.py data/municipalities.py data/cbs.py core/reproducible.py data/published.py \
-                    report/chapter.py report/outline.py analysis/tables.py report/figures.py core/formatting.py)
+RUNNER        := src/helpers/publish/runner.py
 PROCESSED     := $(foreach w,$(WAVES),data/processed/$(w)/responses.parquet)
-# The report's nbconvert template (src/helpers/templates/flitspeiling): no code, no external scripts, lang="nl".
-NB_TEMPLATE   := --template flitspeiling --TemplateExporter.extra_template_basedirs=src/helpers/templates
+# The appendix's nbconvert template (the report's, src/helpers/templates/flitspeiling): no code, no external scripts.
+APPENDIX_TEMPLATE := $(shell find src/helpers/templates/flitspeiling -type f 2>/dev/null)
 
 .PHONY: data
 data: $(PROCESSED) $(FRAMES) ## Clean every wave into data/processed/<year>/ (with the data-quality appendix per wave)
 
+# The helpers prerequisite is expanded a second time (.SECONDEXPANSION): every helper only while the wave's .d file
+# does not exist; then the helpers the cleaning imported at its last run (the .d file).
 .SECONDEXPANSION:
-data/processed/%/responses.parquet: notebooks/00_opschonen.ipynb $$(wildcard data/raw/survey/flitspeiling_$$*.*) \
-		data/raw/survey/provenance.yml $(CLEANING_CODEBOOK) $(CLEANING_HELPERS) $(FRAMES) data/published/bijlage_a_2023.csv $(ENV_STAMP)
-	@mkdir -p build/notebooks/$* reports/$*
-	$(PAPERMILL) --log-level WARNING --no-progress-bar --cwd notebooks -k $(KERNEL) --execution-timeout $(NB_TIMEOUT) \
-		-p year $* notebooks/00_opschonen.ipynb build/notebooks/$*/00_opschonen.ipynb
-	$(NBCONVERT) --log-level WARN --to html --no-input $(NB_TEMPLATE) --output-dir reports/$* --output datakwaliteit \
-		build/notebooks/$*/00_opschonen.ipynb
+data/processed/%/responses.parquet: $(CLEANING) $$(wildcard data/raw/survey/flitspeiling_$$*.*) \
+		data/raw/survey/provenance.yml $(CLEANING_CODEBOOK) $(FRAMES) data/published/bijlage_a_2023.csv \
+		$(RUNNER) $(APPENDIX_TEMPLATE) $(ENV_STAMP) $$(if $$(wildcard build/notebooks/$$*/00_opschonen.d),,$(HELPERS))
+	@echo "cleaning $*"
+	@$(PY) -m helpers.publish.runner --year $* --root $(CURDIR) --kernel $(KERNEL) --timeout $(NB_TIMEOUT) \
+		--no-parts --no-fragment --out build/notebooks/$*/00_opschonen.ipynb --make-target $@ \
+		--html reports/$*/datakwaliteit.html $(CLEANING)
 	@test -f $@ || { echo "error: the cleaning notebook ran but did not write $@" >&2; exit 1; }
 	@touch $@
+# The helpers the cleaning imported at its last run, per wave (see helpers.publish.runner).
+-include $(wildcard build/notebooks/*/00_opschonen.d)
 
 # ---------------------------------------------------------------------------------------------------------------
 # Report. Per wave: every notebook listed in notebooks/report.yml is run by helpers.publish.runner (papermill in one
@@ -115,7 +117,7 @@ endif
 $(OUTLINE_MK): $(REPORT_YML) src/helpers/report/outline.py $(ENV_STAMP)
 	@mkdir -p $(@D)
 	$(PY) -m helpers.report.outline --make $(REPORT_YML) > $@
-RUN_CHAPTER     := src/helpers/publish/runner.py
+
 # What a chapter reads besides its helpers. Its helpers: the ones it imported at its last run (the .d file written
 # by helpers.publish.runner, included below), or every helper when there is no .d file yet.
 # (the coding frames, the published numbers drawn beside the trends and listed in chapter 1, the CBS lists behind the
@@ -125,7 +127,7 @@ CHAPTER_DATA    := $(REPORT_YML) $(CODEBOOK) $(wildcard data/codebook/coding/*.y
 # The publishing code is no chapter input: the assembly re-renders a stored fragment whose renderer changed.
 PUBLISH_MODULES := $(addprefix src/helpers/publish/,assemble.py fragments.py manifests.py pages.py pdf.py renderer.py \
                    swap.py tabellenboek.py provenance.py privacy_scan.py)
-CHAPTER_HELPERS := $(filter-out $(PUBLISH_MODULES) $(RUN_CHAPTER),$(HELPERS))
+CHAPTER_HELPERS := $(filter-out $(PUBLISH_MODULES) $(RUNNER),$(HELPERS))
 # What helpers.publish.assemble imports and reads (the colophon also lists data/published).
 PUBLISH_INPUTS  := $(REPORT_YML) $(wildcard src/helpers/__init__.py src/helpers/core/*.py src/helpers/publish/*.py) \
                    $(shell find src/helpers/templates -type f 2>/dev/null) $(wildcard data/published/*)
@@ -157,7 +159,7 @@ system-packages: ## Check for the Debian packages the PDFs need (Pango, fonts); 
 # The helpers prerequisite is expanded a second time (.SECONDEXPANSION, hence $$$$): all helpers only while
 # build/<year>/notebooks/<name>.d does not exist.
 define WAVE_RULES
-build/$(1)/notebooks/%.ipynb: notebooks/%.ipynb $(CHAPTER_DATA) $(RUN_CHAPTER) $(ENV_STAMP) \
+build/$(1)/notebooks/%.ipynb: notebooks/%.ipynb $(CHAPTER_DATA) $(RUNNER) $(ENV_STAMP) \
 		$$$$(if $$$$(wildcard build/$(1)/notebooks/$$$$*.d),,$(CHAPTER_HELPERS))
 	@echo "chapter $$* ($(1))"
 	@$(PY) -m helpers.publish.runner --year $(1) --root $(CURDIR) --kernel $(KERNEL) --timeout $(NB_TIMEOUT) $$<

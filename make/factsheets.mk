@@ -2,19 +2,19 @@
 # Factsheets per municipality ("Waar staat mijn gemeente?"), included from the Makefile. Confidential: one HTML and PDF
 # per participating municipality in reports/<year>/factsheets/ with INDEX.csv for the researcher; never linked from
 # the public report, never in its MANIFEST, never committed (reports/ is in .gitignore). helpers.factsheets executes
-# notebooks/factsheet.ipynb once per municipality in FACTSHEET_JOBS long-lived kernels (no process or kernel start per
-# municipality), renders the HTML with helpers.publish.assemble's templates and the PDF with helpers.publish.assemble.write_pdf, builds
-# everything in build/<year>/factsheets/staging and swaps it in only when all succeeded. It prints
-# "N factsheets in S s" (make bench reads that line).
+# notebooks/factsheet.ipynb once per municipality in FACTSHEET_JOBS long-lived kernels (helpers.publish.runner's
+# KernelSession: no process or kernel start per municipality), renders the HTML with helpers.publish.assemble's
+# templates and the PDF with helpers.publish.assemble.write_pdf, builds everything in build/<year>/factsheets/staging
+# and swaps it in only when all succeeded. It prints "N factsheets in S s" (make bench reads that line).
 FACTSHEET_JOBS    ?= 2
-# The helpers: helpers.factsheets imports most of them (publish, report and through it disclosure, tables, ...), so
-# every helper except the chapter runner and the privacy scan; a hand-kept list missed new imports.
-FACTSHEET_HELPERS := $(filter-out src/helpers/publish/runner.py src/helpers/publish/privacy_scan.py,$(HELPERS))
+# The helpers: helpers.factsheets imports most of them (publish and its runner, report and through it disclosure,
+# tables, ...), so every helper except the privacy scan; a hand-kept list missed new imports.
+FACTSHEET_HELPERS := $(filter-out src/helpers/publish/privacy_scan.py,$(HELPERS))
 FACTSHEET_INPUTS  := notebooks/factsheet.ipynb $(FACTSHEET_HELPERS) $(CODEBOOK) \
                      $(addprefix src/helpers/templates/,factsheet.html.j2 factsheet.css page.html.j2 notice.html.j2) \
                      $(shell find src/helpers/templates/flitspeiling -type f 2>/dev/null)
 # The full-response scale test: a synthetic 2023 wave in which all municipalities of the frame answer (never in
-# data/processed), and its factsheets.
+# data/processed; made up data, so written by helpers.synthetic.full_response), and its factsheets.
 FULL_RESPONSE     := build/bench/full_response
 
 .PHONY: factsheets factsheets-full-response factsheets-clean
@@ -29,9 +29,9 @@ factsheets-clean: ## Remove the factsheets of YEAR and of the full-response test
 reports/%/factsheets/INDEX.csv: $(FACTSHEET_INPUTS) $(PROCESSED) $(FRAMES) $(ENV_STAMP) | system-packages
 	$(PY) -m helpers.factsheets build --year $* --jobs $(FACTSHEET_JOBS)
 
-$(FULL_RESPONSE)/processed/2023/responses.parquet: $(PROCESSED) $(FRAMES) $(REFERENCE) src/helpers/factsheets.py \
-		$(ENV_STAMP)
-	$(PY) -m helpers.factsheets full-response --year 2023 --out $(FULL_RESPONSE)/processed
+$(FULL_RESPONSE)/processed/2023/responses.parquet: $(PROCESSED) $(FRAMES) $(REFERENCE) \
+		src/helpers/synthetic/full_response.py $(ENV_STAMP)
+	$(PY) -m helpers.synthetic.full_response --year 2023 --out $(FULL_RESPONSE)/processed
 
 $(FULL_RESPONSE)/factsheets/INDEX.csv: $(FULL_RESPONSE)/processed/2023/responses.parquet $(FACTSHEET_INPUTS) \
 		$(ENV_STAMP) | system-packages

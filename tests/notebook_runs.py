@@ -1,4 +1,4 @@
-"""Running a report notebook in a test: one papermill call with the project's kernel, and the text it showed."""
+"""Running a report notebook in a test with the project's one runner (helpers.publish.runner), and the text it showed."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from helpers import KERNEL
-
 
 def execute(notebook: Path, output: Path, **parameters) -> Path:
-    """Run `notebook` as the Makefile does (kernel flitspeiling, working directory notebooks/) into `output`."""
-    papermill = pytest.importorskip("papermill")
-    papermill.execute_notebook(str(notebook), str(output), cwd=str(notebook.parent), kernel_name=KERNEL,
-                               parameters=parameters, progress_bar=False, log_output=False)
+    """Run `notebook` as the Makefile does (helpers.publish.runner.execute: papermill, kernel flitspeiling, working
+    directory notebooks/) into `output`."""
+    pytest.importorskip("papermill")
+    from helpers.publish import runner
+
+    runner.execute(notebook, output, parameters, cwd=notebook.parent)
     return output
 
 

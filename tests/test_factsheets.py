@@ -13,12 +13,25 @@ import pytest
 from bs4 import BeautifulSoup
 
 from helpers import PROCESSED_DIR, REPO_ROOT
-from helpers import factsheets as fs
 from helpers.analysis import tables
+from helpers.core import formatting as fmt
 from helpers.data.codebook import SELECTED, codebook
+from helpers.factsheets.data import (
+    MIN_OTHERS,
+    FactsheetError,
+    _share,
+    comparison_group,
+    lia_history,
+    resolve_municipality,
+)
+from helpers.factsheets.pages import NOTEBOOK
+from helpers.factsheets.pool import INDEX_COLUMNS, build_factsheets, slug
+from helpers.factsheets.sheet import Factsheet
+from helpers.factsheets.texts import NOT_ANSWERED, NOT_TICKED, TICKED, confidential_text
 from helpers.publish.pages import external_resources
 from helpers.publish.pdf import read_pdf
 from helpers.publish.swap import publication_lock, swap_into_place, write_manifest
+from helpers.synthetic import full_response
 
 YEAR = 2023
 GORINCHEM = "GM0512"  # 25.000-50.000, took part in 2020, 2021 and 2023
@@ -34,8 +47,8 @@ pytestmark = pytest.mark.skipif(not (PROCESSED_DIR / str(YEAR) / "responses.parq
 def builds(tmp_path_factory):
     """The same factsheets built twice: all three in one kernel, then two of them in other order in two kernels."""
     root = tmp_path_factory.mktemp("factsheets")
-    first = fs.build_factsheets(YEAR, root / "one" / "factsheets", codes=BUILT, jobs=1, build_dir=root / "one" / "build")
-    second = fs.build_factsheets(YEAR, root / "two" / "factsheets", codes=[OOSTZAAN, GORINCHEM], jobs=2,
+    first = build_factsheets(YEAR, root / "one" / "factsheets", codes=BUILT, jobs=1, build_dir=root / "one" / "build")
+    second = build_factsheets(YEAR, root / "two" / "factsheets", codes=[OOSTZAAN, GORINCHEM], jobs=2,
                                  build_dir=root / "two" / "build")
     return root / "one" / "factsheets", root / "two" / "factsheets", first, second
 
@@ -50,8 +63,8 @@ def _page_text(path) -> str:
     return " ".join(BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").get_text(" ").split())
 
 
-def _sheet(code, processed_dir=PROCESSED_DIR) -> fs.Factsheet:
-    return fs.Factsheet(YEAR, code, processed_dir, show=False)
+def _sheet(code, processed_dir=PROCESSED_DIR) -> Factsheet:
+    return Factsheet(YEAR, code, processed_dir, show=False)
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -73,10 +86,10 @@ def test_own_answers_equal_the_processed_data(code):
         if q.type == "multi":
             given = mine[(mine["question"] == q.id) & (mine["kind"] == "selected") & mine["value"].notna()]
             if given.empty:
-                assert row.status == "geen antwoord" and row.answer_label == fs.NOT_ANSWERED
+                assert row.status == "geen antwoord" and row.answer_label == NOT_ANSWERED
                 continue
             ticked = bool(((given["item"] == row.item) & (given["value"] == SELECTED)).any())
-            assert row.answer_label == (fs.TICKED if ticked else fs.NOT_TICKED)
+            assert row.answer_label == (TICKED if ticked else NOT_TICKED)
         else:
             given = mine[(mine["question"] == q.id) & (mine["kind"] == "answer") & mine["value"].notna()
                          & (mine["item"].fillna("") == row.item)]
@@ -108,7 +121,7 @@ def test_comparison_shares_equal_helpers_tables(code):
                     hit = dist[(dist["item"] == row.item) & (dist["answer"] == row.answer)
                                & (dist["group"] == population)].iloc[0]
                     expected = hit["pct"]
-                if hit["n"] - 1 < fs.MIN_OTHERS:
+                if hit["n"] - 1 < MIN_OTHERS:
                     assert pd.isna(getattr(row, column))
                     continue
                 assert getattr(row, column) == pytest.approx(expected), (question, row.item, population)
@@ -126,7 +139,7 @@ def test_item_non_response_is_shown_as_such(tmp_path):
     assert drop.sum() == 1
     answers[~drop].to_parquet(processed / str(YEAR) / "answers.parquet", index=False)
     row = _sheet(GORINCHEM, processed).answers().query("question == 'domains' and item == 'cultuur'").iloc[0]
-    assert (row["status"], row["answer_label"]) == ("geen antwoord", fs.NOT_ANSWERED)
+    assert (row["status"], row["answer_label"]) == ("geen antwoord", NOT_ANSWERED)
     assert pd.isna(row["pct_group"]) and pd.isna(row["pct_alle"])
 
 
@@ -140,32 +153,32 @@ def _responses(counts: dict[str, int]) -> pd.DataFrame:
 
 
 def test_group_with_four_others_is_merged_with_its_neighbour():
-    group = fs.comparison_group(_responses({"lt10k": 5, "10k_25k": 30, "25k_50k": 40}), "lt10k")
+    group = comparison_group(_responses({"lt10k": 5, "10k_25k": 30, "25k_50k": 40}), "lt10k")
     assert (group.classes, group.status, group.units) == (("lt10k", "10k_25k"), "samengevoegd", 35)
     assert "samengevoegd" in group.note()
 
 
 def test_group_with_five_others_stands_alone():
-    group = fs.comparison_group(_responses({"lt10k": 6, "10k_25k": 30}), "lt10k")
+    group = comparison_group(_responses({"lt10k": 6, "10k_25k": 30}), "lt10k")
     assert (group.classes, group.status, group.units) == (("lt10k",), "", 6)
 
 
 def test_small_group_without_neighbour_is_suppressed():
-    group = fs.comparison_group(_responses({"ge100k": 4}), "ge100k")
+    group = comparison_group(_responses({"ge100k": 4}), "ge100k")
     assert not group.shown and group.status == "onderdrukt"
 
 
 def test_merging_counts_the_others_of_the_own_class_only():
     # 5 members in lt10k: for a member 4 others (merged); 5 in 10k_25k is enough for a municipality of 25k_50k's
     # neighbour only when it is not the own class: here 25k_50k is the own class with plenty of others.
-    group = fs.comparison_group(_responses({"lt10k": 5, "10k_25k": 5, "25k_50k": 40}), "25k_50k")
+    group = comparison_group(_responses({"lt10k": 5, "10k_25k": 5, "25k_50k": 40}), "25k_50k")
     assert group.classes == ("25k_50k",)
 
 
 def test_share_left_out_below_five_other_answering_units():
     lookup = {("q", "", "a"): (5, 2), ("q", "", "b"): (6, 2)}
-    assert pd.isna(fs._share(lookup, ("q", "", "a"), False, True, fs.MIN_OTHERS)[2])
-    assert fs._share(lookup, ("q", "", "b"), False, True, fs.MIN_OTHERS)[2] == pytest.approx(100 * 2 / 6)
+    assert pd.isna(_share(lookup, ("q", "", "a"), False, True, MIN_OTHERS)[2])
+    assert _share(lookup, ("q", "", "b"), False, True, MIN_OTHERS)[2] == pytest.approx(100 * 2 / 6)
 
 
 def _copy_processed(tmp_path):
@@ -217,7 +230,7 @@ def _shown(sheet):
 
 
 def test_lia_history_of_a_merged_municipality_through_the_crosswalk():
-    history = fs.lia_history(LAND_VAN_CUIJK, YEAR)
+    history = lia_history(LAND_VAN_CUIJK, YEAR)
     walk = pd.read_parquet(PROCESSED_DIR / "crosswalk.parquet")
     predecessors = set(walk.loc[(walk["code_2023"] == LAND_VAN_CUIJK) & (walk["code"] != LAND_VAN_CUIJK), "code"])
     assert len(predecessors) == 5
@@ -240,7 +253,7 @@ def test_lia_history_of_a_merged_municipality_through_the_crosswalk():
 
 
 def test_lia_history_says_which_waves_were_missed(builds):
-    history = fs.lia_history(GORINCHEM, YEAR)
+    history = lia_history(GORINCHEM, YEAR)
     missed = sorted(history.loc[~history["took_part"], "wave"])
     took_part = set()
     for wave in range(2018, YEAR + 1):
@@ -249,7 +262,7 @@ def test_lia_history_says_which_waves_were_missed(builds):
             took_part.add(wave)
     assert missed == [w for w in range(2018, YEAR + 1) if w not in took_part] and missed
     html, _, _ = _files(builds[0], GORINCHEM)
-    assert f"Gorinchem deed niet mee aan de flitspeiling van {fs.fmt.join(str(w) for w in missed)}" in _page_text(html)
+    assert f"Gorinchem deed niet mee aan de flitspeiling van {fmt.join(str(w) for w in missed)}" in _page_text(html)
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -259,9 +272,9 @@ def test_lia_history_says_which_waves_were_missed(builds):
 def test_index_lists_every_built_factsheet(builds):
     index = pd.read_csv(builds[0] / "INDEX.csv", dtype=str)
     assert list(index["code"]) == sorted(BUILT)
-    assert list(index.columns) == list(fs.INDEX_COLUMNS)
+    assert list(index.columns) == list(INDEX_COLUMNS)
     for row in index.itertuples():
-        assert row.html == f"{row.code}_{fs.slug(row.name)}.html" and (builds[0] / row.pdf).is_file()
+        assert row.html == f"{row.code}_{slug(row.name)}.html" and (builds[0] / row.pdf).is_file()
     assert builds[2]["count"] == 3 and set(builds[2]["mean_seconds"]) == {"execute", "html", "pdf"}
 
 
@@ -270,7 +283,7 @@ def test_confidential_marking_in_html_and_pdf(builds, code):
     from pypdf import PdfReader
 
     html, pdf, row = _files(builds[0], code)
-    mark = fs.confidential_text(row["name"])
+    mark = confidential_text(row["name"])
     soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
     assert soup.title.get_text().startswith(mark)
     assert mark in soup.find(class_="fs-banner").get_text()
@@ -321,16 +334,16 @@ def test_deterministic(builds):
 
 
 def test_unknown_municipality_gives_close_names():
-    with pytest.raises(fs.FactsheetError, match="Gorinchem"):
-        fs.resolve_municipality("Gorinchm", YEAR)
-    with pytest.raises(fs.FactsheetError, match="no CBS code"):
-        fs.resolve_municipality("GM9999", YEAR)
+    with pytest.raises(FactsheetError, match="Gorinchem"):
+        resolve_municipality("Gorinchm", YEAR)
+    with pytest.raises(FactsheetError, match="no CBS code"):
+        resolve_municipality("GM9999", YEAR)
     frame = pd.read_parquet(PROCESSED_DIR / "frames.parquet")
     responses = pd.read_parquet(PROCESSED_DIR / str(YEAR) / "responses.parquet")
     absent = sorted(set(frame.loc[frame["wave"] == YEAR, "code"]) - set(responses["municipality_code"].dropna()))[0]
-    with pytest.raises(fs.FactsheetError, match=f"{absent}.*did not take part"):
-        fs.resolve_municipality(absent, YEAR)
-    assert fs.resolve_municipality("gorinchem", YEAR)["code"] == GORINCHEM
+    with pytest.raises(FactsheetError, match=f"{absent}.*did not take part"):
+        resolve_municipality(absent, YEAR)
+    assert resolve_municipality("gorinchem", YEAR)["code"] == GORINCHEM
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -384,7 +397,7 @@ def test_factsheets_are_ignored_by_git():
 
 
 def test_full_response_wave(tmp_path):
-    target = fs.write_full_response(tmp_path / "processed", YEAR)
+    target = full_response.write_full_response(tmp_path / "processed", YEAR)
     responses = pd.read_parquet(target / "responses.parquet")
     frame = pd.read_parquet(PROCESSED_DIR / "frames.parquet")
     codes = sorted(frame.loc[frame["wave"] == YEAR, "code"])
@@ -399,8 +412,8 @@ def test_full_response_wave(tmp_path):
     assert sorted(zip(mine["question"], mine["item"], mine["value"].fillna(""), strict=True)) == \
         sorted(zip(copied["question"], copied["item"], copied["value"].fillna(""), strict=True))
     assert "SYNTHETIC SCALE TEST" in (target / "quality.json").read_text(encoding="utf-8")
-    with pytest.raises(fs.FactsheetError, match="must not be written"):
-        fs.write_full_response(PROCESSED_DIR, YEAR)
+    with pytest.raises(full_response.FullResponseError, match="must not be written"):
+        full_response.write_full_response(PROCESSED_DIR, YEAR)
 
 
 def test_factsheet_pages_pass_the_accessibility_check(builds, tmp_path):
@@ -430,7 +443,7 @@ def test_failed_build_leaves_the_previous_factsheets(tmp_path):
     as <stem>.failed.ipynb and leaves the previous factsheets in place."""
     import nbformat
 
-    notebook = nbformat.read(fs.NOTEBOOK, as_version=4)
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
     notebook.cells.append(nbformat.v4.new_code_cell('raise RuntimeError("kapot in de test")'))
     bad = tmp_path / "notebooks" / "factsheet.ipynb"
     bad.parent.mkdir()
@@ -438,8 +451,8 @@ def test_failed_build_leaves_the_previous_factsheets(tmp_path):
     out = tmp_path / "reports" / "factsheets"
     out.mkdir(parents=True)
     (out / "INDEX.csv").write_text("previous\n", encoding="utf-8")
-    with pytest.raises(fs.FactsheetError, match=f"{GORINCHEM}: RuntimeError: kapot in de test"):
-        fs.build_factsheets(YEAR, out, codes=[GORINCHEM], jobs=1, build_dir=tmp_path / "build", notebook=bad)
+    with pytest.raises(FactsheetError, match=f"{GORINCHEM}: RuntimeError: kapot in de test"):
+        build_factsheets(YEAR, out, codes=[GORINCHEM], jobs=1, build_dir=tmp_path / "build", notebook=bad)
     assert (out / "INDEX.csv").read_text(encoding="utf-8") == "previous\n"
     assert (tmp_path / "build" / "notebooks" / "GM0512_gorinchem.failed.ipynb").is_file()
 
@@ -461,7 +474,7 @@ def test_texts_of_every_municipality_pass_the_name_rules(tmp_path):
     from helpers.publish import privacy_scan
 
     processed = tmp_path / "processed"
-    fs.write_full_response(processed, YEAR)
+    full_response.write_full_response(processed, YEAR)
     rules = privacy_scan.project_names(REPO_ROOT).rules
     for code in ("GM1980", GORINCHEM, LAND_VAN_CUIJK):  # Dijk en Waard, and two with a history
         texts = [text for _, text in _shown(_sheet(code, processed))]

@@ -1,11 +1,13 @@
-"""The Makefile's report targets are real files with real prerequisites (make -n dry runs, nothing is executed).
+"""The Makefile's cleaning and report targets are real files with real prerequisites (make -n dry runs, nothing is
+executed).
 
 Each test copies the Makefile and notebooks/report.yml into a temporary tree in which every other input and output is
-an empty file with the real name (the sources of this repository, the processed data, the executed chapters with
-their .d files as helpers.publish.runner writes them, reports/<year>/MANIFEST), with times in the order a complete
-build leaves them. Then `make -n` says what a build would do: nothing when nothing changed; after one chapter
-notebook changed (make -W: as if it were new) that chapter, the summary when the chapter feeds it, and the assembly;
-after a helper changed only the chapters whose .d file names it; every helper for a chapter without a .d file.
+an empty file with the real name (the sources of this repository, the processed data with the cleaning's .d files,
+the executed chapters with theirs, as helpers.publish.runner writes them, reports/<year>/MANIFEST), with times in the
+order a complete build leaves them. Then `make -n` says what a build would do: nothing when nothing changed; after one
+chapter notebook changed (make -W: as if it were new) that chapter, the summary when the chapter feeds it, and the
+assembly; after a helper changed only the notebooks (cleaning, chapters) whose .d file names it; every helper for a
+notebook without a .d file.
 """
 
 from __future__ import annotations
@@ -42,9 +44,15 @@ def _sources() -> list[Path]:
     return sorted(found)
 
 
-# The helpers each chapter imports in the fake tree: chapter 01 alone uses coding.py.
+# The helpers each chapter imports in the fake tree: chapter 01 alone uses analysis/coding.py.
 IMPORTS = {"01_achtergrond": ["__init__.py", "report/chapter.py", "analysis/coding.py"]}
 DEFAULT_IMPORTS = ["__init__.py", "report/chapter.py", "analysis/tables.py"]
+# The helpers the cleaning notebook imports in the fake tree (no chapter imports data/cleaning.py).
+CLEANING_IMPORTS = ["__init__.py", "core/formatting.py", "data/cleaning.py"]
+
+
+def _waves() -> list[str]:
+    return sorted(path.stem for path in (REPO_ROOT / "data" / "codebook" / "waves").glob("*.yml"))
 
 
 @pytest.fixture
@@ -60,8 +68,7 @@ def tree(tmp_path: Path) -> Path:
     layers[0] += ["data/raw/reference/PROVENANCE.yml"]
     layers[1] += [".venv/.installed", "build/outline.mk"]
     layers[2] += ["data/processed/frames.parquet", "data/processed/crosswalk.parquet"]
-    waves = sorted(path.stem for path in (REPO_ROOT / "data" / "codebook" / "waves").glob("*.yml"))
-    layers[3] += [f"data/processed/{wave}/responses.parquet" for wave in waves]
+    layers[3] += [f"data/processed/{wave}/responses.parquet" for wave in _waves()]
     stems = _stems()
     layers[4] += [f"build/{YEAR}/notebooks/{stem}.ipynb" for stem in stems if stem != "06_samenvatting"]
     layers[5] += [f"build/{YEAR}/notebooks/06_samenvatting.ipynb"]
@@ -86,16 +93,35 @@ def tree(tmp_path: Path) -> Path:
         depfile = root / target.replace(".ipynb", ".d")
         depfile.write_text(text, encoding="utf-8")
         os.utime(depfile, (1_700_000_000 + 4000,) * 2)
+    for wave in _waves():
+        text = run_chapter.dependency_text(f"data/processed/{wave}/responses.parquet",
+                                           [helpers / name for name in CLEANING_IMPORTS], root)
+        depfile = root / "build" / "notebooks" / wave / "00_opschonen.d"
+        depfile.parent.mkdir(parents=True, exist_ok=True)
+        depfile.write_text(text, encoding="utf-8")
+        os.utime(depfile, (1_700_000_000 + 3000,) * 2)
     return root
 
 
-def _dry_run(root: Path, *arguments: str) -> tuple[list[str], bool]:
-    """(chapters make would run, whether it would publish) for `make -n report <arguments>`."""
+def _runs(root: Path, *arguments: str) -> tuple[list[str], list[str], bool]:
+    """(waves make would clean, chapters it would run, whether it would publish) for `make -n report <arguments>`."""
     done = subprocess.run(["make", "-n", "-j2", "report", f"YEAR={YEAR}", *arguments], cwd=root, capture_output=True,
                           text=True, check=False, timeout=120, env={**os.environ, "MAKEFLAGS": ""})
     assert done.returncode == 0, done.stdout + done.stderr
-    chapters = sorted(re.findall(r"helpers\.publish\.runner .*?notebooks/(\w+)\.ipynb", done.stdout))
-    return chapters, "helpers.publish.assemble --year" in done.stdout
+    commands = re.sub(r"\\\n\s*", " ", done.stdout).splitlines()  # a recipe line continued with a backslash: one
+    runs = [line for line in commands if "-m helpers.publish.runner " in line]
+    cleanings = sorted(re.search(r"--make-target data/processed/(\d+)/", line).group(1) for line in runs
+                       if "--make-target data/processed/" in line)
+    chapters = sorted(re.search(r"notebooks/(\w+)\.ipynb$", line.strip()).group(1) for line in runs
+                      if "--make-target" not in line)
+    return cleanings, chapters, "helpers.publish.assemble --year" in done.stdout
+
+
+def _dry_run(root: Path, *arguments: str) -> tuple[list[str], bool]:
+    """(chapters make would run, whether it would publish) for `make -n report <arguments>`; no wave cleaned."""
+    cleanings, chapters, publishes = _runs(root, *arguments)
+    assert cleanings == []
+    return chapters, publishes
 
 
 def test_nothing_changed_nothing_to_do(tree):
@@ -133,4 +159,22 @@ def test_removed_helper_does_not_stop_make(tree):
 def test_data_and_outline_are_chapter_inputs(tree):
     every = sorted(_stems())
     assert _dry_run(tree, "-W", "data/processed/2023/responses.parquet") == (every, True)
-    assert _dry_run(tree, "-W", "data/codebook/questions.yml")[0] == every
+    # The codebook is read by the cleaning too (the trend indicators by the chapters only).
+    assert _runs(tree, "-W", "data/codebook/questions.yml") == (_waves(), every, True)
+    assert _runs(tree, "-W", "data/codebook/indicators.yml") == ([], every, True)
+
+
+def test_cleaning_reruns_for_its_notebook_its_helpers_and_the_runner(tree):
+    every, waves = sorted(_stems()), _waves()
+    assert _runs(tree, "-W", "notebooks/00_opschonen.ipynb") == (waves, every, True)
+    # Its helpers are the ones in its .d file: cleaning.py reruns every wave, a helper it did not import none.
+    assert _runs(tree, "-W", "src/helpers/data/cleaning.py") == (waves, every, True)
+    assert _runs(tree, "-W", "src/helpers/analysis/coding.py")[0] == []
+    # The runner renders the appendix (datakwaliteit.html), and so does the nbconvert template.
+    assert _runs(tree, "-W", "src/helpers/publish/runner.py")[0] == waves
+    assert _runs(tree, "-W", "src/helpers/templates/flitspeiling/index.html.j2")[0] == waves
+
+
+def test_without_its_dependency_file_a_cleaning_depends_on_every_helper(tree):
+    (tree / "build" / "notebooks" / YEAR / "00_opschonen.d").unlink()
+    assert _runs(tree, "-W", "src/helpers/analysis/stats.py") == ([YEAR], sorted(_stems()), True)

@@ -1,5 +1,6 @@
-"""helpers.publish.runner: the Makefile's chapter runner (parameters injected and visible, a failing notebook kept as
-<stem>.failed.ipynb with a nonzero exit, the dependency file of the helpers the kernel imported).
+"""helpers.publish.runner: the one notebook runner (parameters injected and visible, a failing notebook kept as
+<stem>.failed.ipynb with a nonzero exit, the dependency file of the helpers the kernel imported; the cleaning's run
+with its own target and its appendix page, as nbconvert's command line made it; the factsheets' long-lived kernel).
 
 The notebooks here are tiny and run in the project kernel `flitspeiling` (skipped without it, as `make env` makes it).
 """
@@ -31,12 +32,12 @@ def _kernel_missing() -> bool:
 needs_kernel = pytest.mark.skipif(_kernel_missing(), reason="no Jupyter kernel 'flitspeiling' (make env)")
 
 
-def _notebook(path: Path, *cells: str) -> Path:
-    """A notebook with a parameters cell (year, parts_dir) and the given code cells."""
+def _notebook(path: Path, *cells: str, parameters: str = 'year = 2000\nparts_dir = ""') -> Path:
+    """A notebook with a parameters cell (by default year, parts_dir) and the given code cells."""
     code = [{"cell_type": "code", "execution_count": None, "id": f"c{index}", "metadata": {}, "outputs": [],
              "source": source} for index, source in enumerate(cells)]
     parameters = {"cell_type": "code", "execution_count": None, "id": "parameters", "metadata": {"tags": ["parameters"]},
-                  "outputs": [], "source": 'year = 2000\nparts_dir = ""'}
+                  "outputs": [], "source": parameters}
     document = {"cells": [parameters, *code], "nbformat": 4, "nbformat_minor": 5,
                 "metadata": {"kernelspec": {"name": "flitspeiling", "display_name": "Python (flitspeiling)",
                                             "language": "python"}}}
@@ -80,7 +81,7 @@ def test_parameters_injected_visible_and_helpers_recorded(tmp_path):
     assert rules[0][0] == "build/2021/notebooks/01_test.ipynb"
     imported = {Path(name).name for name in rules[0][1]}
     assert imported == {"__init__.py", "reproducible.py"}  # what the kernel imported: not report.py, not pandas
-    assert all(Path(name).parent == HELPERS_DIR for name in rules[0][1])
+    assert all(HELPERS_DIR in Path(name).parents for name in rules[0][1])
     assert [target for target, prerequisites in rules[1:]] == rules[0][1]  # an empty rule per helper (gcc -MP)
     assert all(not prerequisites for _, prerequisites in rules[1:])
 
@@ -109,14 +110,15 @@ def test_failing_notebook_is_kept_as_failed_and_exits_nonzero(tmp_path, capsys):
 def test_dependency_file_format(tmp_path):
     helpers_dir = tmp_path / "src" / "helpers"
     helpers_dir.mkdir(parents=True)
-    for name in ("__init__.py", "report.py", "my helper.py"):
+    (helpers_dir / "report").mkdir()
+    for name in ("__init__.py", "report/chapter.py", "my helper.py"):
         (helpers_dir / name).write_text("", encoding="utf-8")
     (tmp_path / "elsewhere.py").write_text("", encoding="utf-8")
-    modules = [str(helpers_dir / "report.py"), str(helpers_dir / "__init__.py"), str(helpers_dir / "report.py"),
-               str(tmp_path / "elsewhere.py"), str(helpers_dir / "gone.py"), str(helpers_dir / "data.so"),
-               str(helpers_dir / "my helper.py")]
+    modules = [str(helpers_dir / "report" / "chapter.py"), str(helpers_dir / "__init__.py"),
+               str(helpers_dir / "report" / "chapter.py"), str(tmp_path / "elsewhere.py"), str(helpers_dir / "gone.py"),
+               str(helpers_dir / "data.so"), str(helpers_dir / "my helper.py")]
     found = run_chapter.helper_dependencies(modules, helpers_dir)
-    assert [path.name for path in found] == ["__init__.py", "my helper.py", "report.py"]
+    assert [path.name for path in found] == ["__init__.py", "my helper.py", "chapter.py"]
     text = run_chapter.dependency_text("build/2023/notebooks/01_a.ipynb", found, tmp_path)
     lines = [line for line in text.splitlines() if not line.startswith("#")]
     assert lines == ["build/2023/notebooks/01_a.ipynb: src/helpers/__init__.py src/helpers/my\\ helper.py "
@@ -175,3 +177,100 @@ def test_blocked_optional_import_is_unused_by_nbformat():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "validated"
+
+
+@needs_kernel
+def test_cleaning_run_has_its_own_target_no_parts_and_a_page(tmp_path):
+    """As `make data` runs notebooks/00_opschonen.ipynb: the executed notebook in build/notebooks/<year>/, a .d file
+    for the processed data, no parts_dir, and the notebook without code as a standalone page."""
+    notebook = _notebook(
+        tmp_path / "notebooks" / "00_test.ipynb",
+        "from IPython.display import Markdown, display\nfrom helpers.core import formatting\n"
+        "display(Markdown(f'# Datakwaliteit {year}\\n\\nGeschoond: {formatting.number(1234)} antwoorden.'))",
+        parameters="year = 2000",
+    )
+    out = tmp_path / "build" / "notebooks" / "2021" / "00_test.ipynb"
+    written = run_chapter.run(notebook, 2021, tmp_path, fragment=False, parts=False, out=out,
+                              make_target="data/processed/2021/responses.parquet",
+                              html=Path("reports/2021/datakwaliteit.html"))
+
+    assert written["notebook"] == out and out.is_file() and not (tmp_path / "build" / "2021").exists()
+    assert notebook_parameters(out) == {"year": 2021}
+    rules = _rules(out.with_suffix(".d"))
+    assert rules[0][0] == "data/processed/2021/responses.parquet"
+    assert {Path(name).name for name in rules[0][1]} == {"__init__.py", "formatting.py"}
+    page = (tmp_path / "reports" / "2021" / "datakwaliteit.html").read_text(encoding="utf-8")
+    assert "<title>Datakwaliteit 2021</title>" in page and "Geschoond: 1.234 antwoorden." in page
+    assert "import" not in page  # no code
+
+
+def _executed_notebook(path: Path) -> Path:
+    """An executed notebook as the cleaning leaves one: Markdown, a hidden title, outputs, stderr, an empty cell."""
+    import nbformat
+
+    v4 = nbformat.v4
+    node = v4.new_notebook(cells=[
+        v4.new_markdown_cell("# Titel die niet getoond wordt", metadata={"tags": ["remove_cell"]}),
+        v4.new_markdown_cell("Tekst met *nadruk* en een [link](https://example.org)."),
+        v4.new_code_cell("year = 2023", metadata={"tags": ["parameters"]}),
+        v4.new_code_cell("show()", outputs=[
+            v4.new_output("display_data", data={"text/markdown": "## Kop\n\n12,5% van de gemeenten"}),
+            v4.new_output("stream", name="stderr", text="a warning\n"),
+            v4.new_output("display_data", data={"text/html": "<table><tr><td>1</td></tr></table>",
+                                                "text/plain": "table"}),
+        ], metadata={"tags": ["remove_output"]}),
+        v4.new_code_cell("print('klaar')", outputs=[v4.new_output("stream", name="stdout", text="klaar\n")]),
+    ])
+    node.metadata["kernelspec"] = {"name": "flitspeiling", "display_name": "Python (flitspeiling)",
+                                   "language": "python"}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(node, path)
+    return path
+
+
+def test_page_is_what_the_nbconvert_command_line_made(tmp_path):
+    """The appendix page equals, byte for byte, the page of the command the Makefile ran before:
+    jupyter nbconvert --to html --no-input --template flitspeiling."""
+    executed = _executed_notebook(tmp_path / "build" / "00_opschonen.ipynb")
+    nbconvert = Path(sys.executable).parent / "jupyter-nbconvert"
+    if not nbconvert.exists():
+        pytest.skip("jupyter-nbconvert is not installed in this environment")
+    done = subprocess.run([str(nbconvert), "--log-level", "WARN", "--to", "html", "--no-input", "--template",
+                           "flitspeiling", f"--TemplateExporter.extra_template_basedirs={HELPERS_DIR / 'templates'}",
+                           "--output-dir", str(tmp_path / "cli"), "--output", "datakwaliteit", str(executed)],
+                          capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+
+    page = run_chapter.write_page(executed, tmp_path / "runner" / "datakwaliteit.html", name="00_opschonen")
+
+    expected = (tmp_path / "cli" / "datakwaliteit.html").read_bytes()
+    assert b"12,5% van de gemeenten" in expected and b"Titel die niet" not in expected
+    assert page.read_bytes() == expected
+
+
+def test_parameterised_injects_after_the_parameters_cell_and_keeps_the_template(tmp_path):
+    notebook = _notebook(tmp_path / "nb.ipynb", "print(year)")
+    template = run_chapter.load_notebook(notebook)
+    first = run_chapter.parameterised(template, {"year": 2019, "municipality": "GM0512"})
+    second = run_chapter.parameterised(template, {"year": 2020})
+
+    tags = [cell.metadata.get("tags", []) for cell in first.cells]
+    assert tags[:2] == [["parameters"], ["injected-parameters"]]
+    assert "year = 2019" in first.cells[1].source and 'municipality = "GM0512"' in first.cells[1].source
+    injected = [cell for cell in second.cells if "injected-parameters" in cell.metadata.get("tags", [])]
+    assert len(injected) == 1 and "year = 2020" in injected[0].source and "municipality" not in injected[0].source
+    assert not any("injected-parameters" in cell.metadata.get("tags", []) for cell in template.cells)
+    assert first.metadata.papermill.parameters == {"year": 2019, "municipality": "GM0512"}
+
+
+@needs_kernel
+def test_kernel_session_runs_each_notebook_in_a_fresh_namespace(tmp_path):
+    notebook = _notebook(tmp_path / "nb.ipynb", "seen = 'left' in dir()\nleft = year\nprint(seen, left)")
+    template = run_chapter.load_notebook(notebook)
+    session = run_chapter.KernelSession(tmp_path, timeout=60)
+    try:
+        outputs = [session.execute(run_chapter.parameterised(template, {"year": year})).cells[-1].outputs
+                   for year in (2019, 2020)]
+    finally:
+        session.shutdown()
+    assert ["".join(output["text"]).strip() for [output] in outputs] == ["False 2019", "False 2020"]

@@ -1,22 +1,34 @@
-"""Run one report notebook for one wave, as ``make report`` does (Makefile, "Report").
+"""The one notebook runner: every notebook of the project is parameterised and executed through this module.
 
-What it does, in one process (cheaper than the papermill command line, see README "Snelheid / Benchmarks"):
+- ``make report`` runs each chapter with ``python -m helpers.publish.runner`` (`run`);
+- ``make data`` runs the cleaning notebook the same way, once per wave, and renders its data-quality appendix
+  (``--html``, as ``jupyter nbconvert --to html --no-input --template flitspeiling`` did);
+- the factsheet build (helpers.factsheets.pool) parameterises with `parameterised` and executes in long-lived
+  kernels (`KernelSession`): one kernel per worker instead of one per municipality;
+- the tests run notebooks with `execute` (tests/notebook_runs.py).
+
+What `run` does, in one process (cheaper than the papermill and nbconvert command lines, see README "Snelheid /
+Benchmarks"):
 
 1. executes ``notebooks/<stem>.ipynb`` with papermill (``papermill.execute_notebook``) in the Jupyter kernel
-   ``flitspeiling`` with working directory ``notebooks/``, an execution timeout and the parameters ``year`` and
-   ``parts_dir`` (plus any ``-p name value``). Papermill injects them as the cell tagged ``injected-parameters``, so
-   they stay visible in the executed notebook (helpers.publish.provenance reads them for the colophon);
-2. writes the executed notebook to ``build/<year>/notebooks/<stem>.running.ipynb``; when a cell fails it becomes
+   ``flitspeiling`` with working directory ``notebooks/``, an execution timeout and the parameters ``year`` and (for
+   a chapter) ``parts_dir``, plus any ``-p name value``. Papermill injects them as the cell tagged
+   ``injected-parameters``, so they stay visible in the executed notebook (helpers.publish.provenance reads them for
+   the colophon);
+2. writes the executed notebook next to its target as ``<stem>.running.ipynb`` (target: by default
+   ``build/<year>/notebooks/<stem>.ipynb``, ``--out`` names another); when a cell fails it becomes
    ``<stem>.failed.ipynb`` (the failing cell with its traceback), the previous build output is left as it was and
    the exit status is 1;
 3. asks the kernel, before it shuts down, which modules of ``helpers`` the notebook imported (``sys.modules``), and
-   writes them as a Make dependency file ``build/<year>/notebooks/<stem>.d``: the chapter's target depends on those
-   helper files only, so editing a helper re-runs just the chapters that use it. A notebook that did not run to the
-   end gets no new .d file, and without one the Makefile falls back to every helper;
-4. renders the chapter's HTML fragment for the publication (helpers.publish.assemble.render_fragment, stored in
-   ``build/<year>/fragments/<stem>.json`` with the hashes it was made from), so that helpers.publish.assemble only has to
-   assemble the pages; helpers.publish.assemble renders the fragment again itself when any of those hashes differ;
-5. only then moves the executed notebook to ``build/<year>/notebooks/<stem>.ipynb``, the Make target.
+   writes them as a Make dependency file ``<target stem>.d`` beside the target, for the Make target the notebook
+   builds (``--make-target``, default the executed notebook): that target depends on those helper files only, so
+   editing a helper re-runs just the notebooks that use it. A notebook that did not run to the end gets no new .d
+   file, and without one the Makefile falls back to every helper;
+4. for a chapter, renders its HTML fragment for the publication (helpers.publish.fragments.store_fragment, stored in
+   ``build/<year>/fragments/<stem>.json`` with the hashes it was made from), so that helpers.publish.assemble only has
+   to assemble the pages; with ``--html`` it writes the notebook as one standalone page without code instead
+   (`appendix_exporter`);
+5. only then moves the executed notebook to its target.
 
 Startup: the papermill and nbconvert command lines import ``jsonschema``, which imports the optional package
 ``rfc3987_syntax`` (about 1 s: it compiles a grammar) only to offer the JSON-schema format "iri". nbformat's notebook
@@ -28,12 +40,16 @@ Command line::
 
     python -m helpers.publish.runner --year 2023 notebooks/01_achtergrond.ipynb [--root .] [--timeout 600]
         [--kernel flitspeiling] [-p name value ...] [--no-fragment]
+    python -m helpers.publish.runner --year 2023 notebooks/00_opschonen.ipynb --no-parts --no-fragment
+        --out build/notebooks/2023/00_opschonen.ipynb --make-target data/processed/2023/responses.parquet
+        --html reports/2023/datakwaliteit.html
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import copy
 import os
 import shutil
 import sys
@@ -41,7 +57,8 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from helpers import KERNEL
+from helpers import KERNEL, TEMPLATES_DIR
+from helpers.publish.fragments import store_fragment
 
 # Optional imports of libraries this process loads that it never uses (see the module docstring): a None entry in
 # sys.modules makes `import rfc3987_syntax` raise ImportError, which jsonschema expects for an absent extra.
@@ -49,6 +66,8 @@ BLOCKED_OPTIONAL_IMPORTS = ("rfc3987_syntax",)
 
 TIMEOUT = 600
 PACKAGE = "helpers"
+# The nbconvert template of the standalone pages (src/helpers/templates/flitspeiling).
+APPENDIX_TEMPLATE = "flitspeiling"
 # Evaluated in the kernel after the last cell (a silent request: no output, no execution count): the files of the
 # helpers modules the notebook imported.
 IMPORTED_HELPERS_EXPRESSION = (
@@ -62,7 +81,7 @@ def block_optional_imports(names: Iterable[str] = BLOCKED_OPTIONAL_IMPORTS) -> N
             sys.modules[name] = None  # type: ignore[assignment]
 
 
-class ChapterFailed(RuntimeError):
+class NotebookFailed(RuntimeError):
     """The notebook did not run to its end; the message says where the executed notebook is."""
 
 
@@ -97,7 +116,7 @@ def _make_path(path: Path, root: Path) -> str:
 
 def dependency_text(target: str, dependencies: Sequence[Path], root: Path, source: str = "") -> str:
     """A Make rule ``<target>: <dependencies>``, then an empty rule per dependency (as ``gcc -MP``), so that a helper
-    that is later removed makes the chapter run again instead of stopping make."""
+    that is later removed makes the notebook run again instead of stopping make."""
     names = [_make_path(path, root) for path in dependencies]
     lines = [f"# Written by helpers.publish.runner{' for ' + source if source else ''}: the helpers the notebook imported.",
              f"{target}: " + " ".join(names) if names else f"{target}:"]
@@ -113,7 +132,26 @@ def _write_atomically(path: Path, text: str) -> None:
 
 
 # ----------------------------------------------------------------------------------------------------------------
-# Execution
+# Parameterising: papermill's, so that every run shows its parameters the same way
+
+
+def load_notebook(path: Path):
+    """The notebook as papermill loads it (every cell with a tags list, papermill metadata)."""
+    from papermill.iorw import load_notebook_node
+
+    return load_notebook_node(str(path))
+
+
+def parameterised(template, parameters: Mapping, kernel: str = KERNEL):
+    """A copy of the loaded notebook `template` with papermill's injected-parameters cell (as `papermill -p` runs
+    it); `template` itself is left unchanged, so it can be parameterised again."""
+    from papermill.parameterize import parameterize_notebook
+
+    return parameterize_notebook(copy.deepcopy(template), dict(parameters), kernel_name=kernel, language="python")
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Executing
 
 
 def _recording_engine(record: dict):
@@ -154,9 +192,9 @@ def _recording_engine(record: dict):
 
 def execute(notebook: Path, output: Path, parameters: Mapping, cwd: Path, kernel: str = KERNEL,
             timeout: int = TIMEOUT) -> list[str] | None:
-    """Execute `notebook` into `output` with papermill; returns the module files of helpers the kernel had loaded
-    (None when they could not be asked). Raises papermill's PapermillExecutionError when a cell fails (`output` then
-    holds the notebook up to the failing cell)."""
+    """Execute `notebook` into `output` with papermill in a kernel of its own; returns the module files of helpers the
+    kernel had loaded (None when they could not be asked). Raises papermill's PapermillExecutionError when a cell
+    fails (`output` then holds the notebook up to the failing cell)."""
     block_optional_imports()
     import papermill
     from papermill.engines import papermill_engines
@@ -173,23 +211,111 @@ def execute(notebook: Path, output: Path, parameters: Mapping, cwd: Path, kernel
     return record.get("modules")
 
 
-def run(notebook: Path, year: int, root: Path, kernel: str = KERNEL, timeout: int = TIMEOUT,
-        extra_parameters: Mapping | None = None, fragment: bool = True) -> dict:
-    """Run one notebook as the Makefile's chapter rule; returns what was written and how long each step took."""
-    import helpers
-    from helpers.publish.fragments import store_fragment  # cheap: it imports its heavy libraries lazily
+class KernelSession:
+    """A long-lived kernel that executes parameterised notebooks again and again, each time in a fresh namespace:
+    the modules stay imported (and helpers' caches filled), the variables go. For many runs of one notebook (the
+    factsheets), where a kernel per run would cost more than the run."""
 
+    def __init__(self, cwd: Path, timeout: int = 300, kernel: str = KERNEL):
+        from jupyter_client.manager import KernelManager
+
+        self.timeout, self.kernel = timeout, kernel
+        self.km = KernelManager(kernel_name=kernel)
+        self.km.start_kernel(cwd=str(cwd))
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        self.kc.wait_for_ready(timeout=120)
+
+    def execute(self, nb):
+        """Execute the notebook node `nb` (see `parameterised`) in place; raises nbclient's CellExecutionError."""
+        from nbclient import NotebookClient
+
+        self.kc.execute_interactive("get_ipython().run_line_magic('reset', '-f')", store_history=False,
+                                    timeout=self.timeout)
+        client = NotebookClient(nb, km=self.km, kernel_name=self.kernel, timeout=self.timeout, allow_errors=False)
+        client.kc = self.kc
+        return client.execute()
+
+    def shutdown(self) -> None:
+        try:
+            self.kc.stop_channels()
+        finally:
+            self.km.shutdown_kernel(now=True)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# A standalone page of an executed notebook (the data-quality appendix)
+
+
+def appendix_exporter():
+    """nbconvert's HTML exporter configured as ``jupyter nbconvert --to html --no-input --template flitspeiling``
+    (the command that made the data-quality appendix before; the same page, byte for byte). Unlike the chapters'
+    exporter (helpers.publish.assemble) it keeps cells tagged remove_output and does not embed Markdown images:
+    the template itself drops the cells tagged remove_cell."""
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    config = Config()
+    config.TemplateExporter.template_name = APPENDIX_TEMPLATE
+    config.TemplateExporter.extra_template_basedirs = [str(TEMPLATES_DIR)]
+    config.TemplateExporter.exclude_input = True
+    config.TemplateExporter.exclude_input_prompt = True
+    config.TemplateExporter.exclude_output_prompt = True
+    return HTMLExporter(config=config)
+
+
+def write_page(executed: Path, target: Path, name: str) -> Path:
+    """The executed notebook as one standalone page without code (`appendix_exporter`), written atomically; `name`
+    is the notebook's name for nbconvert (the page title when the notebook has no h1). Rendered here rather than
+    with helpers.publish.assemble, so that the page depends on this module and the template only (Makefile)."""
+    import nbformat
+
+    node = nbformat.read(executed, as_version=4)
+    page, _ = appendix_exporter().from_notebook_node(
+        node, resources={"metadata": {"name": name, "path": str(Path(executed).parent)}})
+    _write_atomically(Path(target), page)
+    return Path(target)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# One run, as the Makefile's rules do it
+
+
+def write_dependencies(depfile: Path, modules: Iterable[str] | None, make_target: str, notebook: Path,
+                       root: Path) -> Path | None:
+    """The .d file naming the helpers among `modules` as prerequisites of `make_target`; without `modules` (the
+    kernel could not be asked) the old .d file is removed, so that make falls back to every helper."""
+    import helpers
+
+    if modules is None:
+        depfile.unlink(missing_ok=True)
+        return None
+    dependencies = helper_dependencies(modules, Path(helpers.__file__).parent)
+    _write_atomically(depfile, dependency_text(make_target, dependencies, root, source=_make_path(notebook, root)))
+    return depfile
+
+
+def run(notebook: Path, year: int, root: Path, kernel: str = KERNEL, timeout: int = TIMEOUT,
+        extra_parameters: Mapping | None = None, fragment: bool = True, *, out: Path | None = None,
+        make_target: str | None = None, parts: bool = True, html: Path | None = None) -> dict:
+    """Run one notebook as the Makefile does; returns what was written and how long each step took.
+
+    Defaults: a chapter (executed into build/<year>/notebooks/<stem>.ipynb, the Make target; parts in
+    build/<year>/parts/<stem>/, passed as the parameter parts_dir; its HTML fragment rendered). `out`: the executed
+    notebook elsewhere; `make_target`: the Make target the .d file names (default the executed notebook); `parts`:
+    False passes no parts_dir; `html`: also write the notebook as a standalone page (write_page)."""
     notebook, root = Path(notebook), Path(root).resolve()
-    stem = notebook.stem
     build = root / "build" / str(year)
-    notebooks_dir, parts_dir = build / "notebooks", build / "parts" / stem
-    target = notebooks_dir / f"{stem}.ipynb"
-    running, failed = target.with_name(f"{stem}.running.ipynb"), target.with_name(f"{stem}.failed.ipynb")
-    depfile = target.with_suffix(".d")
-    notebooks_dir.mkdir(parents=True, exist_ok=True)
-    shutil.rmtree(parts_dir, ignore_errors=True)
+    target = Path(out).resolve() if out else build / "notebooks" / f"{notebook.stem}.ipynb"
+    parts_dir = build / "parts" / notebook.stem
+    running, failed = target.with_name(f"{target.stem}.running.ipynb"), target.with_name(f"{target.stem}.failed.ipynb")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    parameters = {"year": int(year)}
+    if parts:
+        shutil.rmtree(parts_dir, ignore_errors=True)
+        parameters["parts_dir"] = str(parts_dir)
+    parameters.update(extra_parameters or {})
     failed.unlink(missing_ok=True)
-    parameters = {"year": int(year), "parts_dir": str(parts_dir), **dict(extra_parameters or {})}
     timings: dict[str, float] = {}
 
     begin = time.perf_counter()
@@ -201,24 +327,23 @@ def run(notebook: Path, year: int, root: Path, kernel: str = KERNEL, timeout: in
         if isinstance(error, KeyboardInterrupt):
             raise
         where = failed if failed.exists() else running
-        raise ChapterFailed(f"{notebook} failed for {year}; the executed notebook is {where.relative_to(root)}"
-                            f" ({type(error).__name__}); reports/{year}/ was not changed") from error
+        kept = f"{_make_path(target, root)} was not replaced" if out else f"reports/{year}/ was not changed"
+        raise NotebookFailed(f"{notebook} failed for {year}; the executed notebook is {_make_path(where, root)}"
+                             f" ({type(error).__name__}); {kept}") from error
     timings["execute"] = time.perf_counter() - begin
 
-    target_name = _make_path(target, root)
-    if modules is not None:
-        helpers_dir = Path(helpers.__file__).parent
-        _write_atomically(depfile, dependency_text(target_name, helper_dependencies(modules, helpers_dir), root,
-                                                   source=_make_path(notebook, root)))
-    else:
-        depfile.unlink(missing_ok=True)
-
-    written = {"notebook": target, "depfile": depfile if modules is not None else None, "fragment": None}
+    written = {"notebook": target, "fragment": None, "html": None,
+               "depfile": write_dependencies(target.with_suffix(".d"), modules,
+                                             make_target or _make_path(target, root), notebook, root)}
     if fragment:
         begin = time.perf_counter()
-        written["fragment"] = store_fragment(year, stem, running, parts_dir.parent, root=root,
+        written["fragment"] = store_fragment(year, notebook.stem, running, parts_dir.parent, root=root,
                                              report_yml=notebook.resolve().parent / "report.yml")
         timings["fragment"] = time.perf_counter() - begin
+    if html:
+        begin = time.perf_counter()
+        written["html"] = write_page(running, root / html, name=target.stem)
+        timings["html"] = time.perf_counter() - begin
     os.replace(running, target)
     written["seconds"] = {name: round(value, 2) for name, value in timings.items()}
     return written
@@ -233,7 +358,7 @@ def _parameter_value(text: str):
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m helpers.publish.runner",
-                                     description="Run one report notebook for one wave (papermill), as make report.")
+                                     description="Run one notebook for one wave (papermill), as make does.")
     parser.add_argument("notebook", type=Path, help="the notebook, e.g. notebooks/01_achtergrond.ipynb")
     parser.add_argument("--year", type=int, required=True)
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="build root (default: the working directory)")
@@ -242,15 +367,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                         help="another parameter (a Python literal, else a string)")
     parser.add_argument("--no-fragment", action="store_true", help="do not render the HTML fragment")
+    parser.add_argument("--no-parts", action="store_true", help="no parts folder and no parameter parts_dir")
+    parser.add_argument("--out", type=Path, help="the executed notebook (default build/<year>/notebooks/<stem>.ipynb)")
+    parser.add_argument("--make-target", help="the Make target the .d file names (default: the executed notebook)")
+    parser.add_argument("--html", type=Path, help="also write the notebook as a standalone page without code")
     args = parser.parse_args(argv)
     if not args.notebook.is_file():
         print(f"error: {args.notebook}: not found", file=sys.stderr)
         return 2
     extra = {name: _parameter_value(value) for name, value in args.parameter}
+    root = args.root.resolve()
     try:
-        run(args.notebook, args.year, args.root, kernel=args.kernel, timeout=args.timeout, extra_parameters=extra,
-            fragment=not args.no_fragment)
-    except ChapterFailed as error:
+        run(args.notebook, args.year, root, kernel=args.kernel, timeout=args.timeout, extra_parameters=extra,
+            fragment=not args.no_fragment, out=root / args.out if args.out else None, make_target=args.make_target,
+            parts=not args.no_parts, html=args.html)
+    except NotebookFailed as error:
         cause = error.__cause__
         print(f"error: {error}", file=sys.stderr)
         if cause is not None and type(cause).__name__ == "PapermillExecutionError":
