@@ -34,19 +34,26 @@ LOG = logging.getLogger(__name__)
 PDF_VARIANT = "pdf/ua-1"
 
 
+# 2000-01-01 00:00 UTC: the time written into the PDFs' font subsets (a fixed value: reproducible bytes).
+FONT_TIMESTAMP = 946684800
+
+
 def write_pdf(html: str, target: Path, base_url: Path | None = None) -> int:
     """Render the HTML (print media) to an A4 PDF with WeasyPrint; returns the number of pages.
 
     Tagged PDF/UA-1 (PDF_VARIANT): a structure tree with the figures' alternative text, /MarkInfo, XMP metadata
     with pdfuaid:part 1, bookmarks from the headings; title and language come from <title> and <html lang>. The PDF
-    has no creation or modification date and its /ID is the MD5 of its content (not random), so the same HTML gives
-    the same bytes.
+    has no creation or modification date, its /ID is the MD5 of its content (not random) and its font subsets carry a
+    fixed time (SOURCE_DATE_EPOCH), so the same HTML gives the same bytes.
     """
     try:
         import weasyprint
     except OSError as error:  # the Python package is there but the system's Pango is not
         raise PublishError(f"WeasyPrint cannot load Pango ({error}); install the Debian packages libpango-1.0-0 "
                            "libpangoft2-1.0-0 fonts-dejavu-core (make system-packages)") from error
+    # The embedded font subsets carry a 'head.modified' time that fontTools sets to now unless SOURCE_DATE_EPOCH
+    # says otherwise: two builds a second apart differed in a few bytes. A fixed epoch makes the fonts reproducible.
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(FONT_TIMESTAMP))
     document = weasyprint.HTML(string=html, base_url=str(base_url or target.parent)).render()
     document.write_pdf(target, pdf_variant=PDF_VARIANT, pdf_tags=True, pdf_identifier=True)
     return len(document.pages)
