@@ -57,7 +57,7 @@ def report_title(year: int) -> str:
 def _colophon(year: int, synthetic: bool) -> str:
     data = "synthetische vervanger van de enquêtegegevens" if synthetic else "enquêtegegevens van de flitspeiling"
     return (f"{report_title(year)}. {AUTHORS_NOTE}. Deze uitgave is automatisch opgebouwd uit de {data} met "
-            "helpers.publish.assemble; de gegevens bij elke figuur staan in de webversie (onder de figuur) en in het "
+            "helpers.publish; de gegevens bij elke figuur staan in de webversie (onder de figuur) en in het "
             "tabellenboek.")
 
 
