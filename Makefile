@@ -70,11 +70,11 @@ CODEBOOK      := $(wildcard data/codebook/*.yml data/codebook/waves/*.yml)
 # The trend indicators are read by the chapters only; editing them does not re-run the cleaning.
 CLEANING_CODEBOOK := $(filter-out data/codebook/indicators.yml,$(CODEBOOK))
 HELPERS       := $(shell find src/helpers -name '*.py' -not -path '*/synthetic/*' 2>/dev/null | sort)
-# The helpers the cleaning notebook imports (its appendix uses report.html_table); editing another helper does not
-# re-run the cleaning.
+# The helpers the cleaning notebook imports (its appendix tables: report/appendix.py, which uses report.html_table);
+# editing another helper does not re-run the cleaning.
 CLEANING_HELPERS := $(addprefix src/helpers/,__init__.py data/codebook.py data/exports.py data/cleaning.py core/privacy.py \
                     data/processed.py data/municipalities.py data/cbs.py core/reproducible.py data/published.py \
-                    report/chapter.py analysis/tables.py report/figures.py core/formatting.py)
+                    report/appendix.py report/chapter.py analysis/tables.py report/figures.py core/formatting.py)
 PROCESSED     := $(foreach w,$(WAVES),data/processed/$(w)/responses.parquet)
 # The report's nbconvert template (src/helpers/templates/flitspeiling): no code, no external scripts, lang="nl".
 NB_TEMPLATE   := --template flitspeiling --TemplateExporter.extra_template_basedirs=src/helpers/templates
