@@ -383,6 +383,11 @@ def test_smallest_class_merged_absent_flagged_and_described():
         "Deze kleine gemeenten zitten in de fasen ‘Verkennend’ en ‘Anders’."]
 
 
+def test_implementing_by_class_for_the_alt_text():
+    table = crosstab({"lt10k": phases(2, 2, 1, 0, 1), "ge100k": phases(0, 1, 1, 2, 0)})
+    assert h2.implementing_by_class(table) == f"lt10k: {pct(0)}; ge100k: {pct(50)}"
+
+
 def test_middle_class_sentences():
     table = crosstab({"10k_25k": phases(10, 5, 3, 4, 1), "25k_50k": phases(5, 0, 2, 5, 0),
                       "ge100k": phases(0, 1, 1, 20, 0)})

@@ -118,6 +118,13 @@ def size_figure_note(missing: int, n_per_class: dict[str, int]) -> str:
     return note
 
 
+def implementing_by_class(crosstab: pd.DataFrame) -> str:
+    """ "< 10.000: 0 %; 10.000-25.000: 17 %; …": the share implementing a LIA per size class of the crosstab of phases
+    (for the figure's alt text)."""
+    return "; ".join(f"{row.group_label}: {fmt.pct(row.pct)}"
+                     for row in crosstab[crosstab["answer"] == "uitgevoerd"].itertuples())
+
+
 @dataclass(frozen=True)
 class Implementers:
     """The municipalities implementing a LIA (answer "uitgevoerd") by size: how many (with a known size class) and
