@@ -238,7 +238,7 @@ def test_function_sentences_when_another_group_leads():
     groups, categories = function_counts(10, 20, 1, {})
     assert h1.function_sentences(groups, categories, SHORTS) == [
         "Het vaakst genoemd: ‘management’ (20) en ‘beleid’ (10).",
-        "Één antwoord valt in geen van deze groepen."]  # fmt.capitalize of fmt.words(1), as the chapter writes it
+        "Eén antwoord valt in geen van deze groepen."]  # text.sentence_start: "Eén", not "Één"
     groups, categories = function_counts(20, 15, 0, {})
     assert h1.function_sentences(groups, categories, SHORTS)[-1] == \
         "‘Management’ (15) werd bij deze vraag ook aangegeven."  # not less than half as often

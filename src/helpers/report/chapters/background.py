@@ -17,6 +17,7 @@ import pandas as pd
 
 from helpers.analysis import tables
 from helpers.core import formatting as fmt
+from helpers.report import text
 
 # A size class whose share among participants differs this many percentage points (rounded) from its share among
 # all municipalities is named in the text ...
@@ -271,6 +272,6 @@ def function_sentences(groups: pd.DataFrame, categories: pd.DataFrame, shorts: d
                          + ".")
     n_other = int(groups.at["overig", "count"])
     if n_other:
-        sentences.append(f"{fmt.capitalize(fmt.words(n_other))} "
+        sentences.append(f"{text.sentence_start(fmt.words(n_other))} "
                          f"{singular_or_plural(n_other, 'antwoord valt', 'antwoorden vallen')} in geen van deze groepen.")
     return sentences
