@@ -85,10 +85,10 @@ data: $(PROCESSED) $(FRAMES) ## Clean every wave into data/processed/<year>/ (wi
 .SECONDEXPANSION:
 data/processed/%/responses.parquet: $(CLEANING) $$(wildcard data/raw/survey/flitspeiling_$$*.*) \
 		data/raw/survey/provenance.yml $(CLEANING_CODEBOOK) $(FRAMES) data/published/bijlage_a_2023.csv \
-		$(RUNNER) $(APPENDIX_TEMPLATE) $(ENV_STAMP) $$(if $$(wildcard build/notebooks/$$*/00_opschonen.d),,$(HELPERS))
+		$(RUNNER) src/helpers/publish/fragments.py $(APPENDIX_TEMPLATE) $(ENV_STAMP) $$(if $$(wildcard build/notebooks/$$*/00_opschonen.d),,$(HELPERS))
 	@echo "cleaning $*"
 	@$(PY) -m helpers.publish.runner --year $* --root $(CURDIR) --kernel $(KERNEL) --timeout $(NB_TIMEOUT) \
-		--no-parts --no-fragment --out build/notebooks/$*/00_opschonen.ipynb --make-target $@ \
+		-p processed_dir ../data/processed --no-parts --no-fragment --out build/notebooks/$*/00_opschonen.ipynb --make-target $@ \
 		--html reports/$*/datakwaliteit.html $(CLEANING)
 	@test -f $@ || { echo "error: the cleaning notebook ran but did not write $@" >&2; exit 1; }
 	@touch $@

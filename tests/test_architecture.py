@@ -72,3 +72,36 @@ def test_makefile_runs_notebooks_in_the_package_kernel():
 
     makefile = (REPO_ROOT / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"^KERNEL\s*:=\s*(\S+)", makefile, re.M)[1] == KERNEL
+
+
+NOTEBOOK_CODE_LINES = 260  # about 250: a chapter notebook reads as the analysis; its rules live in helpers/report/chapters/
+
+
+def _code_cells(path: Path) -> list[str]:
+    import json
+
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    return ["".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code"]
+
+
+@pytest.mark.parametrize("path", sorted((REPO_ROOT / "notebooks").glob("*.ipynb")), ids=lambda path: path.stem)
+def test_notebooks_define_nothing_and_stay_short(path):
+    import ast
+
+    cells = _code_cells(path)
+    for source in cells:
+        tree = ast.parse("\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))))
+        defined = [node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef | ast.ClassDef)]
+        assert defined == [], f"{path.name} defines {defined}: move the rule into src/helpers (report/chapters/...)"
+    lines = sum(len(source.splitlines()) for source in cells)
+    assert lines <= NOTEBOOK_CODE_LINES, f"{path.name}: {lines} code lines (at most {NOTEBOOK_CODE_LINES})"
+
+
+@pytest.mark.parametrize("path", sorted((REPO_ROOT / "notebooks").glob("*.ipynb")), ids=lambda path: path.stem)
+def test_the_small_threshold_parameter_is_the_project_constant(path):
+    from helpers import SMALL_THRESHOLD
+
+    parameters = [source for source in _code_cells(path) if "small_threshold =" in source]
+    for source in parameters:
+        value = next(line for line in source.splitlines() if line.startswith("small_threshold ="))
+        assert int(value.split("=")[1].split("#")[0]) == SMALL_THRESHOLD, path.name

@@ -23,6 +23,21 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 BUILD_DIR = REPO_ROOT / "build"  # executed notebooks, parts, fragments and staging per wave (never published as such)
 
+
+
+def interactive_dir(year: int, name: str) -> Path:
+    """Where a notebook run outside the build (JupyterLab, nbclient, papermill by hand) writes what it writes: a
+    scratch folder that publishing never reads. Only helpers.publish.runner passes the build's own folders."""
+    return BUILD_DIR / str(int(year)) / "interactive" / name
+
+
+def interactive_notice(path: Path) -> str:
+    """The first thing an interactive run shows (Dutch: the researcher reads it in JupyterLab)."""
+    shown = path.relative_to(REPO_ROOT).as_posix() if path.is_relative_to(REPO_ROOT) else str(path)
+    return (f"Verkennende run buiten de build: wat dit notebook schrijft, gaat naar {shown}/ en niet naar het "
+            "rapport. Alleen make (make data, make report) schrijft wat gepubliceerd wordt.")
+
+
 # Decisions of the report that more than one module needs, each made here once.
 KERNEL = "flitspeiling"  # the Jupyter kernel every notebook runs in (registered by `make env`)
 SMALL_THRESHOLD = 25_000  # inwoners: "kleine gemeenten" have fewer (rapport 2023); a notebook parameter may change it

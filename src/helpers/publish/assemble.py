@@ -53,6 +53,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers import REPO_ROOT
+from helpers.publish import runs
 from helpers.publish.fragments import (
     RenderedPart,
     fragment_key,
@@ -90,13 +91,16 @@ class Paths:
     root: Path | None = None  # the build root (--root): the colophon shows paths relative to it
     fragments_dir: Path | None = None  # fragments stored by helpers.publish.runner (None: render every part here)
     pdf_cache_dir: Path | None = None  # checked PDFs of the previous build by HTML hash (None: render every PDF)
+    # Refuse parts that are not what the recorded build run of their notebook wrote (helpers.publish.runs); on for
+    # the build (for_year), off for parts assembled by hand (test fixtures).
+    require_runs: bool = False
 
     @classmethod
     def for_year(cls, year: int, root: Path = REPO_ROOT) -> Paths:
         build = root / "build" / str(year)
         return cls(year=year, report_yml=root / "notebooks" / "report.yml", notebooks_dir=build / "notebooks",
                    parts_dir=build / "parts", reports_dir=root / "reports" / str(year), staging_dir=build / "staging",
-                   root=root, fragments_dir=build / "fragments", pdf_cache_dir=build / "pdf-cache")
+                   root=root, fragments_dir=build / "fragments", pdf_cache_dir=build / "pdf-cache", require_runs=True)
 
 
 def whole_report_name(year: int) -> str:
@@ -114,6 +118,8 @@ def publish(paths: Paths, pdf: bool = True, check: bool = True, jobs: int | None
     """
     started = time.perf_counter()
     parts = load_parts(paths.report_yml)
+    if paths.require_runs:
+        _check_runs(paths, parts)
     manifests, reported_synthetic = _read_manifests(paths, parts)
     provenance = collect_provenance(
         paths.year, report_yml=paths.report_yml, parts_dir=paths.parts_dir, root=paths.root,
@@ -157,6 +163,18 @@ def publish(paths: Paths, pdf: bool = True, check: bool = True, jobs: int | None
     summary["files"] = sorted(path.name for path in paths.reports_dir.iterdir())
     summary["seconds"] = round(time.perf_counter() - started, 2)
     return summary
+
+
+def _check_runs(paths: Paths, parts: list[Part]) -> None:
+    """Every part must be exactly what the build's run of its notebook wrote; else nothing is published."""
+    problems = [problem for part in parts for problem in runs.check_parts(paths.notebooks_dir, paths.parts_dir, part.stem)]
+    if problems:
+        stems = sorted({problem.split(":", 1)[0] for problem in problems})
+        raise PublishError(
+            "the parts in " + str(paths.parts_dir) + " are not what make's runs of the notebooks wrote:\n  "
+            + "\n  ".join(problems) + "\nProbably a run outside make (JupyterLab, papermill by hand) wrote there. "
+            "Fix: let make run those notebooks again: rm " + " ".join(
+                str(paths.notebooks_dir / f"{stem}.ipynb") for stem in stems) + f" && make report YEAR={paths.year}")
 
 
 def _read_manifests(paths: Paths, parts: list[Part]) -> tuple[dict[str, dict], bool | None]:

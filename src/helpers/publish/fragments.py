@@ -37,8 +37,11 @@ FRAGMENT_FORMAT = 1
 # Notebook -> HTML fragment
 
 
-def html_exporter():
-    """nbconvert's HTML exporter in the report's template: no code, no prompts, images embedded, tagged cells out."""
+def html_exporter(*, chapter: bool = True):
+    """nbconvert's HTML exporter in the report's template: no code, no prompts. For a chapter (the default) also
+    images embedded and tagged cells and outputs out; with chapter=False exactly ``jupyter nbconvert --to html
+    --no-input --template flitspeiling`` (the data-quality appendix, a page of its own; its template drops the cells
+    tagged remove_cell)."""
     # nbconvert and nbformat are heavy and imported when used: an assembly whose fragments were all stored ahead by
     # helpers.publish.runner never needs them.
     from nbconvert import HTMLExporter
@@ -50,10 +53,11 @@ def html_exporter():
     config.HTMLExporter.exclude_input = True
     config.HTMLExporter.exclude_input_prompt = True
     config.HTMLExporter.exclude_output_prompt = True
-    config.HTMLExporter.embed_images = True
-    config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_cell_tags = {"remove_cell", "remove-cell"}
-    config.TagRemovePreprocessor.remove_all_outputs_tags = {"remove_output", "remove-output"}
+    if chapter:
+        config.HTMLExporter.embed_images = True
+        config.TagRemovePreprocessor.enabled = True
+        config.TagRemovePreprocessor.remove_cell_tags = {"remove_cell", "remove-cell"}
+        config.TagRemovePreprocessor.remove_all_outputs_tags = {"remove_output", "remove-output"}
     return HTMLExporter(config=config)
 
 

@@ -27,7 +27,7 @@ Benchmarks"):
 4. for a chapter, renders its HTML fragment for the publication (helpers.publish.fragments.store_fragment, stored in
    ``build/<year>/fragments/<stem>.json`` with the hashes it was made from), so that helpers.publish.assemble only has
    to assemble the pages; with ``--html`` it writes the notebook as one standalone page without code instead
-   (`appendix_exporter`);
+   (`helpers.publish.fragments.html_exporter(chapter=False)`);
 5. only then moves the executed notebook to its target.
 
 Startup: the papermill and nbconvert command lines import ``jsonschema``, which imports the optional package
@@ -57,8 +57,9 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from helpers import KERNEL, TEMPLATES_DIR
-from helpers.publish.fragments import store_fragment
+from helpers import KERNEL
+from helpers.publish import runs
+from helpers.publish.fragments import html_exporter, store_fragment
 
 # Optional imports of libraries this process loads that it never uses (see the module docstring): a None entry in
 # sys.modules makes `import rfc3987_syntax` raise ImportError, which jsonschema expects for an absent extra.
@@ -66,8 +67,6 @@ BLOCKED_OPTIONAL_IMPORTS = ("rfc3987_syntax",)
 
 TIMEOUT = 600
 PACKAGE = "helpers"
-# The nbconvert template of the standalone pages (src/helpers/templates/flitspeiling).
-APPENDIX_TEMPLATE = "flitspeiling"
 # Evaluated in the kernel after the last cell (a silent request: no output, no execution count): the files of the
 # helpers modules the notebook imported.
 IMPORTED_HELPERS_EXPRESSION = (
@@ -247,31 +246,14 @@ class KernelSession:
 # A standalone page of an executed notebook (the data-quality appendix)
 
 
-def appendix_exporter():
-    """nbconvert's HTML exporter configured as ``jupyter nbconvert --to html --no-input --template flitspeiling``
-    (the command that made the data-quality appendix before; the same page, byte for byte). Unlike the chapters'
-    exporter (helpers.publish.assemble) it keeps cells tagged remove_output and does not embed Markdown images:
-    the template itself drops the cells tagged remove_cell."""
-    from nbconvert import HTMLExporter
-    from traitlets.config import Config
-
-    config = Config()
-    config.TemplateExporter.template_name = APPENDIX_TEMPLATE
-    config.TemplateExporter.extra_template_basedirs = [str(TEMPLATES_DIR)]
-    config.TemplateExporter.exclude_input = True
-    config.TemplateExporter.exclude_input_prompt = True
-    config.TemplateExporter.exclude_output_prompt = True
-    return HTMLExporter(config=config)
-
-
 def write_page(executed: Path, target: Path, name: str) -> Path:
-    """The executed notebook as one standalone page without code (`appendix_exporter`), written atomically; `name`
+    """The executed notebook as one standalone page without code (`helpers.publish.fragments.html_exporter(chapter=False)`), written atomically; `name`
     is the notebook's name for nbconvert (the page title when the notebook has no h1). Rendered here rather than
     with helpers.publish.assemble, so that the page depends on this module and the template only (Makefile)."""
     import nbformat
 
     node = nbformat.read(executed, as_version=4)
-    page, _ = appendix_exporter().from_notebook_node(
+    page, _ = html_exporter(chapter=False).from_notebook_node(
         node, resources={"metadata": {"name": name, "path": str(Path(executed).parent)}})
     _write_atomically(Path(target), page)
     return Path(target)
@@ -345,6 +327,9 @@ def run(notebook: Path, year: int, root: Path, kernel: str = KERNEL, timeout: in
         written["html"] = write_page(running, root / html, name=target.stem)
         timings["html"] = time.perf_counter() - begin
     os.replace(running, target)
+    if parts:  # what publishing checks the parts against (helpers.publish.runs)
+        written["record"] = runs.record_path(target.parent, notebook.stem)
+        runs.write_record(written["record"], notebook, parameters, target, parts_dir)
     written["seconds"] = {name: round(value, 2) for name, value in timings.items()}
     return written
 

@@ -38,7 +38,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from helpers import BUILD_DIR, SMALL_THRESHOLD
+from helpers import BUILD_DIR, SMALL_THRESHOLD, interactive_dir, interactive_notice
 from helpers.analysis import disclosure, tables
 from helpers.core import formatting as fmt
 from helpers.data.codebook import codebook
@@ -150,8 +150,9 @@ class Chapter:
     """One chapter of the report for one wave: its data, its numbering, what it shows and the parts it writes.
 
     `chapter`: number (1-5) or slug ("samenvatting", "bijlage_a"). `processed_dir` and a relative `parts_dir` are
-    relative to the working directory (notebooks/ under papermill --cwd notebooks); an empty `parts_dir` means
-    build/<year>/parts/<notebook stem> in the repository. `small_threshold`: fewer inhabitants is "klein" (the
+    relative to the working directory (notebooks/ under papermill --cwd notebooks); the build's runner passes
+    build/<year>/parts/<notebook stem>; an empty `parts_dir` is a run outside the build (JupyterLab, papermill by
+    hand): it writes to build/<year>/interactive/<notebook stem>, which publishing never reads, and notice() says so. `small_threshold`: fewer inhabitants is "klein" (the
     `klein` column is recomputed with it). `show=False` computes and writes parts without displaying (tests).
     """
 
@@ -165,7 +166,8 @@ class Chapter:
         self.wave = self.cb.wave(self.year)
         self.processed_dir = Path(processed_dir)
         self.small_threshold = int(small_threshold)
-        self.parts_dir = Path(parts_dir) if str(parts_dir) else BUILD_DIR / str(self.year) / "parts" / self.spec.stem
+        self.interactive = not str(parts_dir)
+        self.parts_dir = Path(parts_dir) if str(parts_dir) else interactive_dir(self.year, self.spec.stem)
         self.show = show
         self.load = tables.reader(self.processed_dir, self.small_threshold)
         responses, answers, quality = read_processed(self.year, self.processed_dir)
@@ -308,7 +310,14 @@ class Chapter:
     # Display
 
     def notice(self) -> None:
-        """Show the synthetic-data notice (nothing for a real export); the text is also kept in `shown`."""
+        """Show, for a run outside the build, where its parts go; then the synthetic-data notice (nothing for a real
+        export). The texts are also kept in `shown`."""
+        if self.interactive:
+            text = interactive_notice(self.parts_dir)
+            self.shown.append(("interactive", text))
+            if self.show:
+                _html(f'<div class="fp-interactive" role="note" style="border:2px solid #0072B2;background:#eef6fb;'
+                      f'padding:0.6em 0.9em;margin:0.8em 0;">{html.escape(text)}</div>')
         synthetic_waves = [w for w in self.waves() if self._synthetic(w)]
         if not self.synthetic and not synthetic_waves:
             return
