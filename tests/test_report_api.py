@@ -287,7 +287,8 @@ def test_notice_only_for_synthetic_data(tmp_path):
 
 def test_default_parts_dir_and_threshold(tmp_path):
     ch = Chapter(chapter=1, year=2022, processed_dir=FIXTURE, small_threshold=50_000, show=False)
-    assert ch.parts_dir == ROOT / "build" / "2022" / "parts" / "01_achtergrond"
+    # no parts_dir: a run outside the build, which writes where publishing never reads
+    assert ch.interactive and ch.parts_dir == ROOT / "build" / "2022" / "interactive" / "01_achtergrond"
     # with a threshold of 50.000, the 25.000-50.000 municipalities count as klein too
     assert int(ch.responses["klein"].sum()) == int(tables.population_ids(ch.responses, "lt10k").size
                                                    + tables.population_ids(ch.responses, "10k_25k").size

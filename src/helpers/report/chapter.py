@@ -669,7 +669,8 @@ class Chapter:
         undeclared name, a figure of another chapter, a value of the wrong type, or a declared figure left out
         although this wave asked its questions. The message names the chapter, the figures and the fix."""
         problems = self.outline.key_figure_problems(
-            self.spec.slug, self.year, {name: figure["value"] for name, figure in self.key_figures.items()})
+            self.spec.slug, self.year, {name: figure["value"] for name, figure in self.key_figures.items()},
+            available=self.waves())
         if problems:
             raise ValueError(f"{self.spec.heading} ({self.spec.notebook}, {self.year}): the key figures do not match "
                              "notebooks/report.yml (key_figures):\n- " + "\n- ".join(problems))

@@ -144,12 +144,16 @@ class Outline:
         spec = self.chapter(chapter)
         return [i for i in self.items if str(i.chapter) in (str(spec.number), spec.slug)]
 
-    def _asks_all(self, requires: Sequence[str], year: int, min_waves: int = 0) -> bool:
+    def _asks_all(self, requires: Sequence[str], year: int, min_waves: int = 0,
+                  available: Sequence[int] | None = None) -> bool:
+        """Did wave `year` ask `requires`, and (with `min_waves`) did that many waves up to it ask them; `available`:
+        count only these waves (those with processed data, when a chapter knows them)."""
         cb = self.cb or codebook()
         if not all(cb.wave(year).asks(question) for question in requires):
             return False
         if min_waves:
-            asking = [w for w in cb.waves if w <= int(year) and all(cb.wave(w).asks(q) for q in requires)]
+            asking = [w for w in cb.waves if w <= int(year) and all(cb.wave(w).asks(q) for q in requires)
+                      and (available is None or w in available)]
             return len(asking) >= min_waves
         return True
 
@@ -205,10 +209,12 @@ class Outline:
         slug = self.chapter(chapter).slug
         return [spec for spec in self.key_figures if slug in spec.chapters]
 
-    def key_figure_problems(self, chapter: int | str, year: int, figures: dict[str, Any]) -> list[str]:
+    def key_figure_problems(self, chapter: int | str, year: int, figures: dict[str, Any],
+                            available: Sequence[int] | None = None) -> list[str]:
         """What is wrong with the key figures {name: value} chapter `chapter` registered in wave `year`: undeclared
         names, figures of another chapter, values of the wrong type, and declared figures it left out although the
-        wave asked their questions. [] when all is well; each problem names the figure and the fix."""
+        wave asked their questions (counting, for `min_waves`, only the `available` waves with data). [] when all is
+        well; each problem names the figure and the fix."""
         spec = self.chapter(chapter)
         problems = []
         for name, value in figures.items():
@@ -227,7 +233,7 @@ class Outline:
         for declared in self.key_figures_of(chapter):
             if declared.is_pattern or declared.name in figures:
                 continue
-            if self._asks_all(declared.requires, year, declared.min_waves):
+            if self._asks_all(declared.requires, year, declared.min_waves, available):
                 asked = f" although {year} asked {', '.join(declared.requires)}" if declared.requires else ""
                 problems.append(f"key figure {declared.name!r} ({declared.description}) was not registered{asked}; "
                                 f"register it with ch.number({declared.name!r}, ...) (None when there is no value)")
