@@ -556,3 +556,15 @@ def test_notebook_runs_on_the_fixture_exports(tmp_path):
     assert "Bijlage: datakwaliteit en opschoning 2023" in text and "Let op: synthetische gegevens" in text
     responses, _, quality = read_processed(CODED, tmp_path / "processed")
     assert len(responses) == quality["counts"]["units_out"] == 10
+
+
+@DIALECTS
+def test_an_export_of_test_responses_only_stops_the_cleaning(tmp_path, year):
+    """A wave of 0 units used to be written without a word; now the cleaning names the file, what it removed and why."""
+    responses = [response for response in standard_responses(year) if response.id in {"2", "3"}]
+    write_responses(year, responses, tmp_path)
+    with pytest.raises(CleaningError) as caught:
+        _clean(year, tmp_path)
+    message = str(caught.value)
+    assert "no response survives the cleaning" in message and "2 rows, 2 test responses" in message
+    assert str(year) in message and "first content question" in message

@@ -104,7 +104,8 @@ def test_failing_notebook_is_kept_as_failed_and_exits_nonzero(tmp_path, capsys):
     assert target.read_text(encoding="utf-8") == "previous build"  # the target is not replaced
     assert depfile.read_text(encoding="utf-8") == "previous dependencies\n"
     error = capsys.readouterr().err
-    assert "build/2021/notebooks/02_broken.failed.ipynb" in error and "ValueError" in error
+    assert "build/2021/notebooks/02_broken.failed.ipynb" in error and "ValueError: kapot in cel 2" in error
+    assert "failed for 2021 (cell " in error
 
 
 def test_dependency_file_format(tmp_path):
@@ -274,3 +275,27 @@ def test_kernel_session_runs_each_notebook_in_a_fresh_namespace(tmp_path):
     finally:
         session.shutdown()
     assert ["".join(output["text"]).strip() for [output] in outputs] == ["False 2019", "False 2020"]
+
+
+def test_a_failure_names_the_section_and_the_cause(tmp_path):
+    """The error line names the section (the last heading above the failing cell) and the error itself."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("## 3.4 Partners"),
+        nbformat.v4.new_code_cell("x = 1", outputs=[]),
+        nbformat.v4.new_markdown_cell("## 3.5 Knelpunten\n\nTekst."),
+        nbformat.v4.new_code_cell("y = x - None", outputs=[nbformat.v4.new_output(
+            "error", ename="TypeError", evalue="unsupported operand type(s) for -: 'int' and 'NoneType'",
+            traceback=[])]),
+    ])
+    path = tmp_path / "03_inhoud.failed.ipynb"
+    nbformat.write(notebook, path)
+    assert run_chapter.failure_place(path) == " in section '3.5 Knelpunten' (cell 3)"
+    assert run_chapter.failure_place(tmp_path / "missing.ipynb") == ""
+
+    class Wrapped(Exception):
+        ename, evalue = "KeyError", "'financiele_middelen'"
+
+    assert run_chapter.failure_cause(Wrapped()) == "KeyError: 'financiele_middelen'"
+    assert run_chapter.failure_cause(ValueError("kapot")) == "ValueError: kapot"

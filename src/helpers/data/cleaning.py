@@ -550,6 +550,13 @@ def clean_wave(
     log.valid_rows = len(positions)
     n = log.step("no_first_content", n, removed=len(log.no_first),
                  detail=f"no answer to {first.id} (rapport 2023, voetnoot 1)")
+    if not positions:  # a wave of 0 units would be written without a word (an export of test responses only)
+        raise CleaningError(
+            f"{raw.path}: no response survives the cleaning: {len(rows)} rows, {len(log.tests)} test responses "
+            f"(cleaning.yml: test_municipality_pattern, test_email_domains), {len(log.no_first)} without an answer "
+            f"to the first content question {first.id} (column {first_column!r}). Expected at least one real "
+            "response: check that this is the wave's real export (not a test export) and that its column "
+            f"{first_column!r} is mapped in waves/{year}.yml.")
 
     # 3. Municipality matching.
     frame = muni.load_frame(year)

@@ -277,6 +277,33 @@ def write_dependencies(depfile: Path, modules: Iterable[str] | None, make_target
     return depfile
 
 
+def failure_place(executed: Path) -> str:
+    """ " in section '3.5 Knelpunten' (cell 21)": where an executed notebook stopped, by the last heading above the
+    cell with the error; "" when the notebook or the cell cannot be found."""
+    import nbformat
+
+    try:
+        cells = nbformat.read(executed, as_version=4).cells
+    except (OSError, ValueError):
+        return ""
+    section = ""
+    for index, cell in enumerate(cells):
+        if cell.cell_type == "markdown":
+            headings = [line.lstrip("#").strip() for line in cell.source.splitlines() if line.startswith("#")]
+            section = headings[-1] if headings else section
+        elif any(output.get("output_type") == "error" for output in cell.get("outputs", [])):
+            return f" in section '{section}' (cell {index})" if section else f" (cell {index})"
+    return ""
+
+
+def failure_cause(error: BaseException) -> str:
+    """The error as the notebook raised it ("KeyError: 'financiele_middelen'"), not papermill's wrapper."""
+    name, value = getattr(error, "ename", None), getattr(error, "evalue", None)
+    if name:
+        return f"{name}: {value}" if value else name
+    return f"{type(error).__name__}: {error}".strip().rstrip(":")
+
+
 def run(notebook: Path, year: int, root: Path, kernel: str = KERNEL, timeout: int = TIMEOUT,
         extra_parameters: Mapping | None = None, fragment: bool = True, *, out: Path | None = None,
         make_target: str | None = None, parts: bool = True, html: Path | None = None) -> dict:
@@ -310,8 +337,8 @@ def run(notebook: Path, year: int, root: Path, kernel: str = KERNEL, timeout: in
             raise
         where = failed if failed.exists() else running
         kept = f"{_make_path(target, root)} was not replaced" if out else f"reports/{year}/ was not changed"
-        raise NotebookFailed(f"{notebook} failed for {year}; the executed notebook is {_make_path(where, root)}"
-                             f" ({type(error).__name__}); {kept}") from error
+        raise NotebookFailed(f"{notebook} failed for {year}{failure_place(where)}: {failure_cause(error)}; the executed "
+                             f"notebook is {_make_path(where, root)}; {kept}") from error
     timings["execute"] = time.perf_counter() - begin
 
     written = {"notebook": target, "fragment": None, "html": None,
