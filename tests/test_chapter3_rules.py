@@ -151,24 +151,24 @@ def test_top_domains_then_says_not_significant_when_the_test_finds_no_change():
     labels = {"a": "A", "b": "B", "c": "C", "d": "D"}
     now = tidy([("alle", c, k, 100) for c, k in zip("abcd", (70, 66, 64, 20), strict=True)])
     before = tidy([("alle", c, k, 100) for c, k in zip("abcd", (65, 63, 61, 20), strict=True)])
-    result = content.top_domains_then(now, before, labels, ["a", "b", "c", "d"], 2022, "vorig jaar")
+    result = content.top_domains_then(now, before, labels, ["a", "b", "c", "d"], 2022, 2023)
     assert result.significance_note and not result.all_lower
     assert result.sentences[0].startswith("Deze resultaten stemmen overeen")
     assert result.sentences[1].endswith("die verschillen zijn niet significant.")
-    same = content.top_domains_then(now, now, labels, ["a", "b", "c", "d"], 2022, "vorig jaar")
+    same = content.top_domains_then(now, now, labels, ["a", "b", "c", "d"], 2022, 2023)
     assert same.sentences[1] == f"Ook de percentages waren vorig jaar gelijk (tussen de 64{NBSP}% en 70{NBSP}%)."
     higher_before = tidy([("alle", c, k, 1000) for c, k in zip("abcd", (900, 900, 900, 20), strict=True)])
-    assert content.top_domains_then(now, higher_before, labels, list("abcd"), 2022, "vorig jaar").all_lower
+    assert content.top_domains_then(now, higher_before, labels, list("abcd"), 2022, 2023).all_lower
 
 
 def test_most_named_obstacle_then_uses_the_shared_comparison():
     table = matrix([("cap", "Capaciteit", 133, 177, 40, 50), ("kennis", "Kennis", 40, 177, 10, 50)])
     before = tidy([("alle", "cap", 111, 148), ("alle", "kennis", 30, 148)])
-    sentence = content.most_named_then(table, before, 2022, "vorig jaar")
+    sentence = content.most_named_then(table, before, 2022, 2023)
     assert sentence == ("Het percentage gemeenten dat dit als een groot of zeer groot knelpunt ervaart, bedraagt "
                         f"net als vorig jaar 75{NBSP}%.")
     lower_before = tidy([("alle", "cap", 100, 148), ("alle", "kennis", 30, 148)])
-    sentence = content.most_named_then(table, lower_before, 2022, "vorig jaar")
+    sentence = content.most_named_then(table, lower_before, 2022, 2023)
     assert sentence.endswith("ervaart, is " + tekst.compared_phrase((133, 177), (100, 148), 2022) + ".")
     assert "niet significant hoger dan in 2022" in sentence
 
@@ -176,12 +176,12 @@ def test_most_named_obstacle_then_uses_the_shared_comparison():
 def test_obstacles_then_names_only_changes_the_test_finds():
     table = matrix([("a", "Eerste", 150, 200, 1, 10), ("b", "Tweede", 120, 200, 1, 10), ("c", "Derde", 58, 200, 1, 10)])
     before = tidy([("alle", "a", 150, 200), ("alle", "b", 60, 200), ("alle", "c", 48, 200)])
-    changes = content.obstacles_then(table, before, 2022, "vorig jaar")
+    changes = content.obstacles_then(table, before, 2022, 2023)
     assert changes.more == ["b"] and changes.fewer == []  # 29 % against 24 %: within noise
     assert changes.sentences[1].startswith("Werd ‘tweede’ vorig jaar door 30")
     assert changes.sentences[-1] == "Bij de andere knelpunten is het verschil met vorig jaar niet significant."
     same = tidy([("alle", "a", 150, 200), ("alle", "b", 120, 200), ("alle", "c", 58, 200)])
-    none = content.obstacles_then(table, same, 2022, "vorig jaar")
+    none = content.obstacles_then(table, same, 2022, 2023)
     assert none.sentences == ["Alle knelpunten worden ongeveer even vaak genoemd als vorig jaar: de verschillen zijn "
                               "niet significant."]
 
@@ -243,7 +243,7 @@ def test_partners_sentences_over_half_and_small_differences():
 def test_vng_topics_and_no_attention():
     table = tekst.sorted_as_shown(matrix([(c, f"Onderwerp {c}", k, 100, s, 20) for c, k, s in (
         ("a", 70, 10), ("b", 60, 11), ("c", 50, 9), ("d", 40, 7), ("e", 30, 5), ("f", 20, 3), ("g", 10, 3))]))
-    sentences = content.vng_topics_sentences(table, table, "vorig jaar", small_shown=True)
+    sentences = content.vng_topics_sentences(table, table, 2022, 2023, small_shown=True)
     assert sentences[0].startswith("Uit de tabel blijkt dat ‘onderwerp a’, ‘onderwerp b’ en ‘onderwerp c’ het hoogst")
     assert sentences[1] == "Dezelfde drie onderwerpen stonden vorig jaar bovenaan."
     assert sentences[2].startswith("Kleine gemeenten scoren bij zes van de zeven onderwerpen lager") \

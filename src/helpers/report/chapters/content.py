@@ -18,6 +18,7 @@ from helpers.analysis import coding, tables, trends
 from helpers.core import formatting as fmt
 from helpers.report import figures
 from helpers.report import text as tekst
+from helpers.report.summary import than
 
 # Percentage points between the rounded shares of small and all municipalities from which the text names a
 # difference (partners, obstacles), and the share of "geen aandacht" from which a VNG topic is named.
@@ -56,10 +57,12 @@ def question_list(questions: Sequence[str]) -> str:
     return " ".join(questions)
 
 
-def municipalities_did(n: int, singular: str, plural: str) -> str:
+def municipalities_did(n: int, singular: str, plural: str, aside: str = "") -> str:
     """ "3 gemeenten gaven", "1 gemeente gaf": a count of municipalities in digits (as this chapter writes them) at
-    the start of a sentence, with the verb agreeing."""
-    return f"{tekst.sentence_start(fmt.municipalities(n))} {singular if int(n) == 1 else plural}"
+    the start of a sentence, with the verb agreeing; `aside` goes in brackets before the verb ("3 gemeenten (12 %)
+    noemen")."""
+    return (f"{tekst.sentence_start(fmt.municipalities(n))}{f' ({aside})' if aside else ''} "
+            f"{singular if int(n) == 1 else plural}")
 
 
 def base_aside(n: int, small_base: int) -> str:
@@ -87,6 +90,28 @@ def register_share_range(ch, prefix: str, shares_shown: pd.Series | None, **cont
     group too small to describe)."""
     for end, pick in (("min", min), ("max", max)):
         ch.percentage(f"{prefix}_{end}_pct", None if shares_shown is None else pick(shares_shown), **context)
+
+
+def register_shares(ch, name: str, shares_per_item: pd.Series, **context) -> None:
+    """A percentage key figure per item of `shares_per_item`, named `name` with the item filled in
+    ("vng_geen_{}_pct" -> vng_geen_samenwerken_pct), the item in its context."""
+    for item, share in shares_per_item.items():
+        ch.percentage(name.format(item), share, item=item, **context)
+
+
+def register_table_share(ch, name: str, table: pd.DataFrame, item: str, population: str = "alle",
+                         with_n: bool = False, **context):
+    """The share of `item` in a matrix_table (column pct_<population>) as a percentage key figure with `item` in its
+    context, and its base as `n` when `with_n`. Returns the share."""
+    row = table.set_index("item").loc[item]
+    base = {"n": int(row[f"n_{population}"])} if with_n else {}
+    return ch.percentage(name, row[f"pct_{population}"], item=item, **base, **context)
+
+
+def earlier_shares(ch, question: str, group: str) -> dict[int, pd.Series]:
+    """{wave: the shares of all municipalities per item} of `group` in every earlier wave that asked `question`."""
+    return {wave: shares(ch.group_share(question, group, year=wave))
+            for wave in ch.waves() if wave < ch.year and ch.asks(question, wave)}
 
 
 def register_themes(ch, name: str, counts: pd.DataFrame, shown: pd.DataFrame, n: int) -> None:
@@ -245,6 +270,11 @@ class Ranked(NamedTuple):
     def top(self) -> list[str]:
         return self.order[:3]
 
+    @property
+    def small_top(self) -> pd.Series | None:
+        """The shares of small municipalities of the top three of all; None when they are too few to describe."""
+        return None if self.small is None else self.small[self.top]
+
 
 def ranked(tidy: pd.DataFrame, codes: Sequence[str], min_group: int) -> Ranked:
     """The shares of all and small municipalities of a group_share result (populations alle and klein) and the items
@@ -261,11 +291,14 @@ def ordered_for_figure(tidy: pd.DataFrame, order: Sequence[str], group_labels: M
     return data.sort_values(["group", "_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
 
 
-def domains_bars(order: Sequence[str], series_order: Sequence[str]):
-    """The domains figure as a function of its (protected) data, for ch.figure: grouped bars per domain label in
-    `order`, one series per group label in `series_order`; suppressed shares are left out."""
+def domains_bars(domains: Ranked, labels: Mapping[str, str], all_label: str, small_label: str):
+    """The domains figure as a function of its (protected) data, for ch.figure: grouped bars per domain label from the
+    highest share, a series for all municipalities and one for small municipalities when they are shown (`domains`:
+    ranked); suppressed shares are left out."""
+    order = [labels[c] for c in domains.order]
+    series = [all_label] if domains.small is None else [all_label, small_label]
     return lambda shown: figures.grouped_bars(shown[shown["pct"].notna()], label="item_label", series="group_label",
-                                              order=list(order), series_order=list(series_order))
+                                              order=order, series_order=series)
 
 
 def labelled_shares(shares_all: Mapping, labels: Mapping[str, str], order: Sequence[str],
@@ -284,11 +317,11 @@ class TopThen(NamedTuple):
 
 
 def top_domains_then(now: pd.DataFrame, before: pd.DataFrame, labels: Mapping[str, str], order: Sequence[str],
-                     year_before: int, when: str) -> TopThen:
+                     year_before: int, year: int) -> TopThen:
     """How the current top three compares with the previous wave: was the top three the same, and did (all of) its
     shares change by the test on the counts?
-    `now`: the group_share rows of this wave (populations alle and klein), `before`: those of `year_before`; `when`
-    is "vorig jaar" or "in 2021"."""
+    `now`: the group_share rows of wave `year` (populations alle and klein), `before`: those of `year_before`."""
+    when = than(year_before, year)
     shares_now, shares_then = shares(now), shares(before)
     top, top_then = list(order[:3]), tekst.rank_as_shown(shares_then, list(order))[:3]
     counts_now, counts_then = population_counts(now), population_counts(before)
@@ -483,10 +516,11 @@ def small_base_footnote(n_small: int, n_all: int, small_base: int) -> str | None
     return " ".join(notes) or None
 
 
-def vng_topics_sentences(table: pd.DataFrame, table_before: pd.DataFrame | None, when: str,
+def vng_topics_sentences(table: pd.DataFrame, table_before: pd.DataFrame | None, year_before: int | None, year: int,
                          small_shown: bool) -> list[str]:
-    """The highest and lowest three topics (a sorted_as_shown matrix_table), whether the same three led in the
-    previous wave (`table_before`, None when there is none) and how small municipalities score against all."""
+    """The highest and lowest three topics (a sorted_as_shown matrix_table of wave `year`), whether the same three
+    led in the previous wave (`table_before` of `year_before`, None when there is none) and how small municipalities
+    score against all."""
     labels = dict(zip(table["item"], table["label"], strict=True))
     rows = table.set_index("item")
     high, low = list(table["item"][:3]), list(table["item"][-3:])
@@ -495,6 +529,7 @@ def vng_topics_sentences(table: pd.DataFrame, table_before: pd.DataFrame | None,
                  f"({tekst.share_range(rows.at[c, 'pct_alle'] for c in high)}) en {named(low)} het laagst "
                  f"({tekst.share_range(rows.at[c, 'pct_alle'] for c in low)})."]
     if table_before is not None:
+        when = than(year_before, year)
         high_then = list(table_before["item"][:3])
         if set(high_then) == set(high):
             sentences.append(f"Dezelfde drie onderwerpen stonden {when} bovenaan.")
@@ -704,10 +739,11 @@ def most_named_before(table: pd.DataFrame, earlier: Mapping[int, pd.Series]) -> 
     return ""
 
 
-def most_named_then(table: pd.DataFrame, table_before: pd.DataFrame, year_before: int, when: str) -> str:
-    """The share of the most named obstacle (`table`: a sorted_as_shown matrix_table) against the previous wave
-    (`table_before`: its group_share rows), by the test on the counts: "net als vorig jaar 76 %" when the shares as
-    shown are equal, else text.compared_phrase."""
+def most_named_then(table: pd.DataFrame, table_before: pd.DataFrame, year_before: int, year: int) -> str:
+    """The share of the most named obstacle (`table`: a sorted_as_shown matrix_table of wave `year`) against the
+    previous wave (`table_before`: its group_share rows), by the test on the counts: "net als vorig jaar 76 %" when
+    the shares as shown are equal, else text.compared_phrase."""
+    when = than(year_before, year)
     first = table["item"].iloc[0]
     now, then = tekst.table_counts(table)[first], tekst.table_counts(table_before)[first]
     leaders = [c for c in table["item"] if tekst.rounded(table.set_index("item").at[c, "pct_alle"])
@@ -725,10 +761,11 @@ class Changes(NamedTuple):
     sentences: list[str]
 
 
-def obstacles_then(table: pd.DataFrame, table_before: pd.DataFrame, year_before: int, when: str) -> Changes:
+def obstacles_then(table: pd.DataFrame, table_before: pd.DataFrame, year_before: int, year: int) -> Changes:
     """The obstacles named more or less often than in the previous wave, by the test on the counts, and the
     sentences that say so (the most named one has its own sentence: most_named_then). `table`: a sorted_as_shown
-    matrix_table, `table_before`: the group_share rows of the previous wave."""
+    matrix_table of wave `year`, `table_before`: the group_share rows of the previous wave."""
+    when = than(year_before, year)
     labels = dict(zip(table["item"], table["label"], strict=True))
     rows, shares_then = table.set_index("item"), shares(table_before)
     counts_now, counts_then = tekst.table_counts(table), tekst.table_counts(table_before)
