@@ -3,11 +3,14 @@ into helpers.report.text and its own rules in helpers.report.chapters.content.""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 from helpers.core import formatting as fmt
 from helpers.report import text as tekst
+from helpers.report.chapter import Chapter
 from helpers.report.chapters import content
 
 NBSP = "\u00a0"
@@ -151,24 +154,24 @@ def test_top_domains_then_says_not_significant_when_the_test_finds_no_change():
     labels = {"a": "A", "b": "B", "c": "C", "d": "D"}
     now = tidy([("alle", c, k, 100) for c, k in zip("abcd", (70, 66, 64, 20), strict=True)])
     before = tidy([("alle", c, k, 100) for c, k in zip("abcd", (65, 63, 61, 20), strict=True)])
-    result = content.top_domains_then(now, before, labels, ["a", "b", "c", "d"], 2022, "vorig jaar")
+    result = content.top_domains_then(now, before, labels, ["a", "b", "c", "d"], 2022, 2023)
     assert result.significance_note and not result.all_lower
     assert result.sentences[0].startswith("Deze resultaten stemmen overeen")
     assert result.sentences[1].endswith("die verschillen zijn niet significant.")
-    same = content.top_domains_then(now, now, labels, ["a", "b", "c", "d"], 2022, "vorig jaar")
+    same = content.top_domains_then(now, now, labels, ["a", "b", "c", "d"], 2022, 2023)
     assert same.sentences[1] == f"Ook de percentages waren vorig jaar gelijk (tussen de 64{NBSP}% en 70{NBSP}%)."
     higher_before = tidy([("alle", c, k, 1000) for c, k in zip("abcd", (900, 900, 900, 20), strict=True)])
-    assert content.top_domains_then(now, higher_before, labels, list("abcd"), 2022, "vorig jaar").all_lower
+    assert content.top_domains_then(now, higher_before, labels, list("abcd"), 2022, 2023).all_lower
 
 
 def test_most_named_obstacle_then_uses_the_shared_comparison():
     table = matrix([("cap", "Capaciteit", 133, 177, 40, 50), ("kennis", "Kennis", 40, 177, 10, 50)])
     before = tidy([("alle", "cap", 111, 148), ("alle", "kennis", 30, 148)])
-    sentence = content.most_named_then(table, before, 2022, "vorig jaar")
+    sentence = content.most_named_then(table, before, 2022, 2023)
     assert sentence == ("Het percentage gemeenten dat dit als een groot of zeer groot knelpunt ervaart, bedraagt "
                         f"net als vorig jaar 75{NBSP}%.")
     lower_before = tidy([("alle", "cap", 100, 148), ("alle", "kennis", 30, 148)])
-    sentence = content.most_named_then(table, lower_before, 2022, "vorig jaar")
+    sentence = content.most_named_then(table, lower_before, 2022, 2023)
     assert sentence.endswith("ervaart, is " + tekst.compared_phrase((133, 177), (100, 148), 2022) + ".")
     assert "niet significant hoger dan in 2022" in sentence
 
@@ -176,12 +179,12 @@ def test_most_named_obstacle_then_uses_the_shared_comparison():
 def test_obstacles_then_names_only_changes_the_test_finds():
     table = matrix([("a", "Eerste", 150, 200, 1, 10), ("b", "Tweede", 120, 200, 1, 10), ("c", "Derde", 58, 200, 1, 10)])
     before = tidy([("alle", "a", 150, 200), ("alle", "b", 60, 200), ("alle", "c", 48, 200)])
-    changes = content.obstacles_then(table, before, 2022, "vorig jaar")
+    changes = content.obstacles_then(table, before, 2022, 2023)
     assert changes.more == ["b"] and changes.fewer == []  # 29 % against 24 %: within noise
     assert changes.sentences[1].startswith("Werd ‘tweede’ vorig jaar door 30")
     assert changes.sentences[-1] == "Bij de andere knelpunten is het verschil met vorig jaar niet significant."
     same = tidy([("alle", "a", 150, 200), ("alle", "b", 120, 200), ("alle", "c", 58, 200)])
-    none = content.obstacles_then(table, same, 2022, "vorig jaar")
+    none = content.obstacles_then(table, same, 2022, 2023)
     assert none.sentences == ["Alle knelpunten worden ongeveer even vaak genoemd als vorig jaar: de verschillen zijn "
                               "niet significant."]
 
@@ -243,7 +246,7 @@ def test_partners_sentences_over_half_and_small_differences():
 def test_vng_topics_and_no_attention():
     table = tekst.sorted_as_shown(matrix([(c, f"Onderwerp {c}", k, 100, s, 20) for c, k, s in (
         ("a", 70, 10), ("b", 60, 11), ("c", 50, 9), ("d", 40, 7), ("e", 30, 5), ("f", 20, 3), ("g", 10, 3))]))
-    sentences = content.vng_topics_sentences(table, table, "vorig jaar", small_shown=True)
+    sentences = content.vng_topics_sentences(table, table, 2022, 2023, small_shown=True)
     assert sentences[0].startswith("Uit de tabel blijkt dat ‘onderwerp a’, ‘onderwerp b’ en ‘onderwerp c’ het hoogst")
     assert sentences[1] == "Dezelfde drie onderwerpen stonden vorig jaar bovenaan."
     assert sentences[2].startswith("Kleine gemeenten scoren bij zes van de zeven onderwerpen lager") \
@@ -354,3 +357,196 @@ def test_without_partner_counts_municipalities_that_involve_nobody():
                             "value": ["niet", "veel", "niet", "niet", None, "veel"]})
     # 1 involves y, 2 involves nobody, 3 gave no answer, 4 only answered an item outside the question
     assert content.without_partner(answers, Question) == (2, 1)
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Key figures registered from computed tables (Chapter.percentage, missing_numbers, shown_or_noted; content.register_*)
+
+FIXTURE = Path(__file__).parent / "fixtures" / "processed"
+
+
+@pytest.fixture
+def chapter(tmp_path):
+    return Chapter(chapter=3, year=2023, processed_dir=FIXTURE, parts_dir=tmp_path, show=False)
+
+
+def test_percentage_and_missing_numbers_write_the_share_as_shown(chapter):
+    assert chapter.percentage("wmo_raad_pct", 66.5, question="partners") == 66.5
+    chapter.percentage("met_partner_pct", None)
+    chapter.missing_numbers("top_domeinen", "top_domeinen_min_pct", gesteld=False)
+    figures = chapter.key_figures
+    assert figures["wmo_raad_pct"] == {"value": 66.5, "text": f"67{NBSP}%", "question": "partners"}
+    assert figures["met_partner_pct"]["text"] == "–"
+    assert figures["top_domeinen"] == figures["top_domeinen_min_pct"] == {"value": None, "text": "–", "gesteld": False}
+
+
+def test_shown_or_noted_notes_a_question_not_asked_and_its_missing_figures(tmp_path):
+    ch = Chapter(chapter=3, year=2018, processed_dir=FIXTURE, parts_dir=tmp_path, show=False)
+    assert not ch.shown_or_noted("vng_topics", item="vng_onderwerpen", missing=["niet_samenwerken_pct"],
+                                 question="vng_topics", gesteld=False)
+    assert ch.shown[-1][0] == "not_asked" and "is in 2018 niet gesteld" in ch.shown[-1][1]
+    assert ch.key_figures["niet_samenwerken_pct"] == {"value": None, "text": "–", "question": "vng_topics",
+                                                      "gesteld": False}
+    shown_before = list(ch.shown)
+    assert ch.shown_or_noted("partners", item="partners_betrokken", missing=["wmo_raad_pct"])
+    assert ch.shown == shown_before and "wmo_raad_pct" not in ch.key_figures
+
+
+def test_register_labels_ranges_and_shares(chapter):
+    labels = {"a": "Domein A", "b": "Domein B", "c": "Domein C"}
+    content.register_labels(chapter, "top_domeinen", ["b", "a"], labels, question="domains")
+    content.register_share_range(chapter, "top_domeinen", pd.Series({"a": 40.4, "b": 70.5}))
+    content.register_share_range(chapter, "top_domeinen_klein", None, population="klein")
+    content.register_shares(chapter, "vng_geen_{}_pct", pd.Series({"a": 2.5, "c": 10.0}), answer="geen")
+    figures = chapter.key_figures
+    assert figures["top_domeinen"] == {"value": ["Domein B", "Domein A"], "text": "Domein B en Domein A",
+                                       "items": ["b", "a"], "question": "domains"}
+    assert (figures["top_domeinen_min_pct"]["text"], figures["top_domeinen_max_pct"]["text"]) == (f"40{NBSP}%",
+                                                                                                 f"71{NBSP}%")
+    assert figures["top_domeinen_klein_max_pct"] == {"value": None, "text": "–", "population": "klein"}
+    assert figures["vng_geen_a_pct"] == {"value": 2.5, "text": f"3{NBSP}%", "item": "a", "answer": "geen"}
+    assert figures["vng_geen_c_pct"]["item"] == "c"
+
+
+def test_register_table_share_reads_the_population_and_its_base_only_when_asked(chapter):
+    table = matrix([("wmo_raad", "Wmo-raad", 150, 200, 30, 50), ("kennis", "Kennis", 10, 200, 1, 50)])
+    assert content.register_table_share(chapter, "wmo_raad_pct", table, "wmo_raad", with_n=True) == 75.0
+    content.register_table_share(chapter, "kennis_klein_pct", table, "kennis", population="klein", answer="niet")
+    assert chapter.key_figures["wmo_raad_pct"] == {"value": 75.0, "text": f"75{NBSP}%", "item": "wmo_raad", "n": 200}
+    assert chapter.key_figures["kennis_klein_pct"] == {"value": 2.0, "text": f"2{NBSP}%", "item": "kennis",
+                                                       "answer": "niet"}
+
+
+def test_register_themes_counts_every_theme_and_lists_the_shown_ones(chapter):
+    counts = pd.DataFrame({"theme": ["t1", "t2", "overig"], "label": ["Een", "Twee", "Overig"], "count": [4, 0, 1]})
+    content.register_themes(chapter, "knelpunten_themas", counts, counts[counts["count"] > 0], 5)
+    assert chapter.key_figures["knelpunten_themas"] == {"value": {"t1": 4, "t2": 0, "overig": 1},
+                                                        "text": "Een: 4; Overig: 1", "n": 5}
+
+
+def test_register_capacity_and_obstacles_then(chapter):
+    table = matrix([("capaciteit", "Capaciteit", 80, 100, 16, 20), ("geld", "Geld", 60, 100, 10, 20)])
+    content.register_capacity(chapter, table, small_shown=False)
+    figure = chapter.key_figures["knelpunt_capaciteit_pct"]
+    assert (figure["value"], figure["rank"], figure["meest_genoemd"], figure["n"]) == (80.0, 1, True, 100)
+    assert chapter.key_figures["knelpunt_capaciteit_klein_pct"] == {"value": None, "text": "–", "population": "klein",
+                                                                   "n": 20}
+    tied = matrix([("capaciteit", "Capaciteit", 600, 1000, 16, 20), ("geld", "Geld", 598, 1000, 10, 20)])
+    content.register_capacity(chapter, tied, small_shown=True)  # 60 % and 59.8 %: both shown as 60 %, no single leader
+    assert not chapter.key_figures["knelpunt_capaciteit_pct"]["meest_genoemd"]
+    assert chapter.key_figures["knelpunt_capaciteit_klein_pct"]["text"] == f"80{NBSP}%"
+
+    before = tidy([("alle", "capaciteit", 60, 100), ("alle", "geld", 30, 100)])
+    content.register_obstacles_then(chapter, table, before, 2022, ["geld"])
+    then = chapter.key_figures["knelpunt_capaciteit_vorig_pct"]
+    assert (then["value"], then["wave"], then["toets"]) == (60.0, 2022, tekst.compare((80, 100), (60, 100)))
+    more = chapter.key_figures["knelpunten_vaker_dan_vorig"]
+    assert (more["value"], more["text"], more["details"][0]["vorig_pct"]) == (["Geld"], "Geld", 30.0)
+    content.register_obstacles_then(chapter, table, before, 2022, [])
+    assert chapter.key_figures["knelpunten_vaker_dan_vorig"]["text"] == "geen"
+    content.register_obstacles_then(chapter, table, None, None, [])
+    assert chapter.key_figures["knelpunt_capaciteit_vorig_pct"] == {"value": None, "text": "–"}
+    assert chapter.key_figures["knelpunten_vaker_dan_vorig"] == {"value": None, "text": "–", "wave": None}
+
+
+def test_register_partner_reach_least_attention_and_trends(chapter):
+    content.register_partner_reach(chapter, 200, 0)
+    assert chapter.key_figures["alle_werken_samen"]["text"] == "ja"
+    assert chapter.key_figures["met_partner_pct"]["value"] == 100.0
+    content.register_partner_reach(chapter, 200, 3)
+    assert chapter.key_figures["alle_werken_samen"] == {"value": False, "text": "nee", "n": 200, "zonder_partner": 3}
+
+    rows = tidy([("alle", c, k, 100) for c, k in zip("abcd", (30, 20, 10, 5), strict=True)])
+    least = content.least_attention("alle gemeenten", "alle", rows, list("abcd"))
+    content.register_least_attention(chapter, least, {c: f"Domein {c}" for c in "abcd"})
+    assert chapter.key_figures["minste_aandacht_domeinen"]["items"] == ["a", "b", "c"]
+    assert chapter.key_figures["minste_aandacht_domeinen"]["duidelijk"] is True
+    assert chapter.key_figures["geen_of_weinig_b_pct"]["text"] == f"20{NBSP}%"
+
+    class Trend:
+        table = pd.DataFrame({"indicator": ["knelpunt_capaciteit"]})
+
+        @staticmethod
+        def row(indicator):
+            return {"change_pp": 1.25, "change_pp_low": 0.5, "change_pp_high": 2.0, "p_value": 0.01, "odds_ratio": 1.1}
+
+    rising = pd.DataFrame({"label": ["Capaciteit"]})
+    row = content.register_trends(chapter, Trend, rising, rising.iloc[0:0])
+    assert row["change_pp"] == 1.25
+    assert chapter.key_figures["trend_knelpunten_stijgend"] == {"value": 1, "text": "1", "labels": ["Capaciteit"]}
+    assert chapter.key_figures["trend_knelpunten_dalend"]["value"] == 0
+    assert chapter.key_figures["trend_knelpunt_capaciteit_pp_per_jaar"]["low"] == 0.5
+    Trend.table = pd.DataFrame({"indicator": ["knelpunt_geld"]})
+    assert content.register_trends(chapter, Trend, rising, rising) is None
+
+
+def test_earlier_shares_and_least_attention_groups_on_the_fixture(chapter):
+    earlier = content.earlier_shares(chapter, "obstacles", "groot_of_zeer_groot")
+    assert earlier and max(earlier) < 2023
+    assert all(wave in chapter.waves() and chapter.asks("obstacles", wave) for wave in earlier)
+    responses, answers = chapter.data()
+    weinig = chapter.group_share("domains", "geen_of_weinig", populations=("alle", "klein"))
+    codes = [item.code for item in chapter.cb.question("domains").items]
+    large, small = content.least_attention_groups(responses, answers, chapter.cb, weinig, codes, 25000)
+    n_large = responses["size_class"].isin(content.LARGE_CLASSES).sum()
+    assert 0 < large.n <= n_large and large.short == "meer dan 50.000 inwoners"
+    assert small.n == int(weinig.loc[weinig["group"] == "klein", "n"].max())
+    assert small.description == "de kleinere gemeenten (minder dan 25.000 inwoners)"
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Small phrase rules of chapter 3
+
+
+def test_question_list_introduces_the_last_of_several_questions():
+    assert content.question_list(["Welke A?"]) == "Welke A?"
+    assert content.question_list(["Welke A?", "Welke B?", "Hoe staat de VNG?"]) == "Welke A? Welke B? En: hoe staat de VNG?"
+
+
+def test_municipalities_did_agrees_and_starts_a_sentence():
+    assert content.municipalities_did(1, "gaf", "gaven") == "1 gemeente gaf"
+    assert content.municipalities_did(1200, "gaf", "gaven") == "1.200 gemeenten gaven"
+    assert content.municipalities_did(3, "noemt", "noemen", f"12{NBSP}%") == f"3 gemeenten (12{NBSP}%) noemen"
+    assert content.base_aside(12, 50) == "; basis: 12 gemeenten" and content.base_aside(50, 50) == ""
+
+
+def test_notable_or_only_uses_the_share_as_shown():
+    assert content.notable_or_only(content.NOTABLE_PCT - 0.5) == "Opvallend is dat"  # rounds up to the threshold
+    assert content.notable_or_only(content.NOTABLE_PCT - 0.51) == "Slechts"
+
+
+def test_most_named_sentence_opens_generally_only_with_three_themes():
+    named = pd.DataFrame({"label": ["Thema een", "Thema twee", "Thema drie"], "count": [5, 3, 1]})
+    assert content.most_named_sentence(named.head(1), 9) == ("Het vaakst genoemd is thema een (5 gemeenten), van de 9 "
+                                                             "gemeenten die de vraag beantwoordden.")
+    sentence = content.most_named_sentence(named, 9)
+    assert sentence.startswith("De antwoorden laten zien dat gemeenten op diverse terreinen resultaten behalen. "
+                               "Het vaakst genoemd zijn thema een (5 gemeenten), thema twee")
+    assert "thema drie (1 gemeente)" in sentence
+
+
+def test_ranked_shows_small_municipalities_only_from_min_group():
+    rows = tidy([("alle", c, k, 100) for c, k in zip("abcd", (30, 60, 45, 60), strict=True)]
+                + [("klein", c, k, 4) for c, k in zip("abcd", (1, 2, 3, 4), strict=True)])
+    few = content.ranked(rows, list("abcd"), min_group=5)
+    assert few.order == ["b", "d", "c", "a"] and few.top == ["b", "d", "c"]  # tie at 60 %: questionnaire order
+    assert few.small is None and few.small_top is None
+    enough = content.ranked(rows, list("abcd"), min_group=4)
+    assert list(enough.small_top) == [50.0, 100.0, 75.0]
+    labels = {c: f"Domein {c}" for c in "abcd"}
+    assert content.labelled_shares(enough.shares, labels, enough.top, enough.small_top, "klein").startswith(
+        f"Domein b: 60{NBSP}% (klein 50{NBSP}%); Domein d: 60{NBSP}% (klein 100{NBSP}%)")
+    assert content.labelled_shares(few.shares, labels, ["a"]) == f"Domein a: 30{NBSP}%"
+
+
+def test_domains_bars_puts_all_municipalities_first_and_leaves_suppressed_shares_out():
+    rows = tidy([("alle", c, k, 100) for c, k in zip("ab", (30, 60), strict=True)]
+                + [("klein", c, k, 10) for c, k in zip("ab", (5, 6), strict=True)])
+    labels = {"a": "Domein A", "b": "Domein B"}
+    data = content.ordered_for_figure(rows, ["b", "a"], {"alle": "alle", "klein": "klein"}).assign(
+        item_label=lambda d: d["item"].map(labels)).sort_values("group", ascending=False)  # klein rows first
+    draw = content.domains_bars(content.ranked(rows, ["a", "b"], 5), labels, "alle", "klein")
+    assert draw(data).axes[0].get_legend_handles_labels()[1] == ["alle", "klein"]
+    suppressed = data.assign(pct=data["pct"].where(data["group"] == "alle"))
+    legend = draw(suppressed).axes[0].get_legend()
+    assert legend is None or [t.get_text() for t in legend.get_texts()] == ["alle"]

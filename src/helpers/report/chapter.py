@@ -389,6 +389,16 @@ class Chapter:
         if self.show:
             _html(f'<p class="fp-niet-gesteld"><em>{html.escape(text)}</em></p>')
 
+    def shown_or_noted(self, question: str, /, item: str | None = None, missing: Sequence[str] = (), **context) -> bool:
+        """Whether this wave has `item` (without an item: whether it asked `question`). If not, show the one-line note
+        that the question was not asked (not_asked) and register the key figures `missing` as missing
+        (missing_numbers, with `context`), so that a section reads `if ch.shown_or_noted(...): ...`."""
+        shown = self.shows(item) if item is not None else self.asks(question)
+        if not shown:
+            self.not_asked(question, item=item)
+            self.missing_numbers(*missing, **context)
+        return shown
+
     def _question_line(self, question: str | None, item: ItemSpec) -> tuple[str, str]:
         """(question id or "", question text or "") of a figure/table."""
         question = item.question if question is None else question
@@ -614,6 +624,16 @@ class Chapter:
             text = fmt.number(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
         self.key_figures[name] = {"value": value, "text": text, **_jsonable(context)}
         return value
+
+    def percentage(self, name: str, value, **context) -> Any:
+        """ch.number for a share: its text is the percentage as the report shows it (fmt.pct: "67 %"; "–" when the
+        value is missing). Returns `value`."""
+        return self.number(name, value, text=fmt.pct(value), **context)
+
+    def missing_numbers(self, *names: str, **context) -> None:
+        """Register key figures this wave cannot give (e.g. their question was not asked): no value, text "–"."""
+        for name in names:
+            self.number(name, None, text="–", **context)
 
     # ---------------------------------------------------------------------------------------------------------------
     # Parts

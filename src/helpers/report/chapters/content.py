@@ -14,9 +14,11 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from helpers.analysis import coding
+from helpers.analysis import coding, tables, trends
 from helpers.core import formatting as fmt
+from helpers.report import figures
 from helpers.report import text as tekst
+from helpers.report.summary import than
 
 # Percentage points between the rounded shares of small and all municipalities from which the text names a
 # difference (partners, obstacles), and the share of "geen aandacht" from which a VNG topic is named.
@@ -27,6 +29,8 @@ FAR_AHEAD_PP = 20
 # From this share of municipalities that do not work with residents with a disability, the text says "Opvallend is
 # dat" (else "Slechts").
 NOTABLE_PCT = 5
+# "De grotere gemeenten, met meer dan 50.000 inwoners" (rapport 2023, par. 3.2): these size classes.
+LARGE_CLASSES = ("50k_100k", "ge100k")
 
 
 def quote_count(municipalities: int) -> int:
@@ -42,6 +46,79 @@ def shares(tidy: pd.DataFrame, group: str = "alle") -> pd.Series:
 def population_counts(tidy: pd.DataFrame, group: str = "alle") -> dict[str, tuple[int, int]]:
     """{item: (count, n)} of one population of a group_share result, for the test on the counts."""
     return tekst.table_counts(tidy[tidy["group"] == group])
+
+
+def question_list(questions: Sequence[str]) -> str:
+    """The questions a chapter answers, one after the other; the last one introduced with "En:" when there are
+    several ("… En: welke knelpunten ervaren gemeenten …?")."""
+    questions = list(questions)
+    if len(questions) > 1:
+        questions[-1] = "En: " + tekst.in_sentence(questions[-1])
+    return " ".join(questions)
+
+
+def municipalities_did(n: int, singular: str, plural: str, aside: str = "") -> str:
+    """ "3 gemeenten gaven", "1 gemeente gaf": a count of municipalities in digits (as this chapter writes them) at
+    the start of a sentence, with the verb agreeing; `aside` goes in brackets before the verb ("3 gemeenten (12 %)
+    noemen")."""
+    return (f"{tekst.sentence_start(fmt.municipalities(n))}{f' ({aside})' if aside else ''} "
+            f"{singular if int(n) == 1 else plural}")
+
+
+def base_aside(n: int, small_base: int) -> str:
+    """ "; basis: 12 gemeenten" to add inside a bracket when a share rests on fewer than `small_base` municipalities,
+    else ""."""
+    return f"; basis: {fmt.municipalities(int(n))}" if n < small_base else ""
+
+
+def options_named(question, codes: Sequence[str]) -> str:
+    """ "‘a’, ‘b’ of ‘c’": the answer options `codes` of a codebook question as the questionnaire shows them."""
+    return fmt.join([f"‘{question.option(code).display}’" for code in codes], last="of")
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Key figures registered from a computed table (ch: a helpers.report.chapter.Chapter)
+
+
+def register_labels(ch, name: str, codes: Sequence[str], labels: Mapping[str, str], **context) -> None:
+    """A key figure that names items: their labels as a list (text: "a, b en c"), the codes as `items`."""
+    ch.number(name, [labels[c] for c in codes], text=fmt.join(labels[c] for c in codes), items=list(codes), **context)
+
+
+def register_share_range(ch, prefix: str, shares_shown: pd.Series | None, **context) -> None:
+    """<prefix>_min_pct and <prefix>_max_pct: the lowest and highest of `shares_shown` (missing when None, e.g. a
+    group too small to describe)."""
+    for end, pick in (("min", min), ("max", max)):
+        ch.percentage(f"{prefix}_{end}_pct", None if shares_shown is None else pick(shares_shown), **context)
+
+
+def register_shares(ch, name: str, shares_per_item: pd.Series, **context) -> None:
+    """A percentage key figure per item of `shares_per_item`, named `name` with the item filled in
+    ("vng_geen_{}_pct" -> vng_geen_samenwerken_pct), the item in its context."""
+    for item, share in shares_per_item.items():
+        ch.percentage(name.format(item), share, item=item, **context)
+
+
+def register_table_share(ch, name: str, table: pd.DataFrame, item: str, population: str = "alle",
+                         with_n: bool = False, **context):
+    """The share of `item` in a matrix_table (column pct_<population>) as a percentage key figure with `item` in its
+    context, and its base as `n` when `with_n`. Returns the share."""
+    row = table.set_index("item").loc[item]
+    base = {"n": int(row[f"n_{population}"])} if with_n else {}
+    return ch.percentage(name, row[f"pct_{population}"], item=item, **base, **context)
+
+
+def earlier_shares(ch, question: str, group: str) -> dict[int, pd.Series]:
+    """{wave: the shares of all municipalities per item} of `group` in every earlier wave that asked `question`."""
+    return {wave: shares(ch.group_share(question, group, year=wave))
+            for wave in ch.waves() if wave < ch.year and ch.asks(question, wave)}
+
+
+def register_themes(ch, name: str, counts: pd.DataFrame, shown: pd.DataFrame, n: int) -> None:
+    """The municipalities per theme of a coding frame ({theme: count}, every theme of `counts`); the text lists the
+    themes in `shown` ("label: count; …")."""
+    ch.number(name, {row.theme: int(row.count) for row in counts.itertuples()},
+              text="; ".join(f"{row.label}: {row.count}" for row in shown.itertuples()), n=n)
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -66,7 +143,7 @@ def coded_answers(answers: pd.DataFrame, frame, unit: str = "toelichting") -> Co
     method = (f"De {unit}en zijn in thema's ingedeeld met het codeerschema ‘{frame.title}’ (trefwoorden per thema, "
               f"data/codebook/coding/{frame.code}.yml); een {unit} kan meer dan één thema noemen.")
     if manual:
-        method += f" {fmt.capitalize(fmt.words(manual))} teksten zijn met de hand gecodeerd."
+        method += f" {tekst.sentence_start(fmt.words(manual))} teksten zijn met de hand gecodeerd."
     if unused:
         method += (f" Let op: {fmt.words(len(unused))} handmatige codering(en) in manual_codings.yml "
                    "passen bij geen enkele tekst van deze editie.")
@@ -88,6 +165,15 @@ def named_themes(counts: pd.DataFrame, frame) -> pd.DataFrame:
 def themes_with_counts(rows: pd.DataFrame) -> str:
     """ "a (12 gemeenten), b (5 gemeenten) en c (1 gemeente)"."""
     return fmt.join(f"{tekst.in_sentence(row.label)} ({fmt.municipalities(row.count)})" for row in rows.itertuples())
+
+
+def most_named_sentence(named: pd.DataFrame, answered: int) -> str:
+    """The (up to three) most named themes with their counts (3.1), after a general opening when at least three are
+    named; `named`: named_themes, most named first."""
+    top = named.head(3)
+    return (("De antwoorden laten zien dat gemeenten op diverse terreinen resultaten behalen. " if len(named) >= 3 else "")
+            + f"Het vaakst genoemd {'zijn' if len(top) > 1 else 'is'} {themes_with_counts(top)}"
+            + f", van de {fmt.number(answered)} gemeenten die de vraag beantwoordden.")
 
 
 class ThemeGroup(NamedTuple):
@@ -128,11 +214,11 @@ def rarely_named(counts: pd.DataFrame, frame) -> list[str]:
         sentences.append("Geen enkele gemeente noemt resultaten op het gebied van "
                          + fmt.join(tekst.in_sentence(label) for label in never["label"]) + ".")
     elif len(never) > 5:
-        sentences.append(f"{fmt.capitalize(fmt.words(len(never)))} thema's uit het codeerschema noemt geen enkele "
+        sentences.append(f"{tekst.sentence_start(fmt.words(len(never)))} thema's uit het codeerschema noemt geen enkele "
                          "gemeente.")
     other = int(counts.set_index("theme").at[frame.fallback, "count"]) if frame.fallback else 0
     if other:
-        sentences.append(f"{fmt.capitalize(fmt.words(other))} {'antwoord noemt' if other == 1 else 'antwoorden noemen'} "
+        sentences.append(f"{tekst.sentence_start(fmt.words(other))} {'antwoord noemt' if other == 1 else 'antwoorden noemen'} "
                          "geen van deze thema's.")
     return sentences
 
@@ -175,11 +261,53 @@ def top_domains_sentences(shares_all: Mapping, labels: Mapping[str, str], order:
     return sentences
 
 
+class Ranked(NamedTuple):
+    shares: pd.Series  # of all municipalities, per item
+    small: pd.Series | None  # of small municipalities; None when fewer than min_group answered
+    order: list[str]  # items from the highest share as shown (ties in questionnaire order)
+
+    @property
+    def top(self) -> list[str]:
+        return self.order[:3]
+
+    @property
+    def small_top(self) -> pd.Series | None:
+        """The shares of small municipalities of the top three of all; None when they are too few to describe."""
+        return None if self.small is None else self.small[self.top]
+
+
+def ranked(tidy: pd.DataFrame, codes: Sequence[str], min_group: int) -> Ranked:
+    """The shares of all and small municipalities of a group_share result (populations alle and klein) and the items
+    ranked as the report shows them (text.rank_as_shown); small municipalities only when `min_group` answered."""
+    shares_all = shares(tidy, "alle")
+    small_shown = int(tidy.loc[tidy["group"] == "klein", "n"].max()) >= min_group
+    return Ranked(shares_all, shares(tidy, "klein") if small_shown else None, tekst.rank_as_shown(shares_all, list(codes)))
+
+
 def ordered_for_figure(tidy: pd.DataFrame, order: Sequence[str], group_labels: Mapping[str, str]) -> pd.DataFrame:
     """The group_share rows with a `group_label`, per group in the given item order (the figure's data)."""
     position = {code: i for i, code in enumerate(order)}
     data = tidy.assign(group_label=tidy["group"].map(group_labels), _order=tidy["item"].map(position))
     return data.sort_values(["group", "_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
+
+
+def domains_bars(domains: Ranked, labels: Mapping[str, str], all_label: str, small_label: str):
+    """The domains figure as a function of its (protected) data, for ch.figure: grouped bars per domain label from the
+    highest share, a series for all municipalities and one for small municipalities when they are shown (`domains`:
+    ranked); suppressed shares are left out."""
+    order = [labels[c] for c in domains.order]
+    series = [all_label] if domains.small is None else [all_label, small_label]
+    return lambda shown: figures.grouped_bars(shown[shown["pct"].notna()], label="item_label", series="group_label",
+                                              order=order, series_order=series)
+
+
+def labelled_shares(shares_all: Mapping, labels: Mapping[str, str], order: Sequence[str],
+                    shares_small: Mapping | None = None, small_label: str = "") -> str:
+    """ "a: 60 % (kleine gemeenten 55 %); b: …" in `order` (the figure's alt text); the small share only when
+    `shares_small` is given."""
+    return "; ".join(f"{labels[c]}: {fmt.pct(shares_all[c])}"
+                     + (f" ({small_label} {fmt.pct(shares_small[c])})" if shares_small is not None else "")
+                     for c in order)
 
 
 class TopThen(NamedTuple):
@@ -189,11 +317,11 @@ class TopThen(NamedTuple):
 
 
 def top_domains_then(now: pd.DataFrame, before: pd.DataFrame, labels: Mapping[str, str], order: Sequence[str],
-                     year_before: int, when: str) -> TopThen:
+                     year_before: int, year: int) -> TopThen:
     """How the current top three compares with the previous wave: was the top three the same, and did (all of) its
     shares change by the test on the counts?
-    `now`: the group_share rows of this wave (populations alle and klein), `before`: those of `year_before`; `when`
-    is "vorig jaar" or "in 2021"."""
+    `now`: the group_share rows of wave `year` (populations alle and klein), `before`: those of `year_before`."""
+    when = than(year_before, year)
     shares_now, shares_then = shares(now), shares(before)
     top, top_then = list(order[:3]), tekst.rank_as_shown(shares_then, list(order))[:3]
     counts_now, counts_then = population_counts(now), population_counts(before)
@@ -274,6 +402,18 @@ def least_attention(description: str, short: str, tidy: pd.DataFrame, codes: Seq
     return LeastAttention(description, short, n, top, clear, group_shares)
 
 
+def least_attention_groups(responses: pd.DataFrame, answers: pd.DataFrame, cb, tidy: pd.DataFrame,
+                           codes: Sequence[str], threshold: int) -> list[LeastAttention]:
+    """least_attention of the larger municipalities (LARGE_CLASSES) and of the small ones (`tidy`: the group_share
+    rows of "geen_of_weinig", populations alle and klein), with how the text and the note name them."""
+    large = responses[responses["size_class"].isin(LARGE_CLASSES).fillna(False).astype(bool)]
+    large_tidy = tables.group_share(large, answers, "domains", "geen_of_weinig", None, ("alle",), cb=cb)
+    return [least_attention("de grotere gemeenten, met meer dan 50.000 inwoners,", "meer dan 50.000 inwoners",
+                            large_tidy, codes),
+            least_attention(f"de kleinere gemeenten (minder dan {fmt.number(threshold)} inwoners)", "kleine gemeenten",
+                            tidy, codes, population="klein")]
+
+
 def least_attention_sentences(everyone: LeastAttention, groups: Sequence[LeastAttention], labels: Mapping[str, str],
                               min_group: int) -> list[str]:
     """The domains with the least attention of all municipalities and whether the groups (large, small) share them;
@@ -323,6 +463,15 @@ def least_attention_note(everyone: LeastAttention, groups: Sequence[LeastAttenti
             + (" Kleine aantallen: lees deze percentages met voorzichtigheid." if caution else ""))
 
 
+def register_least_attention(ch, everyone: LeastAttention, labels: Mapping[str, str]) -> None:
+    """minste_aandacht_domeinen (whether the top three is clear as `duidelijk`) and geen_of_weinig_<domain>_pct of
+    each of them."""
+    register_labels(ch, "minste_aandacht_domeinen", everyone.top, labels, question="domains", answer="geen_of_weinig",
+                    duidelijk=everyone.clear)
+    for c in everyone.top:
+        ch.percentage(f"geen_of_weinig_{c}_pct", everyone.shares[c])
+
+
 # --------------------------------------------------------------------------------------------------------------------
 # Small municipalities against all (3.3-3.5): a difference of DIFFERENCE_PP or more between the shares as shown
 
@@ -367,10 +516,11 @@ def small_base_footnote(n_small: int, n_all: int, small_base: int) -> str | None
     return " ".join(notes) or None
 
 
-def vng_topics_sentences(table: pd.DataFrame, table_before: pd.DataFrame | None, when: str,
+def vng_topics_sentences(table: pd.DataFrame, table_before: pd.DataFrame | None, year_before: int | None, year: int,
                          small_shown: bool) -> list[str]:
-    """The highest and lowest three topics (a sorted_as_shown matrix_table), whether the same three led in the
-    previous wave (`table_before`, None when there is none) and how small municipalities score against all."""
+    """The highest and lowest three topics (a sorted_as_shown matrix_table of wave `year`), whether the same three
+    led in the previous wave (`table_before` of `year_before`, None when there is none) and how small municipalities
+    score against all."""
     labels = dict(zip(table["item"], table["label"], strict=True))
     rows = table.set_index("item")
     high, low = list(table["item"][:3]), list(table["item"][-3:])
@@ -379,6 +529,7 @@ def vng_topics_sentences(table: pd.DataFrame, table_before: pd.DataFrame | None,
                  f"({tekst.share_range(rows.at[c, 'pct_alle'] for c in high)}) en {named(low)} het laagst "
                  f"({tekst.share_range(rows.at[c, 'pct_alle'] for c in low)})."]
     if table_before is not None:
+        when = than(year_before, year)
         high_then = list(table_before["item"][:3])
         if set(high_then) == set(high):
             sentences.append(f"Dezelfde drie onderwerpen stonden {when} bovenaan.")
@@ -419,6 +570,12 @@ def no_attention_sentence(no_attention: pd.Series, labels: Mapping[str, str], le
         return (f"Het grootste aandeel gemeenten dat helemaal geen aandacht heeft voor een onderwerp (niet in tabel) is "
                 f"{fmt.pct(no_attention[candidates[0]])}, voor {quoted(candidates[0])}.")
     return ""
+
+
+def notable_or_only(share: float) -> str:
+    """How the text introduces the share of municipalities that do not work with residents with a disability:
+    "Opvallend is dat" from NOTABLE_PCT as shown, else "Slechts"."""
+    return "Opvallend is dat" if tekst.rounded(share) >= NOTABLE_PCT else "Slechts"
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -474,6 +631,13 @@ def without_partner(answers: pd.DataFrame, question) -> tuple[int, int]:
     rows = rows[rows["item"].isin([item.code for item in question.items])]
     involves = rows.assign(yes=~rows["value"].isin(none_codes)).groupby("response_id")["yes"].any()
     return int(len(involves)), int((~involves).sum())
+
+
+def register_partner_reach(ch, answered: int, without: int) -> None:
+    """alle_werken_samen (every municipality that answered involves at least one partner) and met_partner_pct."""
+    ch.number("alle_werken_samen", bool(answered) and without == 0, text="ja" if without == 0 else "nee", n=answered,
+              zonder_partner=without)
+    ch.percentage("met_partner_pct", fmt.share(answered - without, answered), question="partners", n=answered)
 
 
 def partners_not_involved(table: pd.DataFrame, names: Mapping[str, str], answered: int, without: int,
@@ -545,6 +709,20 @@ def most_named_obstacle(table: pd.DataFrame, min_group: int) -> list[str]:
     return sentences
 
 
+def register_capacity(ch, table: pd.DataFrame, small_shown: bool) -> None:
+    """knelpunt_capaciteit_pct (with its rank, and `meest_genoemd` when it leads alone as shown) and
+    knelpunt_capaciteit_klein_pct (missing when small municipalities are too few to describe). `table`: a
+    sorted_as_shown matrix_table of the obstacles."""
+    rows = table.set_index("item")
+    first, second = table["item"].iloc[0], table["item"].iloc[1]
+    leads = first == "capaciteit" and tekst.rounded(rows.at[first, "pct_alle"]) > tekst.rounded(rows.at[second, "pct_alle"])
+    ch.percentage("knelpunt_capaciteit_pct", rows.at["capaciteit", "pct_alle"], question="obstacles", item="capaciteit",
+                  answer="groot_of_zeer_groot", n=int(rows.at["capaciteit", "n_alle"]),
+                  rank=int(rows.at["capaciteit", "rank"]), meest_genoemd=bool(leads))
+    ch.percentage("knelpunt_capaciteit_klein_pct", rows.at["capaciteit", "pct_klein"] if small_shown else None,
+                  population="klein", n=int(rows.at["capaciteit", "n_klein"]))
+
+
 def most_named_before(table: pd.DataFrame, earlier: Mapping[int, pd.Series]) -> str:
     """Whether the most named obstacle led in every earlier wave too; `earlier`: {wave: shares of all}."""
     labels = dict(zip(table["item"], table["label"], strict=True))
@@ -561,10 +739,11 @@ def most_named_before(table: pd.DataFrame, earlier: Mapping[int, pd.Series]) -> 
     return ""
 
 
-def most_named_then(table: pd.DataFrame, table_before: pd.DataFrame, year_before: int, when: str) -> str:
-    """The share of the most named obstacle (`table`: a sorted_as_shown matrix_table) against the previous wave
-    (`table_before`: its group_share rows), by the test on the counts: "net als vorig jaar 76 %" when the shares as
-    shown are equal, else text.compared_phrase."""
+def most_named_then(table: pd.DataFrame, table_before: pd.DataFrame, year_before: int, year: int) -> str:
+    """The share of the most named obstacle (`table`: a sorted_as_shown matrix_table of wave `year`) against the
+    previous wave (`table_before`: its group_share rows), by the test on the counts: "net als vorig jaar 76 %" when
+    the shares as shown are equal, else text.compared_phrase."""
+    when = than(year_before, year)
     first = table["item"].iloc[0]
     now, then = tekst.table_counts(table)[first], tekst.table_counts(table_before)[first]
     leaders = [c for c in table["item"] if tekst.rounded(table.set_index("item").at[c, "pct_alle"])
@@ -582,10 +761,11 @@ class Changes(NamedTuple):
     sentences: list[str]
 
 
-def obstacles_then(table: pd.DataFrame, table_before: pd.DataFrame, year_before: int, when: str) -> Changes:
+def obstacles_then(table: pd.DataFrame, table_before: pd.DataFrame, year_before: int, year: int) -> Changes:
     """The obstacles named more or less often than in the previous wave, by the test on the counts, and the
     sentences that say so (the most named one has its own sentence: most_named_then). `table`: a sorted_as_shown
-    matrix_table, `table_before`: the group_share rows of the previous wave."""
+    matrix_table of wave `year`, `table_before`: the group_share rows of the previous wave."""
+    when = than(year_before, year)
     labels = dict(zip(table["item"], table["label"], strict=True))
     rows, shares_then = table.set_index("item"), shares(table_before)
     counts_now, counts_then = tekst.table_counts(table), tekst.table_counts(table_before)
@@ -622,6 +802,26 @@ def obstacles_then(table: pd.DataFrame, table_before: pd.DataFrame, year_before:
     return Changes(more, fewer, sentences)
 
 
+def register_obstacles_then(ch, table: pd.DataFrame, table_before: pd.DataFrame | None, year_before: int | None,
+                            more: Sequence[str]) -> None:
+    """knelpunt_capaciteit_vorig_pct (with the test word against now as `toets`) and knelpunten_vaker_dan_vorig (the
+    obstacles named more often, `more` of obstacles_then); both missing when there is no earlier wave
+    (`table_before` None)."""
+    if table_before is None:
+        ch.missing_numbers("knelpunt_capaciteit_vorig_pct")
+        ch.missing_numbers("knelpunten_vaker_dan_vorig", wave=None)
+        return
+    rows, shares_then = table.set_index("item"), shares(table_before)
+    ch.percentage("knelpunt_capaciteit_vorig_pct", shares_then["capaciteit"], wave=year_before,
+                  toets=tekst.compare(tekst.table_counts(table)["capaciteit"],
+                                      tekst.table_counts(table_before)["capaciteit"]))
+    ch.number("knelpunten_vaker_dan_vorig", [rows.at[c, "label"] for c in more],
+              text=fmt.join(rows.at[c, "label"] for c in more) or "geen", items=list(more),
+              details=[{"item": c, "label": rows.at[c, "label"], "pct": rows.at[c, "pct_alle"],
+                        "vorig_pct": shares_then[c]} for c in more],
+              wave=year_before, toets="twee-proportietoets, p < 0,05")
+
+
 def obstacles_small_sentences(table: pd.DataFrame) -> list[str]:
     """The obstacles small municipalities name more or less often than all (small_differences)."""
     labels = {c: tekst.in_sentence(label) for c, label in zip(table["item"], table["label"], strict=True)}
@@ -650,7 +850,7 @@ def single_mentions(counts: pd.DataFrame, frame) -> list[str]:
                          + fmt.join(tekst.in_sentence(label) for label in once["label"]) + ".")
     other = int(counts.set_index("theme").at[frame.fallback, "count"])
     if other:
-        sentences.append(f"{fmt.capitalize(fmt.words(other))} "
+        sentences.append(f"{tekst.sentence_start(fmt.words(other))} "
                          f"{'toelichting valt' if other == 1 else 'toelichtingen vallen'} buiten deze thema's.")
     return sentences
 
@@ -671,3 +871,17 @@ def significant_trends(table: pd.DataFrame, question: str, alpha: float = tekst.
     rows = table[table["question"] == question]
     significant = rows["p_value"] < alpha
     return Trends(len(rows), rows[significant & (rows["change_pp"] > 0)], rows[significant & (rows["change_pp"] < 0)])
+
+
+def register_trends(ch, trend, rising: pd.DataFrame, falling: pd.DataFrame, indicator: str = "knelpunt_capaciteit"):
+    """trend_knelpunten_stijgend and _dalend (how many obstacles rise or fall significantly, `rising` and `falling`
+    of significant_trends, with their labels) and, when the trend table (helpers.report.sections.trend_section) has
+    `indicator`, trend_<indicator>_pp_per_jaar; returns that indicator's row, or None."""
+    ch.number("trend_knelpunten_stijgend", len(rising), labels=list(rising["label"]))
+    ch.number("trend_knelpunten_dalend", len(falling), labels=list(falling["label"]))
+    if indicator not in set(trend.table["indicator"]):
+        return None
+    row = trend.row(indicator)
+    ch.number(f"trend_{indicator}_pp_per_jaar", row["change_pp"], text=f"{trends.signed(row['change_pp'])} procentpunt",
+              low=row["change_pp_low"], high=row["change_pp_high"], p=row["p_value"], odds_ratio=row["odds_ratio"])
+    return row
