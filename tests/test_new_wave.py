@@ -545,9 +545,9 @@ def _chapter_notebooks() -> list[Path]:
 
 @pytest.fixture(scope="module")
 def report_2024(cb, codebook_dir, tmp_path_factory):
-    """Processed 2024 (fixture) and 2023 (the stand-in in data/raw), every chapter run by papermill, then
-    helpers.publish.assemble; returns the publication directory."""
-    papermill = pytest.importorskip("papermill")
+    """Processed 2024 (fixture) and 2023 (the stand-in in data/raw), every chapter run by helpers.publish.runner,
+    then helpers.publish.assemble; returns the publication directory."""
+    from helpers.publish import runner
     if not _reference_available():
         pytest.skip("no CBS reference set (make reference)")
     missing = [p.name for p in _chapter_notebooks() if not p.is_file()]
@@ -567,11 +567,8 @@ def report_2024(cb, codebook_dir, tmp_path_factory):
     notebooks.mkdir(parents=True)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(ENV, str(codebook_dir))  # papermill's kernels and the publish process inherit it
-        for notebook in _chapter_notebooks():
-            papermill.execute_notebook(
-                str(notebook), str(notebooks / notebook.name), cwd=str(notebook.parent), kernel_name="flitspeiling",
-                parameters={"year": YEAR, "processed_dir": str(processed), "parts_dir": str(parts / notebook.stem)},
-                progress_bar=False, log_output=False)
+        for notebook in _chapter_notebooks():  # as make runs them: the runner records each run for publishing
+            runner.run(notebook, YEAR, root, extra_parameters={"processed_dir": str(processed)})
         done = subprocess.run([sys.executable, "-m", "helpers.publish.assemble", "--year", str(YEAR), "--root", str(root),
                                "--report-yml", str(REPORT_YML)], capture_output=True, text=True, env=os.environ.copy())
     assert done.returncode == 0, done.stderr[-3000:]
