@@ -470,7 +470,7 @@ def _data_status(provenance_path: Path, path: Path, relative: str, spec: WaveSpe
     except yaml.YAMLError as error:
         document = None
         status["provenance_note"] = f"{PROVENANCE_FILE} is not valid YAML ({error.__class__.__name__})"
-    candidates = [e for e in _file_entries(document) if str(e.get("file", "")) in (relative, path.name, spec.file)
+    candidates = [e for e in provenance_entries(document) if str(e.get("file", "")) in (relative, path.name, spec.file)
                   or Path(str(e.get("file", ""))).name == path.name]
     if not candidates and document is not None:
         status["provenance_note"] = f"{PROVENANCE_FILE} has no entry for {relative}: treated as real/unknown"
@@ -489,17 +489,17 @@ def _data_status(provenance_path: Path, path: Path, relative: str, spec: WaveSpe
     return status
 
 
-def _file_entries(node) -> list[dict]:
+def provenance_entries(node) -> list[dict]:
     """Every mapping of a provenance.yml document that describes a file (has "file" or "sha256"), depth first."""
     entries = []
     if isinstance(node, dict):
         if "file" in node or "sha256" in node:
             entries.append(node)
         for value in node.values():
-            entries += _file_entries(value)
+            entries += provenance_entries(value)
     elif isinstance(node, list):
         for value in node:
-            entries += _file_entries(value)
+            entries += provenance_entries(value)
     return entries
 
 

@@ -42,6 +42,7 @@ import yaml
 
 from helpers import CODEBOOK_DIR, PUBLISHED_DIR, RAW_DIR, REPO_ROOT
 from helpers.core.reproducible import sha256_file
+from helpers.data.cleaning import provenance_entries
 from helpers.publish.parts import load_parts
 
 # The tracked paths whose uncommitted changes make a build differ from its commit.
@@ -234,20 +235,6 @@ def _yaml(path: Path):
         return None
 
 
-def _entries(document) -> list[dict]:
-    """Every mapping with a ``file`` or ``sha256`` key anywhere in a provenance document."""
-    found = []
-    if isinstance(document, dict):
-        if "file" in document or "sha256" in document:
-            found.append(document)
-        for value in document.values():
-            found += _entries(value)
-    elif isinstance(document, list):
-        for value in document:
-            found += _entries(value)
-    return found
-
-
 def data_status(quality: Mapping | None, survey_provenance: Path | None, reported: bool | None = None) -> DataStatus:
     """Synthetic stand-in or not, from quality.json's provenance, checked against provenance.yml as it is now.
 
@@ -269,7 +256,7 @@ def data_status(quality: Mapping | None, survey_provenance: Path | None, reporte
         return DataStatus(False, "real/unknown", "Nee: bij het opschonen niet als synthetische vervanger herkend")
     export = (info.get("input_files") or [{}])[0]
     name, digest = str(export.get("file", "")), export.get("sha256")
-    listed = [entry for entry in _entries(_yaml(survey_provenance)) if survey_provenance.is_file()
+    listed = [entry for entry in provenance_entries(_yaml(survey_provenance)) if survey_provenance.is_file()
               and (str(entry.get("file", "")) == name or Path(str(entry.get("file", ""))).name == Path(name).name)]
     matches = [entry for entry in listed if digest and entry.get("sha256") == digest]
     if info.get("synthetic") is True and any(entry.get("synthetic") is True for entry in matches):
