@@ -9,6 +9,7 @@ PYTHON_SYSTEM ?= python3
 VENV          := .venv
 PY            := $(VENV)/bin/python
 ENV_STAMP     := $(VENV)/.installed
+HOOKS_STAMP   := $(VENV)/.git-hooks
 KERNEL        := flitspeiling
 WAVES         := $(sort $(basename $(notdir $(wildcard data/codebook/waves/*.yml))))
 YEAR          ?= 2023
@@ -20,7 +21,7 @@ help: ## List the targets with what they do
 # ---------------------------------------------------------------------------------------------------------------
 # Environment: a venv built with pip from the pinned lock; rebuilt only when the lock or the package metadata change.
 .PHONY: env
-env: $(ENV_STAMP) ## Build .venv from requirements.lock and register the 'flitspeiling' Jupyter kernel
+env: $(ENV_STAMP) $(HOOKS_STAMP) ## Build .venv from requirements.lock, register the 'flitspeiling' kernel, install the commit hook
 
 $(ENV_STAMP): requirements.lock pyproject.toml
 	@command -v $(PYTHON_SYSTEM) >/dev/null || { echo "error: $(PYTHON_SYSTEM) not found; install Python 3.11 (Debian: apt-get install python3 python3-venv)" >&2; exit 1; }
@@ -29,6 +30,12 @@ $(ENV_STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (flitspeiling)" >/dev/null
+	@touch $@
+
+# The commit-time guard: a notebook with outputs is refused at commit (tools/git-hooks/pre-commit); outside a git
+# checkout there is nothing to install.
+$(HOOKS_STAMP): tools/git-hooks/pre-commit | $(ENV_STAMP)
+	@if git rev-parse --git-dir >/dev/null 2>&1; then git config core.hooksPath tools/git-hooks; fi
 	@touch $@
 
 .PHONY: lock
@@ -202,12 +209,12 @@ $(A11Y_MODULES): $(A11Y)/package-lock.json $(A11Y)/package.json
 	@touch $@
 
 .PHONY: test unit
-test: $(ENV_STAMP) $(REFERENCE) data reports/2023/MANIFEST | system-packages browser $(A11Y_MODULES) ## Run the whole test suite (builds the environment, data and the 2023 report first)
+test: $(ENV_STAMP) $(HOOKS_STAMP) $(REFERENCE) data reports/2023/MANIFEST | system-packages browser $(A11Y_MODULES) ## Run the whole test suite (builds the environment, data and the 2023 report first)
 	$(PY) -m pytest -q
 
 # The markers are set in tests/conftest.py: `build` (a built report, a notebook in a kernel, make, a browser) and
 # `data` (the real data/processed). The rest tests every helper on small fixtures, without any of them.
-unit: $(ENV_STAMP) $(REFERENCE) ## Run the fast unit tests only (no report, no kernel, no processed data; about a minute)
+unit: $(ENV_STAMP) $(HOOKS_STAMP) $(REFERENCE) ## Run the fast unit tests only (no report, no kernel, no processed data; about a minute)
 	$(PY) -m pytest -q -m "not build and not data"
 
 .PHONY: lint
