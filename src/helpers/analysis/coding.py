@@ -72,6 +72,7 @@ import pandas as pd
 import yaml
 
 from helpers import CODEBOOK_DIR
+from helpers.core.privacy import scrub_text
 
 FRAME_DIR = CODEBOOK_DIR / "coding"
 MANUAL_FILE = FRAME_DIR / "manual_codings.yml"
@@ -539,8 +540,6 @@ def has_placeholder(text: str) -> bool:
 def is_quotable(text: str) -> bool:
     """May the text be shown as a quote: non-empty, no placeholder, and nothing helpers.core.privacy would still scrub
     (e-mail address, IP address, phone number)?"""
-    from helpers.core.privacy import scrub_text
-
     text = str(text or "").strip()
     if not text or has_placeholder(text):
         return False

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from helpers import MIN_GROUP
-from helpers.analysis import tables
+from helpers.analysis import disclosure, tables
 from helpers.analysis.stats import panel_decomposition, transition_table
 from helpers.analysis.trends import Indicator, load_indicators
 from helpers.core import formatting as fmt
@@ -246,8 +246,6 @@ def protected_decomposition(result: PanelResult) -> tuple[pd.DataFrame, pd.DataF
     The within and composition parts of an indicator, with the overall shares of both waves (public), give away the
     share of the joiners and of the leavers. So when the joiners or leavers of an indicator are fewer than
     disclosure.MIN_GROUP (their share suppressed), that indicator's split and panel shares are not shown."""
-    from helpers.analysis import disclosure
-
     tidy = disclosure.protect(decomposition_tidy(result)).data
     hidden = sorted(set(tidy.loc[tidy["n"].notna() & tidy["pct"].isna(), "item"]))
     parts = tidy["group"].isin(["binnen_pp", "samenstelling_pp", "nieuwkomers_pp", "vertrekkers_pp"]) \

@@ -24,11 +24,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import PROCESSED_DIR
+from helpers import PROCESSED_DIR, PUBLISHED_DIR
 from helpers.core.formatting import round_half_up
+from helpers.data import municipalities
+from helpers.data.cleaning import STATUS_LABELS
 from helpers.data.codebook import SELECTED, Codebook, Question, codebook
-from helpers.data.municipalities import FRAME_SIZES, SIZE_CLASSES
-from helpers.data.published import matches
+from helpers.data.municipalities import FRAME_SIZES, G4, SIZE_CLASSES
+from helpers.data.processed import read_processed
+from helpers.data.published import load_published, matches
 
 TIDY_COLUMNS = ["question", "item", "answer", "answer_label", "group", "n", "count", "pct", "item_label",
                 "group_label"]
@@ -336,16 +339,12 @@ def crosstab(responses: pd.DataFrame, answers: pd.DataFrame, question: str | Que
 
 
 def _published(path: Path | str | None = None):
-    from helpers.data.published import load_published  # late import: the file is validated against the codebook
-
     return load_published(path)
 
 
 def reader(processed_dir: Path | str = PROCESSED_DIR, small_threshold: int | None = None) -> Loader:
     """A function year -> (responses, answers) reading `processed_dir`, with `klein` recomputed when a threshold is
     given (fewer inhabitants than `small_threshold`)."""
-    from helpers.data.processed import read_processed
-
     cache: dict[int, tuple[pd.DataFrame, pd.DataFrame]] = {}
 
     def load(year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -500,8 +499,6 @@ def frame_populations(year: int, *, reference_dir: Path | str | None = None, cb:
     population_on(reference year, frame codes), the same figures the cleaning step gave the participants; where the
     reference set has no figures for that year (2018, 2019) the frame's own approximate figures (1-1-2020).
     """
-    from helpers.data import municipalities
-
     cb = cb or codebook()
     reference_year = cb.wave(year).size_reference_date.year
     frame = municipalities.load_frame(year, reference_dir)
@@ -568,8 +565,6 @@ def display_name(name: str) -> str:
 
 def g4_participants(responses: pd.DataFrame) -> tuple[list[str], list[str]]:
     """(G4 municipalities that took part, those that did not), in report spelling ("Den Haag")."""
-    from helpers.data.municipalities import G4
-
     codes = set(responses["municipality_code"].dropna().astype(str))
     taking_part = [display_name(name) for code, name in G4.items() if code in codes]
     absent = [display_name(name) for code, name in G4.items() if code not in codes]
@@ -597,8 +592,6 @@ def published_size_counts(year: int, path: Path | str | None = None) -> dict[str
 def unknown_size_reasons(responses: pd.DataFrame, quality: dict) -> pd.DataFrame:
     """Why units have no size class: columns reason (Dutch), count. Unmatched names by status; matched municipalities
     without a CBS number of inhabitants (dissolved before the first year of the reference set)."""
-    from helpers.data.cleaning import STATUS_LABELS
-
     unknown = responses[responses["size_class"].isna()]
     unmatched = {u["response_id"]: u["status"] for u in quality.get("unmatched") or []}
     reasons = []
@@ -617,8 +610,6 @@ def unknown_size_reasons(responses: pd.DataFrame, quality: dict) -> pd.DataFrame
 
 def published_list(year: int) -> pd.DataFrame | None:
     """The published participant list of `year` (data/published/bijlage_a_<year>.csv), or None."""
-    from helpers import PUBLISHED_DIR
-
     path = PUBLISHED_DIR / f"bijlage_a_{int(year)}.csv"
     if not path.exists():
         return None
@@ -632,8 +623,6 @@ def published_list_summary(year: int) -> dict | None:
     entry counts once), "unresolved": [(entry, [candidate names])] for entries that are not one municipality,
     "size_counts": helpers.data.municipalities.bijlage_a_size_counts() indexed by group (computed, published)}.
     """
-    from helpers.data import municipalities
-
     listing = published_list(year)
     if listing is None or int(year) != 2023:  # bijlage_a_size_counts knows the 2023 list only
         return None

@@ -34,7 +34,7 @@ import pandas as pd
 import yaml
 
 from helpers import CODEBOOK_DIR
-from helpers.analysis import tables
+from helpers.analysis import stats, tables
 from helpers.core import formatting as fmt
 from helpers.data.codebook import Codebook, codebook
 from helpers.data.municipalities import SIZE_CLASSES
@@ -271,8 +271,6 @@ class TrendAnalysis:
 def fit(indicator: Indicator, frame: pd.DataFrame) -> dict:
     """The models of one indicator's `series`: a dict with the model columns of TABLE_COLUMNS, and `fitted` (the
     overall model's fitted share per wave)."""
-    from helpers.analysis import stats
-
     totals = per_wave(frame)
     # Separation (all or none gave the answer) is handled below; statsmodels forces its warning to "always", so it is
     # recorded here and dropped rather than filtered.
@@ -344,8 +342,6 @@ def analyse(chapter: int, year: int, load: tables.Loader, *, available: Sequence
             published_path: Path | str | None = None) -> TrendAnalysis:
     """Trend models of every indicator of `chapter` for the report of `year`: the waves up to `year` that asked it
     and have processed data (`available`, default: every codebook wave `load` can read)."""
-    from helpers.analysis import stats
-
     cb = cb or codebook()
     chosen = of_chapter(chapter, load_indicators(cb=cb) if indicators is None else indicators)
     if available is None:

@@ -37,8 +37,11 @@ import pandas as pd
 
 from helpers.analysis import tables
 from helpers.analysis.panel import INDICATORS, Indicator, indicator_values
+from helpers.analysis.stats import merge_size_classes, poststratification_weights, raking, weighted_share
 from helpers.core import formatting as fmt
+from helpers.data import municipalities
 from helpers.data.codebook import Codebook, codebook
+from helpers.data.processed import read_processed
 
 MIN_STRATUM = 5
 OTHER_PROVINCES = "overige provincies"
@@ -58,8 +61,6 @@ class Frame:
 
 def frame_counts(year: int, reference_dir=None, cb: Codebook | None = None) -> Frame:
     """Population counts of wave `year`'s frame for weighting."""
-    from helpers.data import municipalities
-
     frame, _, _ = tables.frame_populations(year, reference_dir=reference_dir, cb=cb)
     provinces = municipalities.load_frame(year, reference_dir).set_index("code")["province"]
     known = frame[frame["size_class"].notna()]
@@ -73,8 +74,6 @@ def frame_counts(year: int, reference_dir=None, cb: Codebook | None = None) -> F
 def _strata(classes: pd.Series, population: dict[str, int]) -> tuple[pd.Series, dict[str, int], list[str]]:
     """Size classes merged until every stratum has MIN_STRATUM respondents: (stratum per respondent, population per
     stratum, the merged strata as "a+b")."""
-    from helpers.analysis.stats import merge_size_classes
-
     counts = {code: int((classes == code).sum()) for code in population}
     blocks = merge_size_classes(counts, MIN_STRATUM)
     stratum_of = {code: "+".join(block) for block in blocks for code in block}
@@ -89,8 +88,6 @@ def design_weights(classes: pd.Series, frame: Frame, provinces: pd.Series | None
     frame's size classes (small classes merged, see _strata), and with rake_province also raked to the frame's
     provinces (`provinces`, same index). Returns (weights, stratum per respondent, population per stratum, merged
     strata). The weights of a stratum sum to its population count, all weights to the frame's known total."""
-    from helpers.analysis.stats import poststratification_weights, raking
-
     strata, population, merged = _strata(classes, frame.size)
     weights = poststratification_weights(strata, population)
     if rake_province:
@@ -145,8 +142,6 @@ class Estimate:
 def estimate(responses: pd.DataFrame, answers: pd.DataFrame, indicator: Indicator, year: int, *,
              frame: Frame | None = None, rake_province: bool = False, cb: Codebook | None = None) -> Estimate:
     """Unweighted and weighted share of one indicator in wave `year` (module docstring for the rules)."""
-    from helpers.analysis.stats import weighted_share
-
     cb = cb or codebook()
     frame = frame or frame_counts(year, cb=cb)
     values = indicator_values(responses, answers, indicator, cb)
@@ -261,8 +256,6 @@ def describe(table: pd.DataFrame, frame: Frame, responses: pd.DataFrame) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """python -m helpers.analysis.weighting --year 2023 [--chapter 2] [--rake-province]: print the weighted table."""
-    from helpers.data.processed import read_processed
-
     parser = argparse.ArgumentParser(prog="python -m helpers.analysis.weighting", description=__doc__.split("\n")[0])
     parser.add_argument("--year", type=int, default=2023)
     parser.add_argument("--chapter", type=int, default=None)

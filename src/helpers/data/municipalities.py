@@ -67,6 +67,7 @@ from helpers.data.cbs import (
     REORGANISATIONS_FILE,
     list_file,
 )
+from helpers.data.published import load_published
 
 
 class _FrameSizes(dict):
@@ -141,8 +142,6 @@ PUBLISHED_COUNT_IDS_2023 = {"lt10k": "2023_par1_1_lt10k_deelnemers", "25k_50k": 
 
 def published_counts_2023() -> dict[str, int]:
     """The participant counts per group that the 2023 report publishes (group -> count)."""
-    from helpers.data.published import load_published
-
     values = {number.id: number.value for number in load_published()}
     return {group: int(values[number_id]) for group, number_id in PUBLISHED_COUNT_IDS_2023.items()}
 

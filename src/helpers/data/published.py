@@ -16,8 +16,10 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from helpers import CODEBOOK_DIR, PUBLISHED_DIR
+from helpers import CODEBOOK_DIR, PROCESSED_DIR, PUBLISHED_DIR
 from helpers.core.formatting import round_half_up
+from helpers.data.codebook import codebook
+from helpers.data.processed import read_processed
 
 PUBLISHED_FILE = PUBLISHED_DIR / "published_numbers.yml"
 
@@ -482,10 +484,6 @@ def check_all(
 
 def check_processed(processed_dir: Path | str | None = None, waves: Iterable[int] | None = None) -> pd.DataFrame:
     """`check_all` on the processed data of `waves` (default: every wave with a codebook mapping)."""
-    from helpers import PROCESSED_DIR
-    from helpers.data.codebook import codebook
-    from helpers.data.processed import read_processed
-
     processed_dir = Path(processed_dir) if processed_dir is not None else PROCESSED_DIR
     waves = sorted(waves) if waves is not None else sorted(codebook().waves)
     frames = pd.read_parquet(processed_dir / "frames.parquet")

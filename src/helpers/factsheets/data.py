@@ -16,6 +16,7 @@ from helpers import PROCESSED_DIR
 from helpers.analysis import stats, tables
 from helpers.core import formatting as fmt
 from helpers.data.codebook import SELECTED, Codebook, Question, codebook
+from helpers.data.municipalities import normalise_name
 from helpers.data.processed import read_processed
 from helpers.factsheets.texts import NOT_ANSWERED, NOT_ASKED, NOT_TICKED, TICKED
 
@@ -98,8 +99,6 @@ def participants(year: int, processed_dir: Path | str = PROCESSED_DIR) -> pd.Dat
 def _closest_names(text: str, names: Sequence[str], limit: int = 3) -> list[str]:
     from rapidfuzz import fuzz, process
 
-    from helpers.data.municipalities import normalise_name
-
     choices = {name: normalise_name(name) for name in names}
     scored = process.extract(normalise_name(text), choices, scorer=fuzz.WRatio, limit=None)
     return [key for _, _, key in sorted(scored, key=lambda s: (-s[1], s[2]))[:limit]]
@@ -110,8 +109,6 @@ def resolve_municipality(municipality: str, year: int, processed_dir: Path | str
 
     Raises FactsheetError naming the wave and suggesting the closest participating municipalities when the code or
     name is not one participant of the wave (unknown, or a municipality that did not take part)."""
-    from helpers.data.municipalities import normalise_name
-
     people = participants(year, processed_dir)
     text = str(municipality or "").strip()
     if not text:

@@ -22,6 +22,8 @@ from helpers.factsheets.data import (
     wave_wording,
 )
 from helpers.factsheets.texts import NOT_ANSWERED, NOT_ASKED, TITLE, confidential_text, history_alt
+from helpers.report import figures
+from helpers.report.chapter import html_table
 
 
 def lia_history_figure(history: pd.DataFrame, name: str, cb: Codebook | None = None):
@@ -30,8 +32,6 @@ def lia_history_figure(history: pd.DataFrame, name: str, cb: Codebook | None = N
     named in the legend; a wave without a response is marked "niet deelgenomen" under the axis. A fixed layout
     (no constrained layout) keeps it quick to draw; helpers.report.figures.svg_bytes makes the SVG deterministic."""
     from matplotlib.figure import Figure
-
-    from helpers.report import figures
 
     cb = cb or codebook()
     phases = list(cb.question(HISTORY_QUESTION).options)
@@ -195,8 +195,6 @@ class Factsheet:
         self._show("text", markdown, mistune.html(markdown))
 
     def text_table(self, frame: pd.DataFrame, caption: str) -> None:
-        from helpers.report.chapter import html_table
-
         rows = "\n".join("\t".join(str(v) for v in row) for row in frame.itertuples(index=False))
         self._show("table", f"{caption}\n{rows}",
                    f'<div class="fs-tabel fs-klein">{html_table(frame, caption=caption)}</div>')
@@ -254,8 +252,6 @@ class Factsheet:
     def history_section(self) -> None:
         """The LIA phase over the waves: a figure (SVG, alt text) and an accessible table, with the waves the
         municipality did not take part in said as such."""
-        from helpers.report import figures
-
         history = self.history()
         alt = history_alt(history, self.name)
         fig = lia_history_figure(history, self.name, self.cb)
@@ -281,8 +277,6 @@ class Factsheet:
         import base64
 
         src = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
-        from helpers.report.chapter import html_table
-
         absent_text = (f"<p class=\"fp-noot\">{html.escape(self.name)} deed niet mee aan de flitspeiling van "
                        f"{html.escape(fmt.join(absent))}.</p>") if absent else ""
         if other_wording:

@@ -57,6 +57,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+import helpers
 from helpers import KERNEL
 from helpers.publish import runs
 from helpers.publish.fragments import html_exporter, store_fragment
@@ -267,8 +268,6 @@ def write_dependencies(depfile: Path, modules: Iterable[str] | None, make_target
                        root: Path) -> Path | None:
     """The .d file naming the helpers among `modules` as prerequisites of `make_target`; without `modules` (the
     kernel could not be asked) the old .d file is removed, so that make falls back to every helper."""
-    import helpers
-
     if modules is None:
         depfile.unlink(missing_ok=True)
         return None

@@ -41,6 +41,7 @@ import yaml
 from helpers import BUILD_DIR, SMALL_THRESHOLD, interactive_dir, interactive_notice
 from helpers.analysis import disclosure, tables
 from helpers.core import formatting as fmt
+from helpers.core.formatting import round_half_up
 from helpers.data.codebook import codebook
 from helpers.data.processed import read_processed
 from helpers.report import figures as figs
@@ -664,8 +665,6 @@ class Chapter:
         """Key figures that are numbers, as cijfers rows: a percentage (its text ends in %) goes to `pct`, rounded as
         shown; a whole number to `count`. Lists, names and yes/no facts are not numbers and stay out. `item` is the
         matrix item or option the figure is about (context `item`), else the key figure's name."""
-        from helpers.core.formatting import round_half_up
-
         rows = []
         for name, figure in sorted(self.key_figures.items()):
             value = figure.get("value")

@@ -30,8 +30,9 @@ import pandas as pd
 
 from helpers import BUILD_DIR, REPO_ROOT, SMALL_THRESHOLD
 from helpers.core import formatting as fmt
+from helpers.data.municipalities import match_municipality, normalise_name
 from helpers.report import text as phrases
-from helpers.report.outline import default_outline
+from helpers.report.outline import default_outline, load_outline
 
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 # The Netherlands ratified the UN Convention on the Rights of Persons with Disabilities on 14 June 2016 (in force
@@ -84,8 +85,6 @@ def load_key_figures(year: int, parts_root: Path | str = "", *, outline=None,
     exists but whose manifest is missing, unreadable or of another wave raises MissingParts, naming the chapter and
     the make target that writes its parts.
     """
-    from helpers.report.outline import load_outline
-
     year = int(year)
     root = default_parts_root(year, parts_root)
     outline = outline if outline is not None else load_outline()
@@ -794,8 +793,6 @@ def _base_name(name: str) -> str:
 
 
 def _key(text: str) -> str:
-    from helpers.data.municipalities import normalise_name
-
     return normalise_name(text)
 
 
@@ -868,8 +865,7 @@ def compare_with_published(lines: pd.DataFrame, published: pd.DataFrame, year: i
     entry, candidates)] for entries that are not one municipality, "spelling": [(printed, CBS name)] where the report
     spells a municipality differently}.
     """
-    if match is None:
-        from helpers.data.municipalities import match_municipality as match
+    match = match or match_municipality
     data_names = {code: name for codes, names in zip(lines["codes"], lines["names"], strict=True)
                   for code, name in zip(codes, names, strict=True)}
     printed: dict[str, str] = {}

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
+from helpers.analysis import coding, stats
 from helpers.core import formatting as fmt
 from helpers.core.privacy import DEFAULT_PLACEHOLDERS, scrub_text
 
@@ -65,8 +66,6 @@ def share_pct(value) -> float | None:
 
 def test(now, before, alpha: float = ALPHA):
     """helpers.analysis.stats.compare_two of the two shares (now minus before), or None when one is missing."""
-    from helpers.analysis import stats
-
     a, b = counts(now), counts(before)
     if a is None or b is None:
         return None
@@ -266,8 +265,6 @@ def theme_quotes(coded, theme: str, k: int, seed_key: str, exclude: Iterable[str
     """Up to `k` quotes of `theme` from a helpers.analysis.coding.code_texts result, chosen with helpers.analysis.coding.choose_quotes
     (reproducible, never a text with a placeholder or personal data): texts coded with this theme only come first,
     texts that also belong to other themes fill up."""
-    from helpers.analysis import coding
-
     if k <= 0 or coded is None or not len(coded):
         return []
     themes_per_text = coded.groupby("text_hash")["theme"].nunique()
@@ -334,8 +331,6 @@ class QuoteShower:
 
     def choose(self, texts, theme, k: int, key: str) -> list[str]:
         """Up to `k` quotes not shown before, without showing them."""
-        from helpers.analysis import coding
-
         seed_key = f"{self.seed_prefix}/{key}"
         if isinstance(theme, str) and "text_hash" in getattr(texts, "columns", ()):
             return theme_quotes(texts, theme, k, seed_key, exclude=self.shown)
@@ -343,8 +338,6 @@ class QuoteShower:
 
     def show(self, texts, theme, k: int, key: str) -> list[str]:
         """Choose up to `k` quotes (choose), show them as blockquotes and remember them; the note after the first."""
-        from helpers.analysis import coding
-
         chosen = self.choose(texts, theme, k, key)
         self.shown.update(coding.text_hash(text) for text in chosen)
         if chosen:
