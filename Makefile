@@ -217,6 +217,11 @@ test: $(ENV_STAMP) $(HOOKS_STAMP) $(REFERENCE) data reports/2023/MANIFEST | syst
 unit: $(ENV_STAMP) $(HOOKS_STAMP) $(REFERENCE) ## Run the fast unit tests only (no report, no kernel, no processed data; about a minute)
 	$(PY) -m pytest -q -m "not build and not data"
 
+.PHONY: codebook
+AGAINST ?= HEAD
+codebook: $(ENV_STAMP) ## Check the codebook and show what an edit to it does to every wave (compared with git AGAINST=HEAD)
+	@$(PY) -m helpers.data.codebook_check --against "$(AGAINST)"
+
 .PHONY: lint
 lint: $(ENV_STAMP) ## Check code style (ruff) and the layer contract of src/helpers (import-linter, pyproject.toml)
 	$(VENV)/bin/ruff check src tests notebooks
