@@ -302,7 +302,9 @@ def main(argv: Sequence[str] | None = None, out=sys.stdout) -> int:
         print(f"codebook error: {error}", file=out)
         return 1
     waves = ", ".join(map(str, sorted(new.waves)))
-    print(f"Codebook {args.codebook_dir}: {len(new.questions)} questions, waves {waves}.", file=out)
+    directory = Path(args.codebook_dir).resolve()
+    shown = directory.relative_to(Path.cwd()) if directory.is_relative_to(Path.cwd()) else directory
+    print(f"Codebook {shown}: {len(new.questions)} questions, waves {waves}.", file=out)
     result = check(new, old, args.raw_dir)
     for line in report_lines(result, args.against or None, question_changes(old, new)):
         print(line, file=out)
