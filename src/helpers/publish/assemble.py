@@ -13,7 +13,8 @@ Inputs (written by ``make report``, see the Makefile's Report section):
 Outputs, in ``reports/<year>/``:
 
 - ``<NN_slug>.html`` and ``.pdf`` per part, ``flitspeiling_<year>.html`` and ``.pdf`` for the whole report (cover,
-  contents, summary, chapters 1-5, Bijlage A, Bijlage B = list of figures and tables, colophon);
+  contents, summary, chapters 1-5, Bijlage A, Bijlage B = list of figures and tables, Bijlage C = the questions no
+  chapter shows, colophon);
 - ``tabellenboek.xlsx`` (an index sheet, then one sheet per figure and table) and ``cijfers.csv`` (all numbers);
 - ``index.html`` (links to all of the above) and ``MANIFEST`` (sha256 and size of every file, written last; its
   format is described in helpers.publish.swap.write_manifest).
