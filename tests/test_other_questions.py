@@ -162,9 +162,11 @@ def test_small_groups_follow_the_disclosure_rule(data):
     assert klein["count"].isna().all() and klein["pct"].isna().all() and set(klein["n"]) == {3}
     assert any("Niet getoond" in note for note in protected.notes)
     shown = oq.display_table(protected.data)
-    assert set(shown["Kleine gemeenten"][:-1]) == {"–"} and shown["Kleine gemeenten"].iloc[-1] == "3"
+    assert list(shown.columns) == ["Antwoord", "Alle", "Klein", "< 10.000 + 10.000 – 25.000 + 25.000 – 50.000 + "
+                                   "50.000 – 100.000 + 100.000 of meer"]
+    assert set(shown["Klein"][:-1]) == {"–"} and shown["Klein"].iloc[-1] == "3"
     assert shown["Antwoord"].tolist() == ["Ja", "Nee", "Basis (n)"]
-    assert [plain(cell) for cell in shown["Alle gemeenten"]] == ["67 % (4)", "33 % (2)", "6"]
+    assert [plain(cell) for cell in shown["Alle"]] == ["67 % (4)", "33 % (2)", "6"]
     cijfers = oq.cijfers_rows("awareness_idm", protected.data)
     assert tuple(cijfers.columns) == tuple(CIJFERS_COLUMNS)
     assert cijfers[cijfers["group"] == "klein"]["pct"].isna().all()
@@ -211,6 +213,7 @@ def test_intro_says_when_no_question_is_left_over():
     assert oq.intro(2023, []).count(".") == 1  # one sentence
     assert "de vraag van de flitspeiling 2024" in oq.intro(2024, ["new"])
     assert "de twee vragen" in oq.intro(2024, ["a", "b"])
+    assert "minder dan 50.000 inwoners" in oq.intro(2024, ["a"], small_threshold=50_000)
 
 
 # --------------------------------------------------------------------------------------------------------------------

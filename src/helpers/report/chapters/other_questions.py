@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from helpers import SMALL_THRESHOLD
 from helpers.analysis import disclosure, tables
 from helpers.core import formatting as fmt
 from helpers.report import text as tekst
@@ -24,6 +25,9 @@ from helpers.report.chapter import CIJFERS_COLUMNS, SMALL_BASE, caution_text
 STANDARD_INDEX = "standard_tables.json"  # in the part's folder: what the tabellenboek makes a sheet of
 TABLE_PREFIX = "vraag_"  # the `table` of the cijfers rows and the name of tables/<prefix><question>.csv
 STANDARD_TITLE = "Standaardtabel: alle antwoorden van alle gemeenten, kleine gemeenten en per grootteklasse"
+# Short column headers of the shown tables, so that eight columns fit the page without scrolling sideways; the intro
+# says what they mean (column_legend).
+COLUMN_HEADERS = {"alle": "Alle", "klein": "Klein", **tables.SIZE_LABELS}
 
 
 def table_key(question: str) -> str:
@@ -134,8 +138,14 @@ def register(ch, standard: Mapping[str, disclosure.Protection]) -> list[dict]:
 # What Bijlage C says and shows
 
 
-def intro(year: int, questions: Sequence[str]) -> str:
-    """The opening of Bijlage C: what it shows, or, with no question left over, that one sentence."""
+def column_header(group: str) -> str:
+    """The short header of a group's column: "Alle", "Klein", "< 10.000", a merged block "< 10.000 + 10.000 – 25.000"."""
+    return " + ".join(COLUMN_HEADERS.get(part, part) for part in str(group).split("+"))
+
+
+def intro(year: int, questions: Sequence[str], small_threshold: int = SMALL_THRESHOLD) -> str:
+    """The opening of Bijlage C: what it shows and how to read its tables, or, with no question left over, that one
+    sentence."""
     if not questions:
         return (f"Alle vragen van de flitspeiling {year} komen in de hoofdstukken aan bod; het tabellenboek bevat van "
                 "elke vraag een standaardtabel (alle gemeenten, kleine gemeenten en elke grootteklasse, met aantallen "
@@ -143,8 +153,10 @@ def intro(year: int, questions: Sequence[str]) -> str:
     which = "de vraag" if len(questions) == 1 else f"de {tekst.counted(len(questions), 'vraag', 'vragen')}"
     return (f"Deze bijlage toont {which} van de flitspeiling {year} die geen hoofdstuk bespreekt, met een "
             "standaardtabel: per antwoord het percentage (en het aantal) van alle gemeenten, de kleine gemeenten en "
-            "elke grootteklasse, van de gemeenten die de vraag beantwoordden. Het tabellenboek bevat zo’n tabel voor "
-            "elke vraag.")
+            "elke grootteklasse, van de gemeenten die de vraag beantwoordden. In de tabellen staat ‘Klein’ voor "
+            f"gemeenten met minder dan {fmt.number(small_threshold)} inwoners en staan de andere kolommen na ‘Klein’ "
+            "voor grootteklassen naar aantal inwoners; elke cel geeft het percentage en tussen haakjes het aantal "
+            "gemeenten. Het tabellenboek bevat zo’n tabel voor elke vraag.")
 
 
 def _most(rows: pd.DataFrame) -> tuple[list[str], float]:
@@ -190,22 +202,22 @@ def display_table(data: pd.DataFrame, item: str = "") -> pd.DataFrame:
     """The shown table of a standard table (or of one matrix item): a row per answer with "45 % (12)" per group
     (flagged cells marked *, suppressed cells "–"), and a last row "Basis (n)"."""
     rows = data[data["item"].astype(str) == item] if item else data
-    groups = list(dict.fromkeys(zip(rows["group"], rows["group_label"], strict=True)))
+    groups = list(dict.fromkeys(rows["group"]))
     flagged = disclosure.FLAG_COLUMN in rows
     records = []
     for _, of_answer in rows.groupby("answer", sort=False):
         by_group = of_answer.set_index("group")
         record = {"Antwoord": of_answer["answer_label"].iloc[0]}
-        for group, label in groups:
+        for group in groups:
             count, pct = by_group.at[group, "count"], by_group.at[group, "pct"]
             cell = "–" if pd.isna(pct) else f"{fmt.pct(pct)} ({fmt.number(int(count))})"
             if flagged and bool(by_group.at[group, disclosure.FLAG_COLUMN]):
                 cell += f" {disclosure.FLAG_MARK}"
-            record[fmt.capitalize(label)] = cell
+            record[column_header(group)] = cell
         records.append(record)
     base_row = {"Antwoord": "Basis (n)"}
-    for group, label in groups:
-        base_row[fmt.capitalize(label)] = fmt.number(int(rows.loc[rows["group"] == group, "n"].max()))
+    for group in groups:
+        base_row[column_header(group)] = fmt.number(int(rows.loc[rows["group"] == group, "n"].max()))
     records.append(base_row)
     return pd.DataFrame.from_records(records)
 
