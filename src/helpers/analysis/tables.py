@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from helpers import PROCESSED_DIR, PUBLISHED_DIR
 from helpers.core.formatting import round_half_up
@@ -255,6 +256,119 @@ def matrix_table(responses: pd.DataFrame, answers: pd.DataFrame, question: str |
     table = table.drop(columns="_position").reset_index(drop=True)
     table.insert(0, "rank", range(1, len(table) + 1))
     table.attrs["populations"] = list(populations)
+    return table
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# The standard table of any question (Bijlage C and the tabellenboek)
+
+# The columns of a standard table: every unit, the small municipalities and each size class.
+STANDARD_POPULATIONS = ("alle", "klein", *SIZE_CODES)
+OPEN_ANSWER = "beantwoord"  # the one "answer" of an open question: the unit wrote something
+OPEN_ANSWER_LABEL = "Heeft een antwoord gegeven"
+
+
+def wave_wording(question: str | Question, year: int | None = None, *, cb: Codebook | None = None
+                 ) -> tuple[str, dict[str, str], dict[str, str]]:
+    """(question text, {answer code: label}, {item or option code: label}) as wave `year` worded them: `text`,
+    `relabel` and `item_relabel` of data/codebook/waves/<year>.yml where given, else questions.yml (full labels, not
+    the report's short ones). `year` None: the wording of questions.yml."""
+    cb = cb or codebook()
+    q = _question(question, cb)
+    entry: dict = {}  # the wave file's own wording: not part of the resolved WaveSpec
+    if year is not None:
+        raw = yaml.safe_load(Path(cb.wave(year).source).read_text(encoding="utf-8")) or {}
+        entry = ((raw.get("questions") or {}).get(q.id)) or {}
+    relabel, item_relabel = entry.get("relabel") or {}, entry.get("item_relabel") or {}
+
+    def clean(text) -> str:
+        return " ".join(str(text).split())
+
+    answers = {option.code: clean(relabel.get(option.code, option.label)) for option in q.options}
+    rows = q.items if q.type == "matrix" else q.options if q.type == "multi" else ()
+    items = {row.code: clean(item_relabel.get(row.code, row.label)) for row in rows}
+    return clean(entry.get("text", q.text)), answers, items
+
+
+def _asked_rows(q: Question, year: int | None, cb: Codebook) -> list[str]:
+    """The item codes (matrix) or option codes (multi) wave `year` asked, in codebook order (every one when `year` is
+    None); [] for single and open questions."""
+    rows = q.items if q.type == "matrix" else q.options if q.type == "multi" else ()
+    if year is None:
+        return [row.code for row in rows]
+    role = "answer" if q.type == "matrix" else "selected"
+    asked = {spec.item for spec in cb.wave(year).columns_for(q.id) if spec.role == role}
+    return [row.code for row in rows if row.code in asked]
+
+
+def routed_ids(responses: pd.DataFrame, answers: pd.DataFrame, question: str | Question, year: int | None = None, *,
+               cb: Codebook | None = None) -> pd.Index:
+    """response_ids of the units the question was put to: all units, or, for a question with `routing.asked_if`
+    (questions.yml), those whose answer to the earlier question opened it. As the cleaning decides it: the routing
+    applies when the wave (`year`; None: the data) asked every earlier question it names."""
+    cb = cb or codebook()
+    q = _question(question, cb)
+    ids = pd.Index(responses["response_id"].astype(str).unique())
+    earlier = list(q.asked_if)
+    if not earlier:
+        return ids
+    if year is not None:
+        applies = all(cb.wave(year).asks(e) for e in earlier)
+    else:
+        applies = all((answers["question"] == e).any() for e in earlier)
+    if not applies:
+        return ids
+    for e, codes in q.asked_if.items():
+        hits = answers[(answers["question"] == e) & (answers["kind"] == "answer")
+                       & (answers["item"].fillna("") == "") & answers["value"].isin(list(codes))]
+        ids = ids[ids.isin(hits["response_id"].astype(str))]
+    return ids
+
+
+def standard_table(responses: pd.DataFrame, answers: pd.DataFrame, question: str | Question, year: int | None = None,
+                   populations: Sequence[str] = STANDARD_POPULATIONS, *, cb: Codebook | None = None) -> pd.DataFrame:
+    """The standard table of any question, from the codebook alone (so a question added to questions.yml and a wave
+    file gets one without code): tidy rows (TIDY_COLUMNS) per population of `populations` (default: alle, klein and
+    each size class), before the disclosure rule (helpers.analysis.disclosure.protect applies it where it is shown).
+
+    - single: every answer; matrix: every answer of the scale for every item the wave asked; multi: every option the
+      wave asked, its ticked share. Built on `distribution`: n is the units that answered (a matrix: that item), so
+      units the routing passed by are not in the base.
+    - open: one row per population, answer "beantwoord": n is the units the question was put to (routed_ids), count
+      those that wrote an answer. The texts themselves never enter the table.
+
+    Labels are the wave's wording (`wave_wording`: full labels, the wave's own where it reworded them); `year` None
+    uses questions.yml and every item. `.attrs`: question_text (the wave's wording) and type.
+    """
+    cb = cb or codebook()
+    q = _question(question, cb)
+    text, answer_labels, item_labels = wave_wording(q, year, cb=cb)
+    if q.type == "open":
+        routed = routed_ids(responses, answers, q, year, cb=cb)
+        rows = answers[(answers["question"] == q.id) & (answers["kind"] == "text") & answers["text"].notna()]
+        wrote = pd.Index(rows.loc[rows["text"].astype(str).str.strip() != "", "response_id"].astype(str).unique())
+        records = []
+        for population in populations:
+            asked = routed[routed.isin(population_ids(responses, population))]
+            count = int(wrote.isin(asked).sum())
+            records.append({"question": q.id, "item": "", "answer": OPEN_ANSWER, "answer_label": OPEN_ANSWER_LABEL,
+                            "group": population, "n": len(asked), "count": count, "pct": _pct(count, len(asked)),
+                            "item_label": "", "group_label": population_label(population)})
+        table = _tidy(records)
+    else:
+        table = distribution(responses, answers, q, "", populations, cb=cb)
+        asked = _asked_rows(q, year, cb)
+        if q.type == "matrix":
+            table = table[table["item"].isin(asked)]
+            table["item_label"] = table["item"].map(item_labels)
+            table["answer_label"] = table["answer"].map(answer_labels)
+        elif q.type == "multi":
+            table = table[table["answer"].isin(asked)]
+            table["answer_label"] = table["answer"].map(item_labels)
+        else:
+            table["answer_label"] = table["answer"].map(answer_labels)
+        table = table.reset_index(drop=True)
+    table.attrs.update(question_text=text, type=q.type)
     return table
 
 

@@ -13,7 +13,8 @@ Inputs (written by ``make report``, see the Makefile's Report section):
 Outputs, in ``reports/<year>/``:
 
 - ``<NN_slug>.html`` and ``.pdf`` per part, ``flitspeiling_<year>.html`` and ``.pdf`` for the whole report (cover,
-  contents, summary, chapters 1-5, Bijlage A, Bijlage B = list of figures and tables, colophon);
+  contents, summary, chapters 1-5, Bijlage A, Bijlage B = list of figures and tables, Bijlage C = the questions no
+  chapter shows, colophon);
 - ``tabellenboek.xlsx`` (an index sheet, then one sheet per figure and table) and ``cijfers.csv`` (all numbers);
 - ``index.html`` (links to all of the above) and ``MANIFEST`` (sha256 and size of every file, written last; its
   format is described in helpers.publish.swap.write_manifest).
@@ -70,7 +71,7 @@ from helpers.publish.pdf import write_pdfs
 from helpers.publish.provenance import Provenance
 from helpers.publish.provenance import collect as collect_provenance
 from helpers.publish.swap import CARRIED_OVER, swap_into_place, write_manifest
-from helpers.publish.tabellenboek import write_cijfers, write_tabellenboek
+from helpers.publish.tabellenboek import standard_entries, write_cijfers, write_tabellenboek
 
 LOG = logging.getLogger("helpers.publish.assemble")
 
@@ -147,7 +148,7 @@ def publish(paths: Paths, pdf: bool = True, check: bool = True, jobs: int | None
 
     entries = [(part.part, item) for part in rendered for item in part.manifest.get("items", [])]
     summary["sheets"] = write_tabellenboek(entries, paths.parts_dir, staging / "tabellenboek.xlsx", paths.year,
-                                           synthetic)
+                                           synthetic, standard_entries(parts, paths.parts_dir))
     summary["cijfers_rows"] = write_cijfers(parts, paths.parts_dir, staging / "cijfers.csv")
 
     for name in CARRIED_OVER:

@@ -30,6 +30,7 @@ AUTHORS_NOTE = "Vragenlijst en opzet van het rapport: Movisie & VNG"
 COVER_NOTE = ("Movisie en VNG zijn de makers van de vragenlijst en van het oorspronkelijke rapport. Deze uitgave is "
               "automatisch opnieuw opgebouwd uit de enquêtegegevens.")
 BIJLAGE_B_TITLE = "Bijlage B Overzicht figuren en tabellen"
+BIJLAGE_B_LETTER = "B"
 KIND_GROUP_TITLES = {"figuur": "Figuren", "tabel": "Tabellen"}
 # A part that shows its own synthetic-data notice (helpers.report.chapter's Chapter.notice) gets no second one on its page.
 NOTICE_MARKERS = ('class="fp-notice"', 'class="notice-synthetic"')
@@ -113,17 +114,32 @@ def _bijlage_b(rendered: Sequence[RenderedPart]) -> dict:
     return {"title": BIJLAGE_B_TITLE, "groups": groups}
 
 
+def after_bijlage_b(part) -> bool:
+    """Does the part come after the generated Bijlage B: an appendix labelled with a later letter ("Bijlage C")?"""
+    match = re.fullmatch(r"Bijlage ([A-Z])", part.label.strip()) if part.kind == "appendix" else None
+    return bool(match) and match.group(1) > BIJLAGE_B_LETTER
+
+
 def render_report_page(rendered: Sequence[RenderedPart], year: int, synthetic: bool,
                        provenance: Provenance | None = None) -> str:
-    """The whole report: cover, contents, every part in order, Bijlage B and the colophon."""
+    """The whole report: cover, contents, every part in order with Bijlage B after Bijlage A (appendices labelled
+    with a later letter, such as Bijlage C, follow it), and the colophon."""
     bijlage_b = _bijlage_b(rendered)
-    contents = [{"level": level, "id": anchor, "text": text} for part in rendered for level, anchor, text in part.headings]
+    before = [part for part in rendered if not after_bijlage_b(part.part)]
+    after = [part for part in rendered if after_bijlage_b(part.part)]
+
+    def headings(parts: Sequence[RenderedPart]) -> list[dict]:
+        return [{"level": level, "id": anchor, "text": text} for part in parts for level, anchor, text in part.headings]
+
+    contents = headings(before)
     contents.append({"level": 1, "id": "bijlage-b-overzicht", "text": BIJLAGE_B_TITLE})
     contents += [{"level": 2, "id": group["id"], "text": group["title"]} for group in bijlage_b["groups"]]
+    contents += headings(after)
     contents.append({"level": 1, "id": COLOPHON_ID, "text": "Colofon"})
     context = common_context(year, synthetic, provenance)
-    context.update(page_title=report_title(year), parts=[{"slug": part.part.slug, "kind": part.part.kind,
-                                                           "body": part.body} for part in rendered],
+    context.update(page_title=report_title(year),
+                   parts=[{"slug": part.part.slug, "kind": part.part.kind, "body": part.body} for part in before],
+                   parts_after=[{"slug": part.part.slug, "kind": part.part.kind, "body": part.body} for part in after],
                    contents=contents, bijlage_b=bijlage_b)
     return template_environment().get_template("report.html.j2").render(context)
 

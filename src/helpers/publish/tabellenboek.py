@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,8 +18,15 @@ from helpers.core.reproducible import normalise_xlsx
 from helpers.publish.manifests import KIND_LABELS, item_code, item_label
 from helpers.publish.pages import AUTHORS_NOTE, report_title
 from helpers.publish.parts import Part, PublishError
+from helpers.report.chapters.other_questions import STANDARD_INDEX
 
 CIJFERS_COLUMNS = ("table", "item", "group", "n", "count", "pct", "question", "answer")
+# The standard tables of every asked question (helpers.report.chapters.other_questions, which writes their index
+# STANDARD_INDEX in its part's folder) get sheets after those of the figures and tables.
+STANDARD_SHEET_PREFIX = "Vraag "
+STANDARD_HEADING = ("Standaardtabellen: één blad per vraag die de peiling stelde, met alle antwoorden van alle "
+                    "gemeenten, kleine gemeenten en elke grootteklasse (basis n, aantal, percentage), over de "
+                    "gemeenten die de vraag beantwoordden.")
 SYNTHETIC_NOTICE = ("Let op: synthetische gegevens. Deze cijfers komen uit een synthetische vervanger van de "
                     "enquêtegegevens, niet uit de echte antwoorden van gemeenten.")
 
@@ -83,10 +91,35 @@ def _sheet_names(entries: Sequence[tuple[Part, dict]]) -> list[str]:
     return names
 
 
+def standard_entries(parts: Sequence[Part], parts_dir: Path) -> list[tuple[Part, dict]]:
+    """The standard tables the parts listed in their STANDARD_INDEX (Bijlage C lists every asked question), in part
+    and questionnaire order: (part, {question, title, question_text, base, shown_in, notes, csv})."""
+    entries = []
+    for part in parts:
+        path = Path(parts_dir) / part.stem / STANDARD_INDEX
+        if path.is_file():
+            tables = json.loads(path.read_text(encoding="utf-8")).get("tables") or []
+            for index, entry in enumerate(tables, start=1):
+                missing = [key for key in ("question", "title", "csv") if not entry.get(key)]
+                if missing:
+                    raise PublishError(f"{path}: table {index} lacks {', '.join(missing)}")
+                entries.append((part, entry))
+    return entries
+
+
+def _standard_sheet_names(standard: Sequence[tuple[Part, dict]], taken: Sequence[str]) -> list[str]:
+    names = [re.sub(r"[\[\]:*?/\\]", "-", f"{STANDARD_SHEET_PREFIX}{entry['question']}")[:31] for _, entry in standard]
+    clash = sorted({name for name in names if names.count(name) > 1 or name in taken})
+    if clash:
+        raise PublishError("two sheets of the tabellenboek would get the same name: " + ", ".join(clash))
+    return names
+
+
 def write_tabellenboek(entries: Sequence[tuple[Part, dict]], parts_dir: Path, target: Path, year: int,
-                       synthetic: bool) -> list[str]:
-    """One sheet per figure/table (title, question, base, notice, then the full table), an index sheet first.
-    Returns the sheet names. The file is normalised to be byte-identical from build to build."""
+                       synthetic: bool, standard: Sequence[tuple[Part, dict]] = ()) -> list[str]:
+    """One sheet per figure/table (title, question, base, notice, then the full table), an index sheet first; then
+    one sheet per `standard` table (standard_entries: every question the wave asked). Returns the sheet names. The
+    file is normalised to be byte-identical from build to build."""
     # openpyxl is heavy and imported when used, on purpose: only this step of the assembly needs it.
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
@@ -94,13 +127,23 @@ def write_tabellenboek(entries: Sequence[tuple[Part, dict]], parts_dir: Path, ta
     styles = {"bold": Font(bold=True), "title": Font(bold=True, size=13),
               "header_fill": PatternFill("solid", fgColor="E8F0F6"), "notice_fill": PatternFill("solid", fgColor="FFF4D6")}
     names = _sheet_names(entries)
+    standard_names = _standard_sheet_names(standard, names)
     workbook = Workbook()
     _write_index_sheet(workbook.active, names, entries, year, synthetic, styles)
+    if standard:
+        _write_standard_index(workbook.active, standard_names, standard, styles)
     for name, (part, item) in zip(names, entries, strict=True):
         sheet = workbook.create_sheet(name)
         table_row = _write_item_heading(sheet, name, part, item, synthetic, styles)
         csv_name = item.get("csv") or f"tables/{item['kind']}_{item_code(item)}.csv"
         table_path = Path(parts_dir) / part.stem / csv_name
+        if not table_path.is_file():
+            raise PublishError(f"{table_path}: not found ({name} of {part.stem})")
+        _write_table(sheet, readable_table(table_path), table_row, styles)
+    for name, (part, entry) in zip(standard_names, standard, strict=True):
+        sheet = workbook.create_sheet(name)
+        table_row = _write_standard_heading(sheet, name, entry, synthetic, styles)
+        table_path = Path(parts_dir) / part.stem / entry["csv"]
         if not table_path.is_file():
             raise PublishError(f"{table_path}: not found ({name} of {part.stem})")
         _write_table(sheet, readable_table(table_path), table_row, styles)
@@ -111,7 +154,7 @@ def write_tabellenboek(entries: Sequence[tuple[Part, dict]], parts_dir: Path, ta
     target.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(target)
     normalise_xlsx(target)
-    return ["Index", *names]
+    return ["Index", *names, *standard_names]
 
 
 def _write_index_sheet(index, names: Sequence[str], entries: Sequence[tuple[Part, dict]], year: int, synthetic: bool,
@@ -143,6 +186,43 @@ def _write_index_sheet(index, names: Sequence[str], entries: Sequence[tuple[Part
         index.cell(row=row, column=5, value=item.get("base"))
     for column, width in zip("ABCDE", (12, 28, 60, 60, 8), strict=True):
         index.column_dimensions[column].width = width
+
+
+def _write_standard_index(index, names: Sequence[str], standard: Sequence[tuple[Part, dict]], styles: dict) -> None:
+    """The standard tables' rows of the index sheet, under those of the figures and tables: a heading line, then one
+    linked row per question (Hoofdstuk: the parts that show the question)."""
+    row = index.max_row + 2
+    index.cell(row=row, column=1, value=STANDARD_HEADING).font = styles["bold"]
+    for name, (_, entry) in zip(names, standard, strict=True):
+        row += 1
+        cell = index.cell(row=row, column=1, value=name)
+        cell.hyperlink = f"#'{name}'!A1"
+        cell.style = "Hyperlink"
+        index.cell(row=row, column=2, value="; ".join(entry.get("shown_in") or []))
+        index.cell(row=row, column=3, value=entry["title"])
+        index.cell(row=row, column=4, value=entry.get("question_text"))
+        index.cell(row=row, column=5, value=entry.get("base"))
+
+
+def _write_standard_heading(sheet, name: str, entry: dict, synthetic: bool, styles: dict) -> int:
+    """The top of a standard table's sheet: title, where the report shows the question, the question, the base, the
+    disclosure notes and the synthetic-data notice. Returns the row where its table starts."""
+    sheet["A1"] = f"{name}. {entry['title']}"
+    sheet["A1"].font = styles["title"]
+    lines = [("In het rapport", "; ".join(entry.get("shown_in") or [])), ("Vraag", entry.get("question_text")),
+             ("Basis", entry.get("base")), *(("Opmerking", note) for note in entry.get("notes") or [])]
+    row = 1
+    for label, value in lines:
+        if value in (None, ""):
+            continue
+        row += 1
+        sheet.cell(row=row, column=1, value=label).font = styles["bold"]
+        sheet.cell(row=row, column=2, value=value)
+    if synthetic:
+        row += 1
+        sheet.cell(row=row, column=1, value=SYNTHETIC_NOTICE).font = styles["bold"]
+        sheet.cell(row=row, column=1).fill = styles["notice_fill"]
+    return row + 2
 
 
 def _write_item_heading(sheet, name: str, part: Part, item: dict, synthetic: bool, styles: dict) -> int:
@@ -179,7 +259,8 @@ def _write_table(sheet, table: list[list[str]], header_row: int, styles: dict) -
             if offset == 0:
                 cell.font, cell.fill = styles["bold"], styles["header_fill"]
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-            elif table[0][column - 1] == TABLE_HEADERS["pct"] and isinstance(cell.value, float):
+            elif (table[0][column - 1] == TABLE_HEADERS["pct"] or table[0][column - 1].endswith(": %")) \
+                    and isinstance(cell.value, float):
                 cell.number_format = "0.0"
             widths[column] = max(widths.get(column, 8), min(len(str(value)) + 2, 60))
     widths[1] = max(widths.get(1, 8), 12)

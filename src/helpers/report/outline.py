@@ -42,7 +42,7 @@ KEY_FIGURE_TYPES = {
     "mapping": "a mapping, e.g. {theme: count}",
 }
 _TOP_KEYS = {"version", "title", "publisher", "chapters", "items", "key_figures"}
-_CHAPTER_KEYS = {"slug", "kind", "number", "title", "notebook", "label"}
+_CHAPTER_KEYS = {"slug", "kind", "number", "title", "notebook", "label", "discusses"}
 _ITEM_KEYS = {"id", "kind", "chapter", "title", "requires", "question", "title_wave", "series", "min_waves"}
 _KEY_FIGURE_KEYS = {"name", "type", "chapter", "description", "requires", "min_waves"}
 _PLACEHOLDER = re.compile(r"<([a-z_]+)>")
@@ -60,6 +60,9 @@ class ChapterSpec:
     notebook: str
     label: str = ""
     kind: str = "chapter"  # "summary", "chapter" or "appendix" (PART_KINDS); only a chapter has a number
+    # Questions the part discusses in its text without a figure or table of their own (report.yml `discusses`): with
+    # the `question`/`requires` of its items they are what the part shows (Outline.shown_questions).
+    discusses: tuple[str, ...] = ()
 
     @property
     def stem(self) -> str:
@@ -194,6 +197,35 @@ class Outline:
                  "requires": ", ".join(i.requires)} for i in self.items]
         return pd.DataFrame(rows).astype({"number": "Int64"})
 
+    # Which questions the report shows (Bijlage C shows the others)
+
+    def shown_questions(self, year: int) -> dict[str, list[str]]:
+        """{question: [slugs of the parts that show it]} for wave `year`: the `question` and `requires` of every item
+        in that wave's report, and each part's `discusses`, for the questions the wave asked (codebook order)."""
+        cb = self.cb or codebook()
+        wave = cb.wave(year)
+        shown: dict[str, list[str]] = {}
+
+        def add(question: str, slug: str) -> None:
+            if wave.asks(question) and slug not in shown.setdefault(question, []):
+                shown[question].append(slug)
+
+        for chapter in self.chapters:
+            for item in self.items_of(chapter.slug):
+                if self.number(item.id, year) is not None:
+                    for question in (item.question, *item.requires):
+                        if question:
+                            add(question, chapter.slug)
+            for question in chapter.discusses:
+                add(question, chapter.slug)
+        order = list(cb.questions)
+        return {q: shown[q] for q in sorted(shown, key=order.index) if shown[q]}
+
+    def other_questions(self, year: int) -> list[str]:
+        """The questions wave `year` asked that no part shows (shown_questions), in questionnaire order: Bijlage C."""
+        shown = self.shown_questions(year)
+        return [q for q in (self.cb or codebook()).wave(year).questions if q not in shown]
+
     # Key figures
 
     def key_figure(self, name: str) -> KeyFigureSpec:
@@ -270,7 +302,7 @@ def _mapping(entry: Any, where: str, allowed: set[str]) -> dict:
     return entry
 
 
-def _chapter(entry: Any, where: str) -> ChapterSpec:
+def _chapter(entry: Any, where: str, cb: Codebook | None) -> ChapterSpec:
     entry = _mapping(entry, where, _CHAPTER_KEYS)
     missing = [key for key in ("slug", "title", "notebook") if not entry.get(key)]
     if missing:
@@ -284,8 +316,14 @@ def _chapter(entry: Any, where: str) -> ChapterSpec:
                            f"appendix); got kind {kind!r} with number {number!r}")
     if not str(entry["notebook"]).endswith(".ipynb"):
         raise OutlineError(f"{where}: notebook must be a .ipynb file name, got {entry['notebook']!r}")
+    discusses = entry.get("discusses") or []
+    if not isinstance(discusses, list):
+        raise OutlineError(f"{where}: discusses must be a list of question ids (questions.yml), got {discusses!r}")
+    discusses = tuple(str(q) for q in discusses)
+    _questions(discusses, where, cb or codebook())
     return ChapterSpec(slug=str(entry["slug"]), number=number, title=str(entry["title"]),
-                       notebook=str(entry["notebook"]), label=str(entry.get("label") or ""), kind=kind)
+                       notebook=str(entry["notebook"]), label=str(entry.get("label") or ""), kind=kind,
+                       discusses=discusses)
 
 
 def _item(entry: Any, where: str, chapter_keys: set[str], cb: Codebook | None) -> ItemSpec:
@@ -340,7 +378,7 @@ def load_outline(path: Path | str = OUTLINE_FILE, cb: Codebook | None = None) ->
     raw = _mapping(raw, path.name, _TOP_KEYS)
     if not isinstance(raw.get("chapters"), list) or not raw["chapters"]:
         raise OutlineError(f"{path.name}: expected a 'chapters' list")
-    chapters = [_chapter(entry, f"{path.name}: chapter {i}") for i, entry in enumerate(raw["chapters"], start=1)]
+    chapters = [_chapter(entry, f"{path.name}: chapter {i}", cb) for i, entry in enumerate(raw["chapters"], start=1)]
     for attribute in ("slug", "stem"):
         values = [getattr(c, attribute) for c in chapters]
         duplicates = sorted({v for v in values if values.count(v) > 1})
