@@ -165,10 +165,13 @@ def test_tables_show_what_the_wave_asked_and_name_what_it_did_not(cleaned_2024, 
     table_2023 = tables.matrix_table(as_2023, answers, "obstacles", "groot_of_zeer_groot", cb=cb)
     assert "financiele_middelen" not in set(table_2023["item"])
     assert "webinars" not in set(tables.distribution(as_2023, answers, "support_form", cb=cb)["answer"])
-    with pytest.raises(tables.NotAsked) as raised:
-        tables.group_share(as_2023, answers, "obstacles", "groot_of_zeer_groot", item="financiele_middelen", cb=cb)
-    assert str(raised.value).startswith("item financiele_middelen of question obstacles has no value for 2023: not "
-                                        "asked that year (asked in 2024;")
+    for question in ("obstacles", tables.as_asked(cb.question("obstacles"), 2023, None, cb)):  # also as 2023 asked it
+        with pytest.raises(tables.NotAsked) as raised:
+            tables.group_share(as_2023, answers, question, "groot_of_zeer_groot", item="financiele_middelen", cb=cb)
+        assert str(raised.value).startswith("item financiele_middelen of question obstacles has no value for 2023: "
+                                            "not asked that year (asked in 2024;")
+    with pytest.raises(KeyError, match="has no item 'geld'"):  # an unknown item is another mistake
+        tables.group_share(as_2023, answers, "obstacles", "groot_of_zeer_groot", item="geld", cb=cb)
 
 
 def _obstacle_tables(shares_now: dict, shares_then: dict, n: int = 100):
@@ -210,6 +213,24 @@ def test_a_new_option_of_a_support_question_is_not_compared():
     assert "bij één onderdeel" in support.mixed_phrase(needs)
 
 
+def test_trend_panel_and_weighting_indicators_need_the_item_in_both_waves(cb):
+    from helpers.analysis import panel, trends
+
+    capacity = trends.Indicator("knelpunt_capaciteit", 3, "obstacles", "groot_of_zeer_groot", "capaciteit",
+                                item="capaciteit")
+    money = trends.Indicator("knelpunt_geld", 3, "obstacles", "groot_of_zeer_groot", "geld", item="financiele_middelen")
+    culture = trends.Indicator("domein_cultuur", 3, "domains", "veel_of_heel_veel", "cultuur", item="cultuur")
+    webinars = trends.Indicator("vorm_webinars", 4, "support_form", "webinars", "webinars")
+    assert trends.asks(capacity, 2023, cb) and trends.asks(capacity, YEAR, cb)
+    assert trends.asks(money, YEAR, cb) and not trends.asks(money, 2023, cb)
+    assert trends.asks(culture, 2023, cb) and not trends.asks(culture, YEAR, cb)
+    assert trends.waves_asking(webinars, cb) == [YEAR]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(panel, "INDICATORS", (capacity, money, culture))
+        assert [i.id for i in panel.indicators_for(3, YEAR, cb)] == ["knelpunt_capaciteit", "knelpunt_geld"]
+        assert [i.id for i in panel.indicators_for(3, 2023, cb)] == ["knelpunt_capaciteit", "domein_cultuur"]
+
+
 # --------------------------------------------------------------------------------------------------------------------
 # (c) The 2024 report and a factsheet
 
@@ -222,21 +243,28 @@ def _chapter_notebooks() -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def built(cb, codebook_dir, cleaned_2024, tmp_path_factory):
-    """Processed 2024 (the fixture) and 2022-2023 (the stand-in, cleaned with the codebook that has the additions),
-    every chapter of report.yml and the factsheet of Aalsmeer run by helpers.publish.runner, then published."""
+def processed(cb, codebook_dir, cleaned_2024, tmp_path_factory) -> Path:
+    """Processed 2024 (the fixture) and 2022-2023 (the stand-in, cleaned with the codebook that has the additions)."""
     from helpers.data import municipalities
     from helpers.data.cleaning import clean_wave, load_cleaning_rules
     from helpers.data.processed import write_processed
+
+    directory = tmp_path_factory.mktemp("processed2024change")
+    rules = load_cleaning_rules(codebook_dir / "cleaning.yml")
+    write_processed(cleaned_2024, directory / str(YEAR))
+    for year in (2022, 2023):
+        write_processed(clean_wave(year, helpers.RAW_DIR, codebook=cb, rules=rules), directory / str(year))
+    municipalities.build_frames(out_dir=directory, waves=sorted(cb.waves))
+    return directory
+
+
+@pytest.fixture(scope="module")
+def built(codebook_dir, processed, tmp_path_factory):
+    """Every chapter of report.yml and the factsheet of Aalsmeer run by helpers.publish.runner on `processed`, as
+    make runs them, then published."""
     from helpers.publish import runner
 
     root = tmp_path_factory.mktemp("report2024change")
-    processed = root / "processed"
-    rules = load_cleaning_rules(codebook_dir / "cleaning.yml")
-    write_processed(cleaned_2024, processed / str(YEAR))
-    for year in (2022, 2023):
-        write_processed(clean_wave(year, helpers.RAW_DIR, codebook=cb, rules=rules), processed / str(year))
-    municipalities.build_frames(out_dir=processed, waves=sorted(cb.waves))
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(ENV, str(codebook_dir))  # papermill's kernels and the publish process inherit it
         for notebook in _chapter_notebooks():
@@ -257,7 +285,7 @@ def _text(path: Path) -> str:
 
     page = re.sub(r"<(style|script)\b.*?</\1>|<img[^>]*>", "", path.read_text(encoding="utf-8"), flags=re.S)
     page = re.sub(r"<(br|p|li|tr|h\d|div|figcaption|summary)\b[^>]*>", "\n", page)
-    return re.sub(r"[ \t]+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+    return re.sub(r"[ \t\xa0]+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
 
 
 def _chapter(built: Path, stem: str) -> str:
@@ -296,7 +324,7 @@ def test_a_new_option_is_shown_marked_and_left_out_of_the_earlier_wave(built):
 
 
 @needs_reference
-def test_a_dropped_item_is_left_out_with_a_note_and_2023_is_unchanged(built, cb):
+def test_a_dropped_item_is_left_out_with_a_note_and_2023_is_unchanged(built, processed, cb):
     chapter = _chapter(built, "03_inhoud")
     assert "‘Toegankelijkheid van cultuur’ is in 2024 niet gevraagd (in 2023 wel)" in chapter
     assert "over negen domeinen" in chapter
@@ -305,7 +333,6 @@ def test_a_dropped_item_is_left_out_with_a_note_and_2023_is_unchanged(built, cb)
     cijfers = _cijfers(built)
     assert cijfers[(cijfers["question"] == "domains") & (cijfers["item"] == "cultuur")].empty
     # 2023 as the codebook with the additions reads it: every table as before, no row for what 2023 did not ask.
-    processed = built / "processed"
     responses, answers, _ = read_processed(2023, processed)
     with_additions = tables.matrix_table(responses, answers, "obstacles", "groot_of_zeer_groot", cb=cb)
     as_before = tables.matrix_table(responses, answers, "obstacles", "groot_of_zeer_groot", cb=project_codebook())
@@ -364,7 +391,7 @@ def test_the_factsheet_shows_what_2024_asked(built):
 
 
 @needs_reference
-def test_a_failing_chapter_names_chapter_section_item_and_cause(built, codebook_dir, tmp_path):
+def test_a_failing_chapter_names_chapter_section_item_and_cause(processed, codebook_dir, tmp_path):
     """A cell that asks the 2023 value of the new item (the mistake of a hand-made comparison) stops the chapter with
     the chapter, the section, the item and the cause; the failed notebook is kept."""
     from helpers.publish import runner
@@ -377,7 +404,7 @@ def test_a_failing_chapter_names_chapter_section_item_and_cause(built, codebook_
     nbformat.write(notebook, path)
     with pytest.MonkeyPatch.context() as patch, pytest.raises(runner.NotebookFailed) as failed:
         patch.setenv(ENV, str(codebook_dir))
-        runner.run(path, YEAR, tmp_path, fragment=False, extra_parameters={"processed_dir": str(built / "processed")})
+        runner.run(path, YEAR, tmp_path, fragment=False, extra_parameters={"processed_dir": str(processed)})
     message = str(failed.value)
     assert "03_inhoud.ipynb failed for 2024 in section '3.5 Knelpunten'" in message
     assert "item financiele_middelen of question obstacles has no value for 2023: not asked that year" in message

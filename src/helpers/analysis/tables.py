@@ -151,10 +151,13 @@ def not_asked_message(q: Question, code: str, year: int | None, cb: Codebook | N
 
 def _asked_item(q: Question, item: str, year: int | None, cb: Codebook | None) -> object:
     """The item `item` of matrix question `q`, checked against what wave `year` asked (NotAsked otherwise)."""
-    found = q.item(item)
-    if all(row.code != item for row in asked_rows(q, year, cb)):
-        raise NotAsked(not_asked_message(q, item, year, cb))
-    return found
+    for row in asked_rows(q, year, cb):
+        if row.code == item:
+            return row
+    full = (cb or codebook()).question(q.id)  # `q` may hold only what the wave asked (as_asked)
+    if any(row.code == item for row in full.items):
+        raise NotAsked(not_asked_message(full, item, year, cb))
+    return q.item(item)  # an unknown item: the codebook's KeyError lists the items
 
 
 def _rows(answers: pd.DataFrame, question: Question) -> pd.DataFrame:
