@@ -244,11 +244,6 @@ class Chapter:
         now = set(self.asked_items(question))
         return [code for code in self.asked_items(question, before) if code not in now]
 
-    def common_items(self, question: str, year: int) -> list[str]:
-        """Items/options of `question` that both this wave and wave `year` asked: what a comparison may cover."""
-        then = set(self.asked_items(question, year))
-        return [code for code in self.asked_items(question) if code in then]
-
     def question(self, question: str, year: int | None = None) -> Question:
         """`question` as the wave (default: this one) asked it (tables.as_asked): only the items (matrix) or options
         (multi) it asked; in this wave an item or option new since the previous wave that asked the question is
