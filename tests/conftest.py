@@ -40,6 +40,12 @@ BUILD: dict[str, str | set[str]] = {
                          "test_cleaning_run_has_its_own_target_no_parts_and_a_page"},
     "test_new_wave": {"test_cleaning_notebook_runs_for_2024", "test_the_2024_report_is_published",
                       "test_questions_not_asked_in_2024_are_noted_not_errors"},
+    "test_questionnaire_changes": {  # the 2024 report and a factsheet of the changed wave, run in kernels
+        "test_a_new_item_is_shown_marked_and_not_compared", "test_a_new_option_is_shown_marked_and_left_out_of_the_earlier_wave",
+        "test_a_dropped_item_is_left_out_with_a_note_and_2023_is_unchanged", "test_a_relabelled_answer_shows_this_waves_label",
+        "test_a_question_asked_for_the_first_time_has_no_year_on_year_claim",
+        "test_a_question_no_longer_asked_gets_the_one_line_note", "test_trends_panel_and_weighting_use_what_both_waves_asked",
+        "test_the_factsheet_shows_what_2024_asked", "test_a_failing_chapter_names_chapter_section_item_and_cause"},
     "test_disclosure": {"test_the_published_fact_on_municipalities_under_10000_is_reproduced_and_flagged",
                         "test_no_output_lists_a_municipality_with_its_answers"},  # reports/2023
     "test_privacy_scan": {"test_real_outputs_hold_no_personal_data", "test_real_scan_covers_every_output"},

@@ -30,7 +30,7 @@ import pandas as pd
 from helpers import MIN_GROUP
 from helpers.analysis import disclosure, tables
 from helpers.analysis.stats import panel_decomposition, transition_table
-from helpers.analysis.trends import Indicator, load_indicators
+from helpers.analysis.trends import Indicator, asks, load_indicators
 from helpers.core import formatting as fmt
 from helpers.data.codebook import SELECTED, Codebook, codebook
 
@@ -44,10 +44,10 @@ INDICATORS: tuple[Indicator, ...] = load_indicators(section="headline")
 
 
 def indicators_for(chapter: int | None = None, year: int | None = None, cb: Codebook | None = None) -> list[Indicator]:
-    """The indicators of a chapter (all when None) that wave `year` asked (all when None)."""
+    """The indicators of a chapter (all when None) that wave `year` asked, item or option included (all when None)."""
     cb = cb or codebook()
     return [i for i in INDICATORS if (chapter is None or i.chapter == chapter)
-            and (year is None or cb.wave(int(year)).asks(i.question))]
+            and (year is None or asks(i, year, cb))]
 
 
 def indicator_values(responses: pd.DataFrame, answers: pd.DataFrame, indicator: Indicator,
@@ -134,7 +134,7 @@ def compare_waves(previous: tuple[pd.DataFrame, pd.DataFrame], current: tuple[pd
               **{f"previous_{k}": v for k, v in m0.items()}, **{f"current_{k}": v for k, v in m1.items()}}
     rows = []
     for indicator in indicators:
-        if not (cb.wave(previous_year).asks(indicator.question) and cb.wave(current_year).asks(indicator.question)):
+        if not (asks(indicator, previous_year, cb) and asks(indicator, current_year, cb)):  # item-wise too
             continue
         y0 = _by_unit(indicator_values(r0, a0, indicator, cb), u0)
         y1 = _by_unit(indicator_values(r1, a1, indicator, cb), u1)

@@ -11,6 +11,9 @@ Rules every function follows (they are the report's rules):
 - Percentages are unrounded floats (100 * count / n; NaN when n is 0). Rounding happens where a number is shown
   (helpers.core.formatting.pct, helpers.report.chapter), half up to whole numbers as the report rounds.
 - Answers and items come in codebook order (data/codebook/questions.yml), unless a table sorts by share.
+- Items and options are those the wave asked: a wave's mapping (data/codebook/waves/<year>.yml) lists them, so an
+  item added to questions.yml for a later wave is no row of an earlier wave's table (`asked_rows`), and asking an
+  item of a wave that did not ask it raises NotAsked, which names the item, the question and the wave.
 
 Tidy results have the columns of TIDY_COLUMNS: question, item ("" for a single question), answer (an answer code, a
 group name, or "" where a row is not about one answer), answer_label, group (the population, a size class or a
@@ -20,6 +23,7 @@ wave), n (base), count, pct, item_label, group_label. helpers.report.chapter tur
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -47,6 +51,14 @@ SIZE_TEXT = {"lt10k": "minder dan 10.000 inwoners", "10k_25k": "10.000 tot 25.00
              "ge100k": "100.000 inwoners of meer"}
 
 Loader = Callable[[int], tuple[pd.DataFrame, pd.DataFrame]]
+NEW_IN = "nieuw in {year}"  # the mark of an item or option the previous wave that asked its question did not ask
+
+
+class NotAsked(KeyError):
+    """An item or option asked for in a wave that did not ask it (e.g. an item new in a later wave)."""
+
+    def __str__(self) -> str:  # KeyError quotes its message; this one is a sentence
+        return str(self.args[0]) if self.args else ""
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -77,6 +89,76 @@ def _question(question: str | Question, cb: Codebook | None) -> Question:
     if isinstance(question, Question):
         return question
     return (cb or codebook()).question(question)
+
+
+def wave_of(responses: pd.DataFrame) -> int | None:
+    """The wave of a processed responses table (its `wave` column), or None when it holds no or several waves."""
+    if "wave" not in responses:
+        return None
+    waves = pd.unique(responses["wave"].dropna())
+    return int(waves[0]) if len(waves) == 1 else None
+
+
+def asked_rows(q: Question, year: int | None, cb: Codebook | None = None) -> tuple:
+    """The items (matrix) or options (multi) of `q` that wave `year` asked, in questions.yml order (the mapping
+    data/codebook/waves/<year>.yml lists them). Every one when `year` is None or a wave the codebook does not know, and
+    for other question types."""
+    pool = q.items if q.type == "matrix" else q.options
+    cb = cb or codebook()
+    if year is None or q.type not in ("matrix", "multi") or int(year) not in cb.waves:
+        return tuple(pool)
+    spec = cb.wave(int(year))
+    if not spec.asks(q.id):
+        return tuple(pool)
+    listed = {c.item for c in spec.columns_for(q.id) if c.role in ("answer", "selected")}
+    return tuple(row for row in pool if row.code in listed)
+
+
+def previous_asking(question: str, year: int, cb: Codebook | None = None) -> int | None:
+    """The latest wave of the codebook before `year` that asked `question`, or None."""
+    earlier = [w for w in (cb or codebook()).waves_asking(question) if w < int(year)]
+    return earlier[-1] if earlier else None
+
+
+def new_rows(q: Question, year: int, before: int | None, cb: Codebook | None = None) -> list[str]:
+    """Items (matrix) or options (multi) wave `year` asked and wave `before` (the previous one that asked `q`) did
+    not; none without such a wave (then the whole question is new)."""
+    if before is None:
+        return []
+    then = {row.code for row in asked_rows(q, before, cb)}
+    return [row.code for row in asked_rows(q, year, cb) if row.code not in then]
+
+
+def as_asked(q: Question, year: int, before: int | None = None, cb: Codebook | None = None) -> Question:
+    """`q` as wave `year` asked it: only its items (matrix) or options (multi) of that wave, and those new since wave
+    `before` (the previous wave that asked it; None: no marks) labelled "… (nieuw in <year>)" (NEW_IN)."""
+    if q.type not in ("matrix", "multi"):
+        return q
+    new, mark = set(new_rows(q, year, before, cb)), f" ({NEW_IN.format(year=year)})"
+    rows = tuple(replace(row, label=row.label + mark, short=row.short + mark if row.short else "")
+                 if row.code in new else row for row in asked_rows(q, year, cb))
+    return replace(q, items=rows) if q.type == "matrix" else replace(q, options=rows)
+
+
+def not_asked_message(q: Question, code: str, year: int | None, cb: Codebook | None = None) -> str:
+    """Why there is no value for item/option `code` of `q` in wave `year`, with the waves that did ask it."""
+    cb = cb or codebook()
+    kind = "item" if q.type == "matrix" else "option"
+    asking = [w for w in sorted(cb.waves) if any(r.code == code for r in asked_rows(q, w, cb))]
+    return (f"{kind} {code} of question {q.id} has no value for {year}: not asked that year (asked in "
+            f"{', '.join(map(str, asking)) or 'no wave'}; data/codebook/waves/{year}.yml lists the {kind}s of "
+            f"{year}); compare only the {kind}s both waves asked")
+
+
+def _asked_item(q: Question, item: str, year: int | None, cb: Codebook | None) -> object:
+    """The item `item` of matrix question `q`, checked against what wave `year` asked (NotAsked otherwise)."""
+    for row in asked_rows(q, year, cb):
+        if row.code == item:
+            return row
+    full = (cb or codebook()).question(q.id)  # `q` may hold only what the wave asked (as_asked)
+    if any(row.code == item for row in full.items):
+        raise NotAsked(not_asked_message(full, item, year, cb))
+    return q.item(item)  # an unknown item: the codebook's KeyError lists the items
 
 
 def _rows(answers: pd.DataFrame, question: Question) -> pd.DataFrame:
@@ -145,16 +227,17 @@ def distribution(responses: pd.DataFrame, answers: pd.DataFrame, question: str |
     q = _question(question, cb)
     if q.type == "open":
         raise ValueError(f"{q.id} is an open question; it has no answer distribution")
-    rows = _rows(answers, q)
+    rows, year = _rows(answers, q), wave_of(responses)
     if q.type == "matrix":
-        items = [q.item(item)] if item else list(q.items)
+        items = [_asked_item(q, item, year, cb)] if item else list(asked_rows(q, year, cb))
     else:
         if item:
             raise ValueError(f"{q.id} is a {q.type} question; it has no items (got item={item!r})")
         items = [None]
+    options = asked_rows(q, year, cb) if q.type == "multi" else q.options
     records = []
     for population, it, code, of_item, n in _item_bases(responses, rows, q, items, populations):
-        for option in q.options:
+        for option in options:
             if q.type == "multi":
                 count = int(of_item.loc[(of_item["item"] == option.code) & (of_item["value"] == SELECTED),
                                         "response_id"].nunique())
@@ -190,8 +273,11 @@ def group_share(responses: pd.DataFrame, answers: pd.DataFrame, question: str | 
     """
     q = _question(question, cb)
     answer, label, codes = _codes(q, group_name)
-    rows = _rows(answers, q)
-    items = ([q.item(item)] if item else list(q.items)) if q.type == "matrix" else [None]
+    rows, year = _rows(answers, q), wave_of(responses)
+    if q.type == "matrix":
+        items = [_asked_item(q, item, year, cb)] if item else list(asked_rows(q, year, cb))
+    else:
+        items = [None]
     records = []
     for population, it, code, of_item, n in _item_bases(responses, rows, q, items, populations):
         if q.type == "multi":
@@ -227,7 +313,7 @@ def matrix_table(responses: pd.DataFrame, answers: pd.DataFrame, question: str |
         if group_name is None:
             raise ValueError(f"{q.id} is a matrix question: name the group or answer to show (groups: {sorted(q.groups)})")
         tidy = group_share(responses, answers, q, group_name, None, populations, cb=cb)
-        rows = list(q.items)
+        rows = list(asked_rows(q, wave_of(responses), cb))
     elif q.type in ("multi", "single"):
         if group_name is not None:
             raise ValueError(f"{q.id} is a {q.type} question: its rows are its options; leave group_name None")
@@ -235,7 +321,7 @@ def matrix_table(responses: pd.DataFrame, answers: pd.DataFrame, question: str |
         tidy["item"] = tidy["answer"]
         tidy["item_label"] = [q.option(code).label for code in tidy["answer"]]
         tidy["answer"], tidy["answer_label"] = "", ""
-        rows = list(q.options)
+        rows = list(asked_rows(q, wave_of(responses), cb))
     else:
         raise ValueError(f"{q.id} is an open question; it has no table of shares")
     keep = [row.code for row in rows if row.in_table or not only_in_table]
@@ -414,7 +500,7 @@ def crosstab(responses: pd.DataFrame, answers: pd.DataFrame, question: str | Que
         raise ValueError(f"crosstab needs a single or matrix question; {q.id} is {q.type}")
     rows = _rows(answers, q)
     if q.type == "matrix":
-        rows = rows[rows["item"] == q.item(item).code]
+        rows = rows[rows["item"] == _asked_item(q, item, wave_of(responses), cb).code]
     units = pd.DataFrame({"response_id": responses["response_id"].astype(str).to_numpy(),
                           "by": responses[by].astype(object).to_numpy()})
     merged = rows.merge(units, on="response_id", how="inner")
@@ -546,7 +632,7 @@ def trend(question: str | Question, answer_or_group: str | Sequence[str], waves:
           published_path: Path | str | None = None) -> pd.DataFrame:
     """The share of one answer (code, group or codes) over several waves, e.g. LIA "uitgevoerd" 2022 vs 2023.
 
-    Per wave: computed from the processed data when the wave asked the question and its data is there (source
+    Per wave: computed from the processed data when the wave asked the question (and `item`) and its data is there (source
     "verwerkt"); else the published share with the same definition (source "gepubliceerd", n and count <NA>); waves
     with neither are left out. Columns: wave, question, item, answer, answer_label, group, n, count, pct, source,
     published (the published share for that wave, if any: to compare), published_comparison ("rounded", "approx"),
@@ -566,7 +652,8 @@ def trend(question: str | Question, answer_or_group: str | Sequence[str], waves:
                   "group": population, "published": published.value if published else None,
                   "published_comparison": published.comparison if published else "",
                   "published_quote": published.quote if published else ""}
-        asked = wave in cb.waves and cb.wave(wave).asks(q.id)
+        asked = wave in cb.waves and cb.wave(wave).asks(q.id) and (
+            not item or q.type != "matrix" or any(row.code == item for row in asked_rows(q, wave, cb)))
         if asked and _available(load, wave):
             responses, answers = load(wave)
             share = group_share(responses, answers, q, list(codes), item or None, [population], cb=cb).iloc[0]

@@ -188,6 +188,12 @@ def waves_asking(indicator: Indicator, cb: Codebook | None = None, until: int | 
     return out
 
 
+def asks(indicator: Indicator, year: int, cb: Codebook | None = None) -> bool:
+    """Did wave `year` ask the indicator (its question and, for a matrix or multi-choice question, its item or
+    option)? An item new in a later wave, or dropped in this one, has no value to estimate or compare."""
+    return int(year) in waves_asking(indicator, cb, until=int(year))
+
+
 def reworded_waves(indicator: Indicator, waves: Sequence[int], cb: Codebook | None = None) -> list[int]:
     """Waves whose mapping gives the question, or the indicator's answers or item, other words (`text`,
     `relabel`, `item_relabel` in data/codebook/waves/<year>.yml): e.g. 2018-2020 asked about a "plan van aanpak"."""

@@ -38,6 +38,7 @@ import pandas as pd
 from helpers.analysis import tables
 from helpers.analysis.panel import INDICATORS, Indicator, indicator_values
 from helpers.analysis.stats import merge_size_classes, poststratification_weights, raking, weighted_share
+from helpers.analysis.trends import asks
 from helpers.core import formatting as fmt
 from helpers.data import municipalities
 from helpers.data.codebook import Codebook, codebook
@@ -185,7 +186,7 @@ def estimates(responses: pd.DataFrame, answers: pd.DataFrame, year: int, chapter
     frame = frame or frame_counts(year, cb=cb)
     rows = []
     for indicator in INDICATORS:
-        if (chapter is not None and indicator.chapter != chapter) or not cb.wave(int(year)).asks(indicator.question):
+        if (chapter is not None and indicator.chapter != chapter) or not asks(indicator, year, cb):
             continue
         e = estimate(responses, answers, indicator, year, frame=frame, rake_province=rake_province, cb=cb)
         rows.append({"indicator": e.indicator, "label": e.label, "n": e.n, "count": e.count, "pct": e.pct,

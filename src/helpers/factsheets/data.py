@@ -293,7 +293,9 @@ def answer_table(year: int, response_id: str, group: ComparisonGroup,
     alle = distributions(year, processed_dir, ())
     comparison = distributions(year, processed_dir, group.classes) if group.shown else None
     records = []
-    for q in closed_questions(year, cb):
+    for asked in closed_questions(year, cb):
+        # the items and options this wave asked; those new since the previous wave marked "(nieuw in <year>)"
+        q = tables.as_asked(asked, year, tables.previous_asking(asked.id, year, cb), cb)
         routed_out = _routed_out(q, own)
         if q.type == "multi":
             answered = any(key[0] == q.id and key[2] == "selected" for key in own)

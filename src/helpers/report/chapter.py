@@ -42,7 +42,7 @@ from helpers import BUILD_DIR, SMALL_THRESHOLD, interactive_dir, interactive_not
 from helpers.analysis import disclosure, tables
 from helpers.core import formatting as fmt
 from helpers.core.formatting import round_half_up
-from helpers.data.codebook import codebook
+from helpers.data.codebook import Question, codebook
 from helpers.data.processed import read_processed
 from helpers.report import figures as figs
 from helpers.report.outline import KINDS, OUTLINE_FILE, ItemSpec, Outline, load_outline
@@ -222,6 +222,57 @@ class Chapter:
         """Did the wave (default: this one) ask `question`?"""
         return self.cb.wave(self.year if year is None else int(year)).asks(question)
 
+    # ---------------------------------------------------------------------------------------------------------------
+    # What each wave asked (items and options can change between waves; data/codebook/waves/<year>.yml lists them)
+
+    def asked_items(self, question: str, year: int | None = None) -> list[str]:
+        """The items (matrix) or options (multi) of `question` that the wave (default: this one) asked, in
+        questions.yml order; every answer option for other questions."""
+        year = self.year if year is None else int(year)
+        return [row.code for row in tables.asked_rows(self.cb.question(question), year, self.cb)]
+
+    def new_items(self, question: str) -> list[str]:
+        """Items/options this wave asked and the previous wave that asked `question` did not (none when no earlier
+        wave asked it: then the whole question is new)."""
+        return tables.new_rows(self.cb.question(question), self.year, self.previous_wave(question), self.cb)
+
+    def dropped_items(self, question: str) -> list[str]:
+        """Items/options the previous wave that asked `question` asked and this wave did not."""
+        before = self.previous_wave(question)
+        if before is None or not self.asks(question):
+            return []
+        now = set(self.asked_items(question))
+        return [code for code in self.asked_items(question, before) if code not in now]
+
+    def question(self, question: str, year: int | None = None) -> Question:
+        """`question` as the wave (default: this one) asked it (tables.as_asked): only the items (matrix) or options
+        (multi) it asked; in this wave an item or option new since the previous wave that asked the question is
+        labelled "… (nieuw in <year>)". Tables, figures and texts built from it show what the wave asked."""
+        year = self.year if year is None else int(year)
+        before = self.previous_wave(question) if year == self.year else None
+        return tables.as_asked(self.cb.question(question), year, before, self.cb)
+
+    def change_note(self, question: str) -> str | None:
+        """The note under a figure or table of `question` when this wave asked other items or options than the
+        previous wave that asked it: which are new (no comparison) and which were not asked (left out); None if the
+        same."""
+        new, dropped = self.new_items(question), self.dropped_items(question)
+        if not new and not dropped:
+            return None
+        before, full = self.previous_wave(question), self.cb.question(question)
+        label = {row.code: row.label for row in (full.items if full.type == "matrix" else full.options)}
+        kind = ("onderdeel", "onderdelen") if full.type == "matrix" else ("antwoordoptie", "antwoordopties")
+        quoted = lambda codes: fmt.join(f"‘{label[c]}’" for c in codes)  # noqa: E731
+        parts = []
+        if new:
+            parts.append(f"{quoted(new)} {'is' if len(new) == 1 else 'zijn'} {tables.NEW_IN.format(year=self.year)}: in "
+                         f"{before} niet gevraagd, dus zonder vergelijking met {before}.")
+        if dropped:
+            parts.append(f"{quoted(dropped)} {'is' if len(dropped) == 1 else 'zijn'} in {self.year} niet gevraagd (in "
+                         f"{before} wel) en ontbreekt daarom; vergelijkingen met {before} gaan over de "
+                         f"{kind[1]} die beide jaren zijn gevraagd.")
+        return " ".join(parts)
+
     def shows(self, item_id: str) -> bool:
         """Does this wave have figure/table `item_id` (it asked every question the item requires)?"""
         return self.outline.number(item_id, self.year) is not None
@@ -262,25 +313,26 @@ class Chapter:
     def distribution(self, question: str, item: str = "", populations: Sequence[str] = ("alle",),
                      year: int | None = None) -> pd.DataFrame:
         responses, answers = self.data(year)
-        return tables.distribution(responses, answers, question, item, populations, cb=self.cb)
+        return tables.distribution(responses, answers, self.question(question, year), item, populations, cb=self.cb)
 
     def group_share(self, question: str, group_name, item: str | None = None,
                     populations: Sequence[str] = ("alle",), year: int | None = None) -> pd.DataFrame:
         responses, answers = self.data(year)
-        return tables.group_share(responses, answers, question, group_name, item, populations, cb=self.cb)
+        return tables.group_share(responses, answers, self.question(question, year), group_name, item, populations,
+                                  cb=self.cb)
 
     def matrix_table(self, question: str, group_name=None, populations: Sequence[str] = ("alle", "klein"),
                      order: str = "descending", only_in_table: bool = True, year: int | None = None) -> pd.DataFrame:
         responses, answers = self.data(year)
-        return tables.matrix_table(responses, answers, question, group_name, populations, order, only_in_table,
-                                   cb=self.cb)
+        return tables.matrix_table(responses, answers, self.question(question, year), group_name, populations, order,
+                                   only_in_table, cb=self.cb)
 
     def crosstab(self, question: str, by: str = "size_class", item: str = "", year: int | None = None) -> pd.DataFrame:
         """tables.crosstab as it may be published: with the disclosure rule applied (helpers.analysis.disclosure.protect:
         size classes under 5 merged, 0 %/100 % cells of groups under 20 flagged), so that the figure and the text are
         made from the same protected numbers that figure/table publish. `.attrs["missing"]` as tables.crosstab."""
         responses, answers = self.data(year)
-        table = tables.crosstab(responses, answers, question, by, item, cb=self.cb)
+        table = tables.crosstab(responses, answers, self.question(question, year), by, item, cb=self.cb)
         protected = disclosure.protect(table)
         out = protected.data
         out.attrs.update(table.attrs, disclosure_notes=list(protected.notes))
@@ -299,7 +351,7 @@ class Chapter:
 
     def n_answered(self, question: str, item: str = "", population: str = "alle", year: int | None = None) -> int:
         responses, answers = self.data(year)
-        return tables.n_answered(responses, answers, question, item, population, cb=self.cb)
+        return tables.n_answered(responses, answers, self.question(question, year), item, population, cb=self.cb)
 
     def n_comments(self, question: str, year: int | None = None) -> int:
         """How many units wrote a comment (toelichting) with `question`."""
@@ -472,6 +524,16 @@ class Chapter:
                 notes.append(caution_text(int(rows["n"].max()), group))
         return notes
 
+    def _change_notes(self, question_id: str, data: pd.DataFrame | None) -> list[str]:
+        """change_note of the question a figure or table is about, and of every question with an item or option new
+        this wave among its data."""
+        questions = [question_id] if question_id in self.cb.questions else []
+        if data is not None and {"question", "item"} <= set(data.columns):
+            shown = data[["question", "item"]].astype(str).drop_duplicates()
+            questions += [q for q in dict.fromkeys(shown["question"]) if q in self.cb.questions and self.asks(q)
+                          and set(self.new_items(q)) & set(shown.loc[shown["question"] == q, "item"])]
+        return [note for q in dict.fromkeys(questions) if self.asks(q) and (note := self.change_note(q))]
+
     def _register(self, item_id: str, data: pd.DataFrame | None, question_id: str, question_text: str, base,
                   alt: str, caution: bool = True) -> tuple[ItemSpec, str, str, disclosure.Protection]:
         """Number the item and keep its numbers (cijfers, tables/*.csv). Every figure and table passes here, so this
@@ -534,6 +596,7 @@ class Chapter:
         notes += list(guard.notes)
         if caution:
             notes += self._cautions(data)
+        notes += self._change_notes(question_id, data)
         svg = figs.svg_bytes(fig)
         fig.clear()
         label = f"{KIND_LABELS[spec.kind]} {code}"
@@ -593,6 +656,7 @@ class Chapter:
         notes += list(guard.notes)
         if caution:
             notes += self._cautions(data)
+        notes += self._change_notes(question_id, data)
         label = f"{KIND_LABELS[spec.kind]} {code}"
         title = self.outline.title_for(item_id, self.year)
         lines = self._caption_lines(question_id, question_text, base, data, who, notes)

@@ -323,7 +323,9 @@ def top_domains_then(now: pd.DataFrame, before: pd.DataFrame, labels: Mapping[st
     `now`: the group_share rows of wave `year` (populations alle and klein), `before`: those of `year_before`."""
     when = than(year_before, year)
     shares_now, shares_then = shares(now), shares(before)
-    top, top_then = list(order[:3]), tekst.rank_as_shown(shares_then, list(order))[:3]
+    # The top three of then among the domains both waves asked (an item asked in one wave only is not compared).
+    both = [c for c in order if c in shares_then.index]
+    top, top_then = [c for c in order[:3] if c in both], tekst.rank_as_shown(shares_then, both)[:3]
     counts_now, counts_then = population_counts(now), population_counts(before)
     words = {c: tekst.compare(counts_now[c], counts_then[c]) for c in top}
     span_now, span_then = (tekst.share_range(s[c] for c in top) for s in (shares_now, shares_then))
@@ -726,8 +728,10 @@ def register_capacity(ch, table: pd.DataFrame, small_shown: bool) -> None:
 def most_named_before(table: pd.DataFrame, earlier: Mapping[int, pd.Series]) -> str:
     """Whether the most named obstacle led in every earlier wave too; `earlier`: {wave: shares of all}."""
     labels = dict(zip(table["item"], table["label"], strict=True))
-    first, items = table["item"].iloc[0], list(table["item"])
-    leader = {wave: tekst.rank_as_shown(shares_then, items)[0] for wave, shares_then in earlier.items()}
+    first = table["item"].iloc[0]
+    # in each earlier wave among the obstacles it asked of those shown now; none when it did not ask the first one
+    leader = {wave: tekst.rank_as_shown(shares_then, [c for c in table["item"] if c in shares_then.index])[0]
+              for wave, shares_then in earlier.items() if first in shares_then.index}
     quoted = lambda c: f"‘{tekst.in_sentence(labels[c])}’"  # noqa: E731
     if leader and all(c == first for c in leader.values()):
         return f"Dit resultaat komt jaarlijks terug (sinds {min(leader)})."
@@ -745,7 +749,11 @@ def most_named_then(table: pd.DataFrame, table_before: pd.DataFrame, year_before
     the shares as shown are equal, else text.compared_phrase."""
     when = than(year_before, year)
     first = table["item"].iloc[0]
-    now, then = tekst.table_counts(table)[first], tekst.table_counts(table_before)[first]
+    counts_then = tekst.table_counts(table_before)
+    if first not in counts_then:  # new this wave: nothing to compare with
+        return (f"‘{tekst.in_sentence(table['label'].iloc[0])}’ is in {year} voor het eerst gevraagd; een vergelijking "
+                f"met {year_before} is er daarom niet.")
+    now, then = tekst.table_counts(table)[first], counts_then[first]
     leaders = [c for c in table["item"] if tekst.rounded(table.set_index("item").at[c, "pct_alle"])
                == tekst.rounded(table["pct_alle"].iloc[0])]
     which = "dit" if len(leaders) == 1 else f"‘{tekst.in_sentence(table['label'].iloc[0])}’"
@@ -769,17 +777,24 @@ def obstacles_then(table: pd.DataFrame, table_before: pd.DataFrame, year_before:
     labels = dict(zip(table["item"], table["label"], strict=True))
     rows, shares_then = table.set_index("item"), shares(table_before)
     counts_now, counts_then = tekst.table_counts(table), tekst.table_counts(table_before)
-    word = {c: tekst.compare(counts_now[c], counts_then[c]) for c in table["item"]}
-    more = [c for c in table["item"] if word[c] == tekst.HIGHER]
-    fewer = [c for c in table["item"] if word[c] == tekst.LOWER]
+    # Only the obstacles both waves asked are compared; one new this wave gets a sentence of its own.
+    compared = [c for c in table["item"] if c in counts_then]
+    new = [c for c in table["item"] if c not in counts_then]
+    word = {c: tekst.compare(counts_now[c], counts_then[c]) for c in compared}
+    more = [c for c in compared if word[c] == tekst.HIGHER]
+    fewer = [c for c in compared if word[c] == tekst.LOWER]
     first = table["item"].iloc[0]
     quoted = lambda c: f"‘{tekst.in_sentence(labels[c])}’"  # noqa: E731
     against = lambda c: f"{fmt.pct(rows.at[c, 'pct_alle'])} nu versus {fmt.pct(shares_then[c])}"  # noqa: E731
     more_text, fewer_text = [c for c in more if c != first], [c for c in fewer if c != first]
+    also_then = f" die ook in {year_before} zijn gevraagd," if new else ""
+    not_compared = [f"{fmt.capitalize(fmt.join(quoted(c) for c in new))} {'is' if len(new) == 1 else 'zijn'} in {year_before} niet "
+                    f"gevraagd en {'wordt' if len(new) == 1 else 'worden'} daarom niet vergeleken."] if new else []
     if not more_text and not fewer_text:
-        who = "De andere knelpunten" if word[first] != tekst.EQUAL else "Alle knelpunten"
-        return Changes(more, fewer, [f"{who} worden ongeveer even vaak genoemd als {when}: de verschillen zijn niet "
-                                     "significant."])
+        who = "De andere knelpunten" if word.get(first, tekst.EQUAL) != tekst.EQUAL or first in new else \
+            "Alle knelpunten"
+        return Changes(more, fewer, [f"{who}{also_then} worden ongeveer even vaak genoemd als {when}: de verschillen "
+                                     "zijn niet significant.", *not_compared])
     sentences = [f"Er zijn ook verschillen met de vorige peiling ({year_before})."]
     if len(more_text) > 2:
         sentences.append(f"Vaker dan {when} genoemd worden: "
@@ -798,8 +813,8 @@ def obstacles_then(table: pd.DataFrame, table_before: pd.DataFrame, year_before:
         for c in fewer_text:
             sentences.append(f"‘{fmt.capitalize(tekst.in_sentence(labels[c]))}’ wordt minder vaak genoemd: "
                              f"{against(c)} {when} (lager).")
-    sentences.append(f"Bij de andere knelpunten is het verschil met {when} niet significant.")
-    return Changes(more, fewer, sentences)
+    sentences.append(f"Bij de andere knelpunten{also_then} is het verschil met {when} niet significant.")
+    return Changes(more, fewer, sentences + not_compared)
 
 
 def register_obstacles_then(ch, table: pd.DataFrame, table_before: pd.DataFrame | None, year_before: int | None,

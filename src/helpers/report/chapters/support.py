@@ -83,6 +83,13 @@ class Needs:
         """The ranked options that are a need (the exclusive 'geen behoefte' left out)."""
         return self.table[~self.table["item"].isin(self.exclusive)]
 
+    @property
+    def compared_wishes(self) -> list[str]:
+        """The needs the previous wave asked too (an option new this wave is not compared); [] without one."""
+        if self.previous is None:
+            return []
+        return [c for c in self.wishes["item"] if c in set(self.previous["item"])]
+
     def label(self, code: str) -> str:
         return self.table.set_index("item").at[code, "label"]
 
@@ -112,7 +119,9 @@ class Needs:
         first in report order on a tie); None when none changed or there is no previous wave."""
         if self.previous is None:
             return None
-        codes = list(self.wishes["item"]) if codes is None else list(codes)
+        codes = self.compared_wishes if codes is None else [c for c in codes if c in self.compared_wishes]
+        if not codes:
+            return None
         change = pd.Series({c: text.rounded(self.shares[c]) - text.rounded(self.previous_shares[c]) for c in codes})
         return change.abs().idxmax() if change.abs().max() > 0 else None
 
@@ -193,7 +202,7 @@ def note_wave_wording(ch, question: str) -> None:
 def any_need(ch, question: str, year: int | None = None) -> pd.Series:
     """The municipalities that ticked at least one need (any option but the exclusive one): a tidy row with count,
     n and pct."""
-    codes = [option.code for option in ch.cb.question(question).options if not option.exclusive]
+    codes = [option.code for option in ch.question(question, year).options if not option.exclusive]
     return ch.group_share(question, codes, year=year).iloc[0]
 
 
@@ -206,7 +215,7 @@ def overall_direction(needs: Needs) -> str | None:
     without a need and at least as many needs significantly higher (lower) as lower (higher); else None (a mixed
     picture)."""
     no_need = needs.compare(needs.exclusive[0])
-    changes = text.change_counts((needs.counts[c], needs.previous_counts[c]) for c in needs.wishes["item"])
+    changes = text.change_counts((needs.counts[c], needs.previous_counts[c]) for c in needs.compared_wishes)
     if no_need == text.LOWER and changes[text.HIGHER] >= changes[text.LOWER]:
         return "meer"
     if no_need == text.HIGHER and changes[text.LOWER] >= changes[text.HIGHER]:
@@ -224,7 +233,7 @@ def more_need(needs: Needs) -> bool | None:
 def mixed_phrase(needs: Needs) -> str:
     """ "bij twee onderdelen hoger en bij drie onderdelen gelijk (niet significant veranderd)": how many needs the
     test finds higher, lower and equal."""
-    changes = text.change_counts((needs.counts[c], needs.previous_counts[c]) for c in needs.wishes["item"])
+    changes = text.change_counts((needs.counts[c], needs.previous_counts[c]) for c in needs.compared_wishes)
     parts = [f"bij {text.counted(changes[w], 'onderdeel', 'onderdelen')} {w}"
              for w in (text.HIGHER, text.LOWER, text.EQUAL) if changes[w]]
     return fmt.join(parts) + (" (niet significant veranderd)" if changes[text.EQUAL] else "")
@@ -285,8 +294,9 @@ def top_three_sentences(ch, needs: Needs) -> list[str]:
     sentences = []
     for wave in other:
         dropped = [c for c in top3_then[wave] if c not in top3]
+        label = ch.cb.question(needs.question).option  # an option of then may not have been asked now
         sentences.append(f"In {wave} stond{'en' if len(dropped) > 1 else ''} "
-                         f"{fmt.join(text.in_sentence(needs.label(c)) for c in dropped)} nog in de top drie.")
+                         f"{fmt.join(text.in_sentence(label(c).label) for c in dropped)} nog in de top drie.")
     if same:
         sentences.append(f"In {fmt.join(str(w) for w in same)} scoorden dezelfde drie vormen het hoogst als nu.")
     return sentences
