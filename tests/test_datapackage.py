@@ -30,7 +30,7 @@ def test_cijfers_resource_validates_and_catches_a_bad_value(tmp_path):
     cijfers = _cijfers(tmp_path / "cijfers.csv", [
         ["figuur_3", "", "alle", "201", "135", "67", "policy_breadth", "breed", "Figuur 3. Breedte", "Vraag", "",
          "Breed", "alle gemeenten", "percentage"]])
-    descriptor = write_datapackage(tmp_path / "datapackage.json", YEAR, cijfers, tmp_path / "processed", tmp_path)
+    descriptor = write_datapackage(tmp_path / "datapackage.json", YEAR, cijfers)
     assert json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8")) == descriptor
     resource = descriptor["resources"][0]
     assert resource["path"] == "cijfers.csv" and [f["name"] for f in resource["schema"]["fields"]] == list(CIJFERS_HEADER)
@@ -39,14 +39,13 @@ def test_cijfers_resource_validates_and_catches_a_bad_value(tmp_path):
     assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])
     # A percentage that is not a whole number, or an unknown unit, is refused
     _cijfers(cijfers, [["figuur_3", "", "alle", "201", "135", "67.2", "q", "a", "", "", "", "", "", "procent"]])
-    descriptor = datapackage(YEAR, cijfers, tmp_path / "processed", tmp_path)
+    descriptor = datapackage(YEAR, cijfers)
     errors = Resource(descriptor["resources"][0], basepath=str(tmp_path)).validate().flatten(["fieldName"])
     assert sorted(name for (name,) in errors) == ["pct", "unit"]
 
 
 def test_processed_paths_are_relative_to_the_package(tmp_path):
-    descriptor = datapackage(YEAR, _cijfers(tmp_path / "cijfers.csv", []), tmp_path / "data" / "processed",
-                             tmp_path / "reports" / str(YEAR))
+    descriptor = datapackage(YEAR, _cijfers(tmp_path / "cijfers.csv", []))
     paths = {resource["name"]: resource["path"] for resource in descriptor["resources"]}
     assert paths == {"cijfers": "cijfers.csv", "responses": "../../data/processed/2023/responses.parquet",
                      "answers": "../../data/processed/2023/answers.parquet", "frames": "../../data/processed/frames.parquet"}
@@ -55,7 +54,7 @@ def test_processed_paths_are_relative_to_the_package(tmp_path):
 def test_a_column_without_description_is_refused(tmp_path, monkeypatch):
     monkeypatch.setitem(FIELDS, "cijfers", {name: FIELDS["cijfers"][name] for name in CIJFERS_HEADER[:-1]})
     with pytest.raises(ValueError, match="describe every column"):
-        datapackage(YEAR, _cijfers(tmp_path / "cijfers.csv", []), tmp_path, tmp_path)
+        datapackage(YEAR, _cijfers(tmp_path / "cijfers.csv", []))
 
 
 def test_every_processed_column_is_described():

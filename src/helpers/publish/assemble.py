@@ -150,8 +150,7 @@ def publish(paths: Paths, pdf: bool = True, check: bool = True, jobs: int | None
     summary["sheets"] = write_tabellenboek(entries, paths.parts_dir, staging / "tabellenboek.xlsx", paths.year,
                                            synthetic)
     summary["cijfers_rows"] = write_cijfers(parts, paths.parts_dir, staging / "cijfers.csv", paths.report_yml)
-    write_datapackage(staging / DATAPACKAGE_NAME, paths.year, staging / "cijfers.csv",
-                      (paths.root or REPO_ROOT) / "data" / "processed", paths.reports_dir)
+    write_datapackage(staging / DATAPACKAGE_NAME, paths.year, staging / "cijfers.csv")
 
     for name in CARRIED_OVER:
         if (paths.reports_dir / name).is_file():

@@ -13,7 +13,6 @@ build. Same inputs, same bytes: keys are sorted, nothing depends on the time or 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from helpers.core.reproducible import sha256_file
@@ -120,9 +119,14 @@ def _schema(resource: str) -> dict:
     return schema
 
 
-def datapackage(year: int, cijfers: Path, processed_dir: Path, package_dir: Path) -> dict:
-    """The package descriptor of one wave. `cijfers`: the written cijfers.csv (its size and hash are recorded);
-    `package_dir`: where datapackage.json will be published (the processed tables' paths are relative to it)."""
+# Where the processed tables are seen from reports/<year>/ (the repository's layout: reports/ and data/ are siblings).
+PROCESSED_FROM_PACKAGE = "../../data/processed"
+
+
+def datapackage(year: int, cijfers: Path) -> dict:
+    """The package descriptor of one wave. `cijfers`: the written cijfers.csv (its size and hash are recorded). The
+    processed tables' paths are relative to reports/<year>/ (PROCESSED_FROM_PACKAGE), whatever folder the package is
+    built in, so that the descriptor is the same from build to build."""
     if tuple(FIELDS["cijfers"]) != CIJFERS_HEADER:
         raise ValueError(f"datapackage FIELDS['cijfers'] {list(FIELDS['cijfers'])} do not match cijfers.csv's "
                          f"columns {list(CIJFERS_HEADER)}; describe every column in helpers.publish.datapackage")
@@ -130,9 +134,8 @@ def datapackage(year: int, cijfers: Path, processed_dir: Path, package_dir: Path
                   "mediatype": "text/csv", "encoding": "utf-8", "title": f"Cijfers {report_title(year)}",
                   "description": DESCRIPTIONS["cijfers"], "bytes": Path(cijfers).stat().st_size,
                   "hash": f"sha256:{sha256_file(cijfers)}", "schema": _schema("cijfers")}]
-    for name, path in processed_paths(processed_dir, year).items():
-        relative = Path(os.path.relpath(Path(path).resolve(), Path(package_dir).resolve())).as_posix()
-        resources.append({"name": name, "path": relative, "profile": "tabular-data-resource", "format": "parquet",
+    for name, path in processed_paths(Path(PROCESSED_FROM_PACKAGE), year).items():
+        resources.append({"name": name, "path": path.as_posix(), "profile": "tabular-data-resource", "format": "parquet",
                           "title": name, "description": DESCRIPTIONS[name], "schema": _schema(name)})
     return {"name": f"flitspeiling-{year}", "title": report_title(year), "profile": "tabular-data-package",
             "description": "De cijfers van de Flitspeiling VN-verdrag Handicap in gemeenten en de verwerkte "
@@ -141,9 +144,9 @@ def datapackage(year: int, cijfers: Path, processed_dir: Path, package_dir: Path
             "resources": resources}
 
 
-def write_datapackage(target: Path, year: int, cijfers: Path, processed_dir: Path, package_dir: Path) -> dict:
+def write_datapackage(target: Path, year: int, cijfers: Path) -> dict:
     """Write the descriptor to `target` (sorted keys, UTF-8, "\\n" line ends) and return it."""
-    descriptor = datapackage(year, cijfers, processed_dir, package_dir)
+    descriptor = datapackage(year, cijfers)
     Path(target).write_text(json.dumps(descriptor, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
                             encoding="utf-8", newline="\n")
     return descriptor
