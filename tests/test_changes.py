@@ -128,12 +128,13 @@ def _section(soup: BeautifulSoup, heading_id: str) -> list:
 
 
 def test_changed_number_shows_old_new_its_figure_base_and_sentence(report):
-    table = _section(report["soup"], "getallen-gewijzigd")[0]
+    heading, table = _section(report["soup"], "getallen-gewijzigd")  # per figure or table: its title, its numbers
+    assert heading.name == "h3" and heading.get_text().startswith("Figuur 3.")
     cells = [[" ".join(cell.get_text(" ").split()) for cell in row.find_all(["th", "td"])]
              for row in table.find("tbody").find_all("tr")]
     assert len(cells) == 1
-    figure, what, group, old, new, base, sentence = cells[0]
-    assert figure.startswith("Figuur 3.") and what.endswith("breed") and group == "totaal"
+    what, group, old, new, base, sentence = cells[0]
+    assert what.endswith("breed") and group == "totaal"
     assert (old, new, base) == ("50 %", "52 %", "201")
     assert sentence.endswith("%) voert breed inclusiebeleid.")  # the sentence, its old and new words marked
     cell = table.find("tbody").find_all("td")[-1]
@@ -147,8 +148,8 @@ def test_changed_number_shows_old_new_its_figure_base_and_sentence(report):
 
 def test_added_and_removed_numbers_text_figure_and_inputs(report):
     soup = report["soup"]
-    added = " ".join(_section(soup, "getallen-toegevoegd")[0].get_text(" ").split())
-    removed = " ".join(_section(soup, "getallen-verwijderd")[0].get_text(" ").split())
+    added = " ".join(" ".join(e.get_text(" ") for e in _section(soup, "getallen-toegevoegd")).split())
+    removed = " ".join(" ".join(e.get_text(" ") for e in _section(soup, "getallen-verwijderd")).split())
     assert "nieuw" in added and "18 %" in added and "weet niet" in removed and "20 %" in removed
     assert {(row["status"], row["answer"]) for row in report["rows"]} == {
         ("gewijzigd", "breed"), ("toegevoegd", "nieuw"), ("verwijderd", "weet niet")}

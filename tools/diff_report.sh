@@ -67,7 +67,9 @@ if ! git -C "$dir" rev-parse --git-dir >/dev/null 2>&1; then
 fi
 
 echo "diff: building $year at $label (make report in $dir)"
-( cd "$dir" && PYTHONPATH="$root/$dir/src" make --no-print-directory -j2 report YEAR="$year" >"build-diff.log" 2>&1 ) \
+# A make of its own (not a sub-make of ours: our command-line variables and jobserver stay out).
+( cd "$dir" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL PYTHONPATH="$root/$dir/src" \
+      make --no-print-directory -j2 report YEAR="$year" >"build-diff.log" 2>&1 ) \
     || { echo "error: the base did not build; its log: $dir/build-diff.log" >&2; tail -20 "$dir/build-diff.log" >&2; exit 1; }
 "$py" -m helpers.publish.changes --year "$year" --base-root "$dir" --ref "$label" --root "$root"
 "$py" -m helpers.publish.index --reports reports

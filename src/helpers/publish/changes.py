@@ -435,6 +435,15 @@ def _number_view(number: NumberChange) -> dict:
             "sentences": [word_diff(a, b) for a, b in number.sentences[:2]]}
 
 
+def _by_table(numbers: Sequence[NumberChange]) -> list[dict]:
+    """The numbers grouped by their figure or table, in the order they first appear: [{"title", "rows"}]."""
+    groups: dict[str, list[dict]] = {}
+    for number in numbers:
+        view = _number_view(number)
+        groups.setdefault(view["table"], []).append(view)
+    return [{"title": title, "rows": rows} for title, rows in groups.items()]
+
+
 def render_changes(changes: Changes, synthetic: bool = False) -> str:
     """wijzigingen.html (Dutch, self-contained, accessible)."""
     context = common_context(changes.year, synthetic)
@@ -446,7 +455,7 @@ def render_changes(changes: Changes, synthetic: bool = False) -> str:
                 "figures": len(changes.figures), "inputs": len(changes.inputs)},
         inputs=[{"group": INPUT_GROUPS[change.group], "path": change.path, "status": change.status}
                 for change in changes.inputs],
-        numbers={status: [_number_view(number) for number in changes.numbers if number.status == status]
+        numbers={status: _by_table([number for number in changes.numbers if number.status == status])
                  for status in ("gewijzigd", "toegevoegd", "verwijderd")},
         texts=[{"diff": change.word_diff(), "status": "toegevoegd" if not change.before else
                 "verwijderd" if not change.after else "gewijzigd"} for change in changes.texts],
