@@ -117,7 +117,8 @@ REPORT_YML      := notebooks/report.yml
 # is written from the key figures of the chapters, so it runs after them (also under make -j). Goals that build no
 # report do not read it (so `make help` or `make env` on a fresh clone does not need the environment first).
 OUTLINE_MK      := build/outline.mk
-NO_OUTLINE_GOALS := help env lock reference synthetic clean clobber system-packages browser node_modules lint lab
+NO_OUTLINE_GOALS := help env lock reference synthetic clean clobber system-packages browser node_modules lint lab \
+                    diff-clean
 ifneq ($(filter-out $(NO_OUTLINE_GOALS),$(MAKECMDGOALS)),)
 include $(OUTLINE_MK)
 endif
@@ -180,6 +181,27 @@ endef
 $(foreach w,$(WAVES),$(eval $(call WAVE_RULES,$(w))))
 # The helpers each chapter imported at its last run (see helpers.publish.runner).
 -include $(wildcard build/*/notebooks/*.d)
+
+# The landing page reports/index.html lists every wave built (helpers.publish.index). It depends on the MANIFEST of the
+# wave(s) this make builds (YEAR; every wave for all-waves), so `make report` and `make all-waves` keep it current.
+LANDING       := reports/index.html
+LANDING_WAVES := $(sort $(YEAR) $(if $(filter all-waves,$(MAKECMDGOALS)),$(WAVES)))
+report all-waves: $(LANDING)
+$(LANDING): $(foreach w,$(LANDING_WAVES),reports/$(w)/MANIFEST) src/helpers/publish/index.py \
+		src/helpers/templates/landing.html.j2 src/helpers/templates/page.html.j2
+	@$(PY) -m helpers.publish.index --reports reports
+
+# The change report (docs/reviewing-changes.md): YEAR built here and at BASE (a git ref; default HEAD when the
+# working tree's inputs differ from it, else HEAD~1) in the scratch worktree build/diff/<commit>, compared into
+# reports/YEAR/wijzigingen.html and .csv by helpers.publish.changes.
+BASE ?=
+.PHONY: diff diff-clean
+diff: reports/$(YEAR)/MANIFEST ## Show what changed against BASE (default: the last commit): reports/YEAR/wijzigingen.html
+	@tools/diff_report.sh $(YEAR) $(BASE)
+
+diff-clean: ## Remove the scratch worktrees of make diff (build/diff)
+	rm -rf build/diff
+	git worktree prune
 
 # ---------------------------------------------------------------------------------------------------------------
 # Checks

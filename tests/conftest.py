@@ -48,6 +48,8 @@ BUILD: dict[str, str | set[str]] = {
         "test_the_factsheet_shows_what_2024_asked", "test_a_failing_chapter_names_chapter_section_item_and_cause"},
     "test_disclosure": {"test_the_published_fact_on_municipalities_under_10000_is_reproduced_and_flagged",
                         "test_no_output_lists_a_municipality_with_its_answers"},  # reports/2023
+    "test_datapackage": {"test_the_published_package_validates_with_its_data"},  # reports/2023 and data/processed
+    "test_changes": {"test_change_report_and_landing_page_pass_axe", "test_make_diff_end_to_end"},  # Chromium, make
     "test_privacy_scan": {"test_real_outputs_hold_no_personal_data", "test_real_scan_covers_every_output"},
     "test_other_questions": {"test_every_asked_question_of_2023_has_a_sheet_and_cijfers_rows"},  # reports/2023
     "test_factsheets": {  # factsheets built in Jupyter kernels (the `builds` fixture), one in Chromium
@@ -66,6 +68,7 @@ DATA: dict[str, str | set[str]] = {
     "test_chapter_text": {"test_published_changes_the_test_does_not_support_are_documented"},
     "test_provenance": {"test_the_2023_stand_in_is_synthetic"},
     "test_chapter5": {"test_counts_are_deterministic"},
+    "test_datapackage": {"test_every_processed_column_is_described", "test_the_published_package_validates_with_its_data"},
 }
 
 MARKERS = {"build": BUILD, "data": DATA}

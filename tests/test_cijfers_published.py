@@ -78,6 +78,20 @@ def test_every_calibrated_2023_number_is_shown_and_reproduced(cijfers):
 
 
 def test_cijfers_has_the_agreed_columns(cijfers):
-    assert list(cijfers.columns) == ["table", "item", "group", "n", "count", "pct", "question", "answer"]
+    # The code columns first, in this order (published checks read them), then the labels a reader sees and the unit
+    assert list(cijfers.columns) == ["table", "item", "group", "n", "count", "pct", "question", "answer", "table_title",
+                                     "question_label", "item_label", "answer_label", "group_label", "unit"]
     # Items in a series of their own (report.yml `series`, e.g. the trend models) are "tabel_T1", "figuur_T1".
     assert cijfers["table"].str.fullmatch(r"(figuur|tabel)_[A-Z]?\d+|tekst_[a-z_]+").all()
+
+
+def test_cijfers_are_readable_without_the_codebook(cijfers):
+    # Every row says which figure, table or chapter text it belongs to, and every number its unit; every code a
+    # reader meets (item, answer, group) has its label next to it.
+    assert (cijfers["table_title"] != "").all()
+    numbered = cijfers[cijfers["pct"].notna() | cijfers["count"].notna()]
+    assert set(numbered["unit"]) <= {"percentage", "aantal"} and (numbered["unit"] != "").all()
+    assert (numbered.loc[numbered["pct"].notna(), "unit"] == "percentage").all()
+    for code, label in (("item", "item_label"), ("answer", "answer_label"), ("group", "group_label")):
+        unlabelled = cijfers[(cijfers[code] != "") & (cijfers[label] == "")]
+        assert unlabelled.empty, f"{code} without {label}:\n{unlabelled.head().to_string()}"

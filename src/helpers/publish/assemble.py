@@ -55,6 +55,7 @@ from pathlib import Path
 
 from helpers import REPO_ROOT
 from helpers.publish import runs
+from helpers.publish.datapackage import DATAPACKAGE_LINK, DATAPACKAGE_NAME, write_datapackage
 from helpers.publish.fragments import (
     RenderedPart,
     fragment_key,
@@ -149,12 +150,13 @@ def publish(paths: Paths, pdf: bool = True, check: bool = True, jobs: int | None
     entries = [(part.part, item) for part in rendered for item in part.manifest.get("items", [])]
     summary["sheets"] = write_tabellenboek(entries, paths.parts_dir, staging / "tabellenboek.xlsx", paths.year,
                                            synthetic, standard_entries(parts, paths.parts_dir))
-    summary["cijfers_rows"] = write_cijfers(parts, paths.parts_dir, staging / "cijfers.csv")
+    summary["cijfers_rows"] = write_cijfers(parts, paths.parts_dir, staging / "cijfers.csv", paths.report_yml)
+    write_datapackage(staging / DATAPACKAGE_NAME, paths.year, staging / "cijfers.csv")
 
     for name in CARRIED_OVER:
         if (paths.reports_dir / name).is_file():
             shutil.copy2(paths.reports_dir / name, staging / name)
-    extras = [CARRIED_OVER_LINK for name in CARRIED_OVER if (staging / name).is_file()]
+    extras = [DATAPACKAGE_LINK, *(CARRIED_OVER_LINK for name in CARRIED_OVER if (staging / name).is_file())]
     index = render_index_page(rendered, paths.year, synthetic, whole_report_name(paths.year), pdf, pages, extras)
     (staging / "index.html").write_text(index, encoding="utf-8")
     if pdf and check:  # MANIFEST marks a complete, checked publication (make's target): not without PDFs or checks

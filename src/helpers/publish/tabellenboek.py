@@ -14,11 +14,14 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from helpers.analysis.tables import population_label
 from helpers.core.reproducible import normalise_xlsx
-from helpers.publish.manifests import KIND_LABELS, item_code, item_label
+from helpers.data.codebook import Codebook, codebook
+from helpers.publish.manifests import KIND_LABELS, item_code, item_label, load_manifest
 from helpers.publish.pages import AUTHORS_NOTE, report_title
 from helpers.publish.parts import Part, PublishError
 from helpers.report.chapters.other_questions import STANDARD_INDEX
+from helpers.report.outline import load_outline
 
 CIJFERS_COLUMNS = ("table", "item", "group", "n", "count", "pct", "question", "answer")
 # The standard tables of every asked question (helpers.report.chapters.other_questions, which writes their index
@@ -269,9 +272,96 @@ def _write_table(sheet, table: list[list[str]], header_row: int, styles: dict) -
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
 
 
-def write_cijfers(parts: Sequence[Part], parts_dir: Path, target: Path) -> int:
+# The labels a reader sees next to the codes, after the code columns (whose order and values stay as they were).
+LABEL_COLUMNS = ("table_title", "question_label", "item_label", "answer_label", "group_label", "unit")
+CIJFERS_HEADER = CIJFERS_COLUMNS + LABEL_COLUMNS
+# The unit of a row: what its number is. A row with a percentage is a percentage (its count and n are the counts
+# behind it); a row with only a count is a number of municipalities (or answers).
+UNIT_PERCENTAGE, UNIT_COUNT = "percentage", "aantal"
+_EMPTY = {"", "nan", "None", "<NA>", "NaN"}
+
+
+def _clean(value) -> str:
+    text = "" if value is None else str(value).strip()
+    return "" if text in _EMPTY else text
+
+
+class CijfersLabels:
+    """The labels of cijfers.csv rows, found generically so that every new row is labelled without code:
+
+    - table title: the part's manifest ("Figuur 3. <title>"); a number in the text: "Tekst: <part heading>";
+    - item, answer and group label: the row's own line in the part's tables/<table>.csv (the tidy table the chapter
+      showed, with its item_label, answer_label and group_label), else the codebook (item or option of the row's
+      question, or a group of its answers), else for a number in the text the description of its key figure
+      (report.yml); the group label else helpers.analysis.tables.population_label;
+    - question label: the codebook's question text.
+    """
+
+    def __init__(self, parts: Sequence[Part], parts_dir: Path, report_yml: Path | None = None,
+                 cb: Codebook | None = None):
+        self.parts_dir = Path(parts_dir)
+        self.titles: dict[str, str] = {}
+        self.stems: dict[str, str] = {}
+        for part in parts:
+            self.titles[f"tekst_{part.slug}"] = f"Tekst: {part.heading}"
+            manifest = load_manifest(self.parts_dir, part)
+            for item in manifest.get("items", []):
+                key = f"{item['kind']}_{item_code(item)}"
+                self.titles[key] = f"{item_label(item)}. {item['title']}"
+                self.stems[key] = part.stem
+        self._tables: dict[str, dict[tuple[str, str, str], tuple[str, str, str]]] = {}
+        self.codebook = cb or codebook()
+        self.outline = load_outline(report_yml) if report_yml is not None else None
+
+    def _table_rows(self, table: str) -> dict[tuple[str, str, str], tuple[str, str, str]]:
+        """(item, group, answer) -> (item_label, answer_label, group_label) of the part's tables/<table>.csv."""
+        if table not in self._tables:
+            found: dict[tuple[str, str, str], tuple[str, str, str]] = {}
+            path = self.parts_dir / self.stems.get(table, "") / "tables" / f"{table}.csv"
+            if table in self.stems and path.is_file():
+                with open(path, newline="", encoding="utf-8") as handle:
+                    for row in csv.DictReader(handle):
+                        key = (_clean(row.get("item")), _clean(row.get("group")), _clean(row.get("answer")))
+                        found.setdefault(key, (_clean(row.get("item_label")), _clean(row.get("answer_label")),
+                                               _clean(row.get("group_label"))))
+            self._tables[table] = found
+        return self._tables[table]
+
+    def _question(self, question_id: str):
+        return self.codebook.questions.get(question_id) if question_id else None
+
+    def _key_figure(self, name: str) -> str:
+        if self.outline is None:
+            return ""
+        try:
+            return self.outline.key_figure(name).description
+        except KeyError:
+            return ""
+
+    def labels(self, record: Sequence[str]) -> tuple[str, ...]:
+        """The LABEL_COLUMNS of one row of CIJFERS_COLUMNS."""
+        table, item, group, _n, count, pct, question_id, answer = (_clean(value) for value in record)
+        item_text, answer_text, group_text = self._table_rows(table).get((item, group, answer), ("", "", ""))
+        question = self._question(question_id)
+        if question is not None:
+            for options in (question.items, question.options):
+                item_text = item_text or next((o.display for o in options if o.code == item), "")
+            answer_text = answer_text or next((o.display for o in question.options if o.code == answer), "")
+            if not answer_text and answer in question.groups:  # a group of answers ("groot_of_zeer_groot")
+                answer_text = question.groups[answer].label
+        if not item_text and table.startswith("tekst_"):
+            item_text = self._key_figure(item)
+        if not group_text and group:
+            group_text = population_label(group)
+        unit = UNIT_PERCENTAGE if pct else UNIT_COUNT if count else ""
+        return (self.titles.get(table, ""), question.text if question is not None else "", item_text, answer_text,
+                group_text, unit)
+
+
+def write_cijfers(parts: Sequence[Part], parts_dir: Path, target: Path, report_yml: Path | None = None) -> int:
     """All parts' cijfers.csv in one file: the columns of CIJFERS_COLUMNS, duplicate rows once, sorted by table
-    (natural order: figuur_2 before figuur_10), item, group and answer. Returns the number of rows."""
+    (natural order: figuur_2 before figuur_10), item, group and answer; then the labels a reader sees next to the codes
+    and the unit (LABEL_COLUMNS, see CijfersLabels). Returns the number of rows."""
     rows: set[tuple[str, ...]] = set()
     for part in parts:
         path = Path(parts_dir) / part.stem / "cijfers.csv"
@@ -287,9 +377,10 @@ def write_cijfers(parts: Sequence[Part], parts_dir: Path, target: Path) -> int:
             rows.update(tuple(record[column] or "" for column in CIJFERS_COLUMNS) for record in reader)
     ordered = sorted(rows, key=lambda record: (_natural(record[0]), _natural(record[1]), _natural(record[2]),
                                                _natural(record[7]), record))
+    labels = CijfersLabels(parts, parts_dir, report_yml)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CIJFERS_COLUMNS)
-    writer.writerows(ordered)
+    writer.writerow(CIJFERS_HEADER)
+    writer.writerows(record + labels.labels(record) for record in ordered)
     target.write_text(buffer.getvalue(), encoding="utf-8")
     return len(ordered)
