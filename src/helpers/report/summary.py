@@ -31,6 +31,7 @@ import pandas as pd
 from helpers import BUILD_DIR, REPO_ROOT, SMALL_THRESHOLD
 from helpers.core import formatting as fmt
 from helpers.data.municipalities import match_municipality, normalise_name
+from helpers.report import claims
 from helpers.report import text as phrases
 from helpers.report.outline import default_outline, load_outline
 
@@ -57,10 +58,12 @@ class KeyFigures(dict):
     which parts it lacks. `parts`: {slug: the chapter's parts directory}.
     """
 
-    def __init__(self, *args, absent: Sequence = (), parts: Mapping[str, Path] | None = None, **kwargs):
+    def __init__(self, *args, absent: Sequence = (), parts: Mapping[str, Path] | None = None,
+                 claims: Sequence[Mapping] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.absent = list(absent)
         self.parts = dict(parts or {})
+        self.claims = [dict(claim) for claim in claims]  # what chapters 1-5 say about changes (helpers.report.claims)
 
     def of(self, slug: str) -> dict:
         """The key figures of one chapter ({} when the chapter is absent)."""
@@ -89,7 +92,7 @@ def load_key_figures(year: int, parts_root: Path | str = "", *, outline=None,
     root = default_parts_root(year, parts_root)
     outline = outline if outline is not None else load_outline()
     notebooks_dir = Path(notebooks_dir)
-    figures, absent, parts = {}, [], {}
+    figures, absent, parts, found_claims = {}, [], {}, []
     for spec in outline.chapters:
         if spec.number is None:  # the summary itself and the appendices register nothing the summary uses
             continue
@@ -112,7 +115,8 @@ def load_key_figures(year: int, parts_root: Path | str = "", *, outline=None,
                                f"{year}; run {target}")
         figures[spec.slug] = dict(manifest.get("key_figures") or {})
         parts[spec.slug] = path.parent
-    return KeyFigures(figures, absent=absent, parts=parts)
+        found_claims += manifest.get("claims") or []
+    return KeyFigures(figures, absent=absent, parts=parts, claims=found_claims)
 
 
 def ranked_items(parts_dir: Path | str, item_id: str, group: str = "alle") -> list[tuple[str, float]] | None:
@@ -912,3 +916,34 @@ def published_note(comparison: Mapping, year: int, records: Sequence[Mapping] = 
         sentences.append("Het rapport schrijft " + fmt.join(f"‘{printed}’ voor {cbs}"
                                                             for printed, cbs in comparison["spelling"]) + ".")
     return " ".join(sentences)
+
+
+def trend_and_year(chapter_claims: Sequence[Mapping], year: int) -> tuple[list[str], list[dict]]:
+    """Where the comparison with the previous wave and the trend over all waves say different things about one
+    indicator (helpers.report.claims.differing over the chapters' claims): one sentence each that names both
+    comparisons, and the claims these sentences make (for ch.claim). ([], []) when they agree everywhere."""
+    sentences, made = [], []
+    pairs = claims.differing(chapter_claims, year)
+    for jaar, trend in pairs:
+        before, first = jaar["period"][0], trend["period"][0]
+        label = trend["label"]
+        if claims.asserted(jaar) == claims.EQUAL:
+            now_part = f"ten opzichte van {than(before, year)} niet significant veranderd"
+        else:
+            now_part = (f"ten opzichte van {than(before, year)} significant "
+                        f"{'gestegen' if jaar['direction'] == claims.HIGHER else 'gedaald'}")
+        now_part += f" ({fmt.pct(jaar.get('pct_now'))}, tegen {fmt.pct(jaar.get('pct_before'))} in {before})"
+        if claims.asserted(trend) == claims.EQUAL:
+            trend_part = f"over {first}–{year} is er geen aantoonbare trend"
+        else:
+            trend_part = (f"over {first}–{year} is het wel significant "
+                          f"{'gestegen' if trend['direction'] == claims.HIGHER else 'gedaald'}, gemiddeld "
+                          f"{fmt.number(abs(round(float(trend.get('change_pp', 0.0)), 1)), 1)} procentpunt per jaar")
+        sentence = f"Het aandeel ‘{label}’ is {now_part}; {trend_part}."
+        sentences.append(sentence)
+        made.append({**jaar, "sentence": sentence.split(";")[0], "chapter": ""})
+        made.append({**trend, "sentence": sentence.split("; ")[1], "chapter": ""})
+    if sentences:
+        sentences.insert(0, f"De vergelijking met {than(pairs[0][0]['period'][0], year)} en de ontwikkeling over "
+                            "alle metingen (de trend) zeggen niet altijd hetzelfde.")
+    return sentences, made
