@@ -648,19 +648,22 @@ class Chapter:
         if claim is not None:
             self.claims.append({**claim, "chapter": claim.get("chapter") or self.spec.heading})
 
-    def compared_phrase(self, indicator: str, label: str, now, before, year_before: int) -> str:
-        """helpers.report.text.compared_phrase ("niet significant hoger dan in 2022 (…)"), registered as a claim."""
+    def compared_phrase(self, indicator: str, who: str, now, before, year_before: int) -> str:
+        """helpers.report.text.compared_phrase ("niet significant hoger dan in 2022 (…)"), registered as a claim
+        about `indicator` (an id of data/codebook/indicators.yml); `who`: "gemeenten met een breed inclusiebeleid"."""
         phrase = phrases.compared_phrase(now, before, year_before)
         if phrase:
-            self.claim(claim_rules.from_test(indicator, label, now, before, int(year_before), self.year, phrase))
+            self.claim(claim_rules.from_test(indicator, who, now, before, int(year_before), self.year, phrase,
+                                             subject=f"het aandeel {who}"))
         return phrase
 
-    def more_or_fewer(self, indicator: str, label: str, now, before, year_before: int) -> str | None:
-        """helpers.report.text.more_or_fewer ("meer", "niet significant minder", …), registered as a claim."""
+    def more_or_fewer(self, indicator: str, who: str, now, before, year_before: int) -> str | None:
+        """helpers.report.text.more_or_fewer ("meer", "niet significant minder", …), registered as a claim (see
+        compared_phrase)."""
         word = phrases.more_or_fewer(now, before)
         if word is not None:
-            self.claim(claim_rules.from_test(indicator, label, now, before, int(year_before), self.year,
-                                             f"{word} {label} dan in {int(year_before)}"))
+            self.claim(claim_rules.from_test(indicator, who, now, before, int(year_before), self.year,
+                                             f"{word} {who} dan in {int(year_before)}", subject=f"het aandeel {who}"))
         return word
 
     # ---------------------------------------------------------------------------------------------------------------

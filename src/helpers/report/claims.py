@@ -40,9 +40,10 @@ _QUALIFIER_RE = re.compile(r"(niet significant|niet aantoonbaar|geen significant
 
 
 def make(indicator: str, label: str, period: Sequence[int], kind: str, direction: str | None, significant: bool,
-         sentence: str, chapter: str = "", **values: float) -> dict:
+         sentence: str, chapter: str = "", subject: str = "", **values: float) -> dict:
     """One claim (see the module docstring); `values`: the numbers it rests on (pct_now, pct_before; change_pp), for
-    the summary's wording. Raises ValueError on an unknown kind or direction."""
+    the summary's wording; `subject`: how a sentence names the indicator ("het aandeel gemeenten met een breed
+    inclusiebeleid"; default: "het aandeel ‘<label>’"). Raises ValueError on an unknown kind or direction."""
     if kind not in KINDS:
         raise ValueError(f"claim about {indicator!r}: kind {kind!r} is not one of {', '.join(KINDS)}")
     if direction not in (HIGHER, LOWER, EQUAL):
@@ -50,11 +51,11 @@ def make(indicator: str, label: str, period: Sequence[int], kind: str, direction
     first, last = (int(year) for year in period)
     return {"indicator": str(indicator), "label": str(label), "period": [first, last], "kind": kind,
             "direction": direction, "significant": bool(significant), "sentence": str(sentence),
-            "chapter": str(chapter), **{key: float(value) for key, value in values.items()}}
+            "chapter": str(chapter), "subject": subject or f"het aandeel ‘{label}’", **{key: float(value) for key, value in values.items()}}
 
 
 def from_test(indicator: str, label: str, now, before, year_before: int, year: int, sentence: str,
-              kind: str = "jaar", chapter: str = "") -> dict | None:
+              kind: str = "jaar", chapter: str = "", subject: str = "") -> dict | None:
     """The claim of a year-on-year sentence, from the same test the wording uses (helpers.report.text.test on the
     counts); None when a share is missing (the report then states no comparison)."""
     result = phrases.test(now, before)
@@ -62,10 +63,10 @@ def from_test(indicator: str, label: str, now, before, year_before: int, year: i
         return None
     measured = HIGHER if result.pct1 > result.pct2 else LOWER if result.pct1 < result.pct2 else EQUAL
     return make(indicator, label, (year_before, year), kind, measured, result.word != EQUAL, sentence, chapter,
-                pct_now=result.pct1, pct_before=result.pct2)
+                subject, pct_now=result.pct1, pct_before=result.pct2)
 
 
-def from_trend(row: Mapping, sentence: str, chapter: str = "") -> dict | None:
+def from_trend(row: Mapping, sentence: str, chapter: str = "", subject: str = "") -> dict | None:
     """The claim of a trend model row (helpers.analysis.trends: indicator, label, first_wave, last_wave, change_pp,
     p_value); None when the model could not be estimated."""
     p_value, change = float(row["p_value"]), float(row["change_pp"])
@@ -73,7 +74,7 @@ def from_trend(row: Mapping, sentence: str, chapter: str = "") -> dict | None:
         return None
     direction = HIGHER if change > 0 else LOWER if change < 0 else EQUAL
     return make(row["indicator"], row["label"], (row["first_wave"], row["last_wave"]), "trend", direction,
-                p_value < phrases.ALPHA, sentence, chapter, change_pp=change)
+                p_value < phrases.ALPHA, sentence, chapter, subject, change_pp=change)
 
 
 def asserted(claim: Mapping) -> str:

@@ -30,7 +30,7 @@ def trend_intro(ch, table_item: str) -> None:
 def trend_sentence(ch, row, what: str) -> str:
     """helpers.analysis.trends.model_sentence for one indicator of the trend table, registered as a claim."""
     sentence = trends.model_sentence(row, what)
-    ch.claim(claims.from_trend(row, sentence))
+    ch.claim(claims.from_trend(row, sentence, subject=f"het aandeel {what}"))
     return sentence
 
 

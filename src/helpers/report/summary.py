@@ -918,32 +918,38 @@ def published_note(comparison: Mapping, year: int, records: Sequence[Mapping] = 
     return " ".join(sentences)
 
 
+def _change(claim: Mapping) -> str:
+    """ "niet significant veranderd", "significant gestegen" or "significant gedaald": what a claim asserts."""
+    if claims.asserted(claim) == claims.EQUAL:
+        return "niet significant veranderd"
+    return f"significant {'gestegen' if claim['direction'] == claims.HIGHER else 'gedaald'}"
+
+
 def trend_and_year(chapter_claims: Sequence[Mapping], year: int) -> tuple[list[str], list[dict]]:
     """Where the comparison with the previous wave and the trend over all waves say different things about one
-    indicator (helpers.report.claims.differing over the chapters' claims): one sentence each that names both
-    comparisons, and the claims these sentences make (for ch.claim). ([], []) when they agree everywhere."""
-    sentences, made = [], []
+    indicator (helpers.report.claims.differing over the chapters' claims): an introduction and one list item each
+    that names both comparisons, and the claims these items make (for ch.claim). ([], []) when they agree."""
     pairs = claims.differing(chapter_claims, year)
+    if not pairs:
+        return [], []
+    subjects = {}  # the most specific wording a chapter gave the indicator ("het aandeel gemeenten met ...")
+    for claim in chapter_claims:
+        if not str(claim.get("subject", "")).startswith("het aandeel ‘"):
+            subjects.setdefault(claim["indicator"], claim["subject"])
+    items, made = [], []
     for jaar, trend in pairs:
         before, first = jaar["period"][0], trend["period"][0]
-        label = trend["label"]
-        if claims.asserted(jaar) == claims.EQUAL:
-            now_part = f"ten opzichte van {than(before, year)} niet significant veranderd"
-        else:
-            now_part = (f"ten opzichte van {than(before, year)} significant "
-                        f"{'gestegen' if jaar['direction'] == claims.HIGHER else 'gedaald'}")
-        now_part += f" ({fmt.pct(jaar.get('pct_now'))}, tegen {fmt.pct(jaar.get('pct_before'))} in {before})"
-        if claims.asserted(trend) == claims.EQUAL:
-            trend_part = f"over {first}–{year} is er geen aantoonbare trend"
-        else:
-            trend_part = (f"over {first}–{year} is het wel significant "
-                          f"{'gestegen' if trend['direction'] == claims.HIGHER else 'gedaald'}, gemiddeld "
-                          f"{fmt.number(abs(round(float(trend.get('change_pp', 0.0)), 1)), 1)} procentpunt per jaar")
-        sentence = f"Het aandeel ‘{label}’ is {now_part}; {trend_part}."
-        sentences.append(sentence)
-        made.append({**jaar, "sentence": sentence.split(";")[0], "chapter": ""})
-        made.append({**trend, "sentence": sentence.split("; ")[1], "chapter": ""})
-    if sentences:
-        sentences.insert(0, f"De vergelijking met {than(pairs[0][0]['period'][0], year)} en de ontwikkeling over "
-                            "alle metingen (de trend) zeggen niet altijd hetzelfde.")
-    return sentences, made
+        subject = subjects.get(jaar["indicator"]) or trend.get("subject") or f"het aandeel ‘{trend['label']}’"
+        year_part = (f"ten opzichte van {before} {_change(jaar)} ({fmt.pct(jaar.get('pct_now'))}, tegen "
+                     f"{fmt.pct(jaar.get('pct_before'))})")
+        trend_part = f"over {first}–{year} {_change(trend)}"
+        if claims.asserted(trend) != claims.EQUAL:
+            trend_part += (f" (gemiddeld {fmt.number(abs(round(float(trend.get('change_pp', 0.0)), 1)), 1)} "
+                           "procentpunt per jaar)")
+        items.append(f"- {subject}: {year_part}; {trend_part}")
+        made.append({**jaar, "sentence": f"{subject}: {year_part}", "chapter": ""})
+        made.append({**trend, "sentence": f"{subject}: {trend_part}", "chapter": ""})
+    intro = (f"De vergelijking met {than(pairs[0][0]['period'][0], year)} en de ontwikkeling over alle metingen (de "
+             "trend) zeggen niet altijd hetzelfde. Een aandeel kan over de jaren duidelijk veranderen terwijl het "
+             "verschil met vorig jaar binnen de marge valt, of andersom:")
+    return [intro + "\n\n" + ";\n".join(items) + "."], made

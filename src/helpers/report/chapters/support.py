@@ -269,9 +269,11 @@ def register_claims(ch, needs: Needs, prefix: str) -> None:
     if needs.previous is None:
         return
     for code in needs.table["item"]:
-        ch.claim(claims.from_test(f"{prefix}_{code}", text.short_label(needs.label(code)), needs.counts[code],
-                                  needs.previous_counts[code], needs.previous_year, needs.year,
-                                  needs.compared_phrase(code)))
+        label = text.short_label(needs.label(code))
+        subject = ("het aandeel gemeenten zonder behoefte aan ondersteuning" if code in needs.exclusive else
+                   f"het aandeel gemeenten met behoefte aan {text.in_sentence(label)}")
+        ch.claim(claims.from_test(f"{prefix}_{code}", label, needs.counts[code], needs.previous_counts[code],
+                                  needs.previous_year, needs.year, needs.compared_phrase(code), subject=subject))
 
 
 def overall_need_sentence(now, before, year_before: int, subject: str) -> str:
