@@ -157,10 +157,11 @@ def test_the_guide_explains_why_the_two_intervals_differ():
     found = guide.Intervals(label="LIA wordt uitgevoerd", pct=30.3, n=201, frame_total=342, finite=(26.4, 34.2),
                             wilson=(24.4, 36.9))
     text = guide.intervals_paragraph(found, "tabel T3", "figuur T1").replace("\u00a0", " ")
-    assert "In tabel T3 ligt ‘LIA wordt uitgevoerd’ (30 %, n = 201) tussen 26–34 %, in figuur T1 tussen 24–37 %." in text
+    assert ("In tabel T3 ligt ‘LIA wordt uitgevoerd’ (30 %, n = 201) tussen 26 % en 34 %, in figuur T1 tussen 24 % en "
+            "37 %.") in text
     assert "59 %" in text and "eindigepopulatiecorrectie" in text and "Wilson" in text
     without_figure = guide.intervals_paragraph(found, "tabel 7", None).replace("\u00a0", " ")
-    assert "In tabel 7 ligt" in without_figure and "als gewone steekproef zou de marge 24–37 % zijn" in without_figure
+    assert "In tabel 7 ligt" in without_figure and "als gewone steekproef zou de marge tussen 24 % en 37 % liggen" in without_figure
 
 
 def _built_waves() -> list[Path]:

@@ -13,14 +13,13 @@ from dataclasses import dataclass
 from helpers import MIN_GROUP
 from helpers.analysis import stats, weighting
 from helpers.core import formatting as fmt
-from helpers.report import text as phrases
 
 FLAG_BELOW, CAUTION_BELOW = 20, 50  # as helpers.analysis.stats.apply_disclosure_rules marks and cautions
 INTERVAL_INDICATOR = "lia_uitgevoerd"  # the share the interval paragraph takes as its example
 
 INTRO = ("Deze bijlage legt in gewone woorden uit hoe de cijfers van dit rapport tot stand komen en hoe u ze leest. "
-         "De hoofdstukken gebruiken de begrippen hieronder en verwijzen hierheen; elk begrip wordt hier één keer "
-         "uitgelegd.")
+         "Elk begrip hieronder wordt hier één keer uitgelegd; de hoofdstukken verwijzen hierheen waar ze de marges, "
+         "het trendmodel of de weging gebruiken.")
 
 DIFFERENCES = (
     "Een verschil met een eerdere meting heet in de tekst alleen ‘hoger’, ‘lager’, ‘meer’, ‘minder’, ‘gestegen’ of "
@@ -50,8 +49,8 @@ PANEL = (
     "meedoen) verschillen van de rest. Het panel is de groep gemeenten die aan beide peilingen meededen. Door hun "
     "antwoorden te volgen, splitst het rapport het verschil in twee delen die samen precies het hele verschil zijn: "
     "de verandering binnen gemeenten en de verandering in de samenstelling (door nieuwkomers en vertrekkers). "
-    "Gemeenten worden gekoppeld via hun gemeente op 1 januari van het jaar van de peiling, zodat een herindeling "
-    "geen breuk geeft.")
+    "Een gemeente die inmiddels is heringedeeld, volgt het rapport onder de gemeente waarin ze is opgegaan, zodat een "
+    "herindeling geen breuk geeft.")
 
 WEIGHTING = (
     "De deelnemende gemeenten zijn geen aselecte steekproef: kleine gemeenten doen minder vaak mee. Bij weging tellen "
@@ -95,7 +94,8 @@ def intervals(responses, answers, year: int, cb=None, indicator: str = INTERVAL_
 
 
 def _range(bounds: tuple[float, float]) -> str:
-    return f"{phrases.rounded(bounds[0])}–{fmt.pct(bounds[1])}"
+    """ "26 % en 34 %" (after "tussen")."""
+    return f"{fmt.pct(bounds[0])} en {fmt.pct(bounds[1])}"
 
 
 def intervals_paragraph(found: Intervals | None, table_ref: str | None, figure_ref: str | None) -> str:
@@ -111,7 +111,7 @@ def intervals_paragraph(found: Intervals | None, table_ref: str | None, figure_r
     where = (f"In {table_ref} ligt {share} tussen {_range(found.finite)}" if table_ref else
              f"Met de marge van de tabellen ‘gewogen en ongewogen’ ligt {share} tussen {_range(found.finite)}")
     where += (f", in {figure_ref} tussen {_range(found.wilson)}." if figure_ref else
-              f"; als gewone steekproef zou de marge {_range(found.wilson)} zijn.")
+              f"; als gewone steekproef zou de marge tussen {_range(found.wilson)} liggen.")
     share_of_all = fmt.pct(100 * found.n / found.frame_total)
     return (f"{text} Het rapport gebruikt twee marges, die elk een andere vraag beantwoorden. {where} De tabellen "
             f"‘gewogen en ongewogen’ zeggen iets over alle {fmt.number(found.frame_total)} gemeenten van dit jaar: "
