@@ -13,7 +13,13 @@ from helpers.core import formatting as fmt
 from helpers.report import claims, figures
 from helpers.report import text as phrases
 
-GUIDE = "Bijlage D Leeswijzer en methoden"  # the appendix that explains the methods once (notebooks/report.yml)
+GUIDE_SLUG = "leeswijzer"  # the appendix that explains the methods once (notebooks/report.yml: Bijlage D)
+
+
+def guide_name(ch) -> str:
+    """How the text names the methods appendix, from the outline: "Bijlage D Leeswijzer en methoden"."""
+    spec = ch.outline.chapter(GUIDE_SLUG)
+    return f"{spec.label} {spec.title}"
 
 
 def trend_intro(ch, table_item: str) -> None:
@@ -24,7 +30,7 @@ def trend_intro(ch, table_item: str) -> None:
             "aandeel gemeenten gemiddeld per jaar veranderde, met een marge (het 95%-betrouwbaarheidsinterval): ligt 0 "
             "binnen die marge, dan is er geen aantoonbare trend. Omdat niet elk jaar dezelfde mix van grote en kleine "
             "gemeenten meedoet, berekenen we de trend ook binnen gemeenten van dezelfde grootte. Hoe dat trendmodel "
-            f"werkt, staat in {GUIDE}.")
+            f"werkt, staat in {guide_name(ch)}.")
 
 
 def trend_sentence(ch, row, what: str) -> str:

@@ -1,6 +1,6 @@
 """Bijlage D Leeswijzer en methoden: the statistical terms of the report, each explained once in plain Dutch.
 
-The chapters keep one plain sentence per statistical block and refer here (helpers.report.sections.GUIDE) for what a
+The chapters keep one plain sentence per statistical block and refer here (helpers.report.sections.guide_name) for what a
 confidence interval, the trend model, the panel, weighting and the small-group rule mean for the reader. The two
 intervals the report gives for one share (the weighted table: finite-population correction; the trend figure:
 Wilson) are reconciled with the wave's own numbers (`intervals_paragraph`).
