@@ -175,3 +175,23 @@ def test_every_built_wave_is_consistent():
         pytest.skip("no built report in build/<year>/parts: make report (or make all-waves)")
     found = {path.parent.name: consistency.problems(path, REPORT_YML) for path in built}
     assert not any(found.values()), json.dumps(found, indent=1, ensure_ascii=False)
+
+
+def test_the_summary_registers_its_own_year_on_year_statements():
+    ch2 = {"breed_inclusiebeleid": {"value": 67.2, "text": "67 %", "count": 135, "n": 201},
+           "breed_inclusiebeleid_2022": {"value": 63.1, "text": "63 %", "count": 101, "n": 160}}
+    ch4 = {"meer_behoefte_dan_vorig": {"value": False, "text": "nee", "wave": 2022},
+           "inhoud_geen_behoefte_pct": {"value": 16.2, "text": "16 %"},
+           "inhoud_geen_behoefte_vorig_pct": {"value": 21.3, "text": "21 %", "wave": 2022, "toets": "gelijk"},
+           "inhoud_uitleg_verdrag_pct": {"value": 22.0, "text": "22 %"},
+           "inhoud_uitleg_verdrag_vorig_pct": {"value": 16.0, "text": "16 %", "wave": 2022, "toets": "gelijk"}}
+    made = {c["indicator"]: c for c in sm.year_claims(ch2, ch4, 2023, previous=2022)}
+    assert set(made) == {"breed_inclusiebeleid", "inhoud_geen_behoefte", "inhoud_uitleg_verdrag"}
+    assert made["breed_inclusiebeleid"]["significant"] is False and "niet significant" in \
+        made["breed_inclusiebeleid"]["sentence"]
+    assert "géén behoefte" in made["inhoud_geen_behoefte"]["sentence"]
+    assert "uitleg over het VN-verdrag" in made["inhoud_uitleg_verdrag"]["sentence"]
+    assert claims.problems(made.values()) == []
+    # the summary saying "meer" where the chapter's test says "gelijk" would be caught
+    wrong = {**made["breed_inclusiebeleid"], "sentence": "meer gemeenten dan vorig jaar voeren een breed beleid"}
+    assert claims.problems([wrong])

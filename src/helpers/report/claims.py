@@ -31,11 +31,12 @@ HIGHER, LOWER, EQUAL = phrases.HIGHER, phrases.LOWER, phrases.EQUAL
 KINDS = ("jaar", "trend", "panel")
 
 # Words that say a difference exists. A word is qualified (and so allowed for a difference that is not significant)
-# when "niet significant", "niet aantoonbaar" or "geen ... significant" comes just before it.
+# when "niet significant", "niet aantoonbaar", "geen significante" or a plain "niet" ("niet toegenomen") comes at most
+# two words before it.
 DIRECTION_WORDS = ("gestegen", "gedaald", "stijging", "daling", "steeg", "daalde", "hoger", "lager", "meer", "minder",
                    "toegenomen", "afgenomen", "toename", "afname", "groter", "kleiner", "vaker")
 _DIRECTION_RE = re.compile(r"\b(" + "|".join(DIRECTION_WORDS) + r")\b", re.IGNORECASE)
-_QUALIFIER_RE = re.compile(r"(niet significant|niet aantoonbaar|geen significante?|geen aantoonbare?)\s+(\w+\s+){0,2}$",
+_QUALIFIER_RE = re.compile(r"\b(niet significant|niet aantoonbaar|geen significante?|geen aantoonbare?|niet)\s+(\w+\s+){0,2}$",
                            re.IGNORECASE)
 
 

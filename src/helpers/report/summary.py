@@ -953,3 +953,35 @@ def trend_and_year(chapter_claims: Sequence[Mapping], year: int) -> tuple[list[s
              "trend) zeggen niet altijd hetzelfde. Een aandeel kan over de jaren duidelijk veranderen terwijl het "
              "verschil met vorig jaar binnen de marge valt, of andersom:")
     return [intro + "\n\n" + ";\n".join(items) + "."], made
+
+
+def _year_claim(figures: Mapping, indicator: str, before_name: str, now_name: str, before_year: int | None, year: int,
+                sentence: str, subject: str) -> dict | None:
+    """The claim of one of the summary's own comparisons with the previous wave, from the test `tested` uses."""
+    now, before, word = number(figures, now_name), number(figures, before_name), tested(figures, before_name, now_name)
+    if word is None or now is None or before is None or not before_year or not sentence:
+        return None
+    measured = claims.HIGHER if now > before else claims.LOWER if now < before else claims.EQUAL
+    return claims.make(indicator, indicator, (before_year, year), "jaar", measured, word != claims.EQUAL, sentence,
+                       subject=subject)
+
+
+def year_claims(ch2: Mapping, ch4: Mapping, year: int, previous: int | None = None) -> list[dict]:
+    """The summary's own year-on-year statements (breed inclusiebeleid, no need of support, explanation of the
+    convention) as claims, with the sentences breedte and ondersteuning write, for the consistency check."""
+    found = []
+    waves = sorted(w for w in series(ch2, "breed_inclusiebeleid") if w < int(year))
+    if waves:
+        found.append(_year_claim(ch2, "breed_inclusiebeleid", f"breed_inclusiebeleid_{waves[-1]}",
+                                 "breed_inclusiebeleid", waves[-1], year, (breedte(ch2, year) or [""])[0],
+                                 "het aandeel gemeenten met een breed inclusiebeleid"))
+    # the clauses of the comparison sentence ("… géén behoefte … (16 %, tegen 21 % in 2022) en … uitleg …"), one each
+    clauses = [c for sentence in ondersteuning(ch4, year, previous) for c in re.split(r"(?<=\)) en ", sentence)]
+    for indicator, subject, words in (
+            ("inhoud_geen_behoefte", "het aandeel gemeenten zonder behoefte aan ondersteuning", "géén behoefte"),
+            ("inhoud_uitleg_verdrag", "het aandeel gemeenten met behoefte aan uitleg over het VN-verdrag",
+             "uitleg over het VN-verdrag")):
+        said = next((clause for clause in clauses if words in clause and "%" in clause), "")
+        found.append(_year_claim(ch4, indicator, f"{indicator}_vorig_pct", f"{indicator}_pct",
+                                 previous_year(ch4, f"{indicator}_vorig_pct", previous), year, said, subject))
+    return [claim for claim in found if claim is not None]
