@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from helpers.analysis import tables
-from helpers.report import figures
+from helpers.report import figures, text
 from helpers.report.chapter import CIJFERS_COLUMNS, MANIFEST_ITEM_KEYS, Chapter
 from helpers.report.outline import OutlineError, load_outline
 
@@ -65,7 +65,9 @@ def test_outline_has_the_titles_and_order_of_bijlage_b(outline):
 
 def test_chapters_in_the_order_of_the_combined_report(outline):
     assert [c.slug for c in outline.chapters][0] == "samenvatting"
-    assert outline.chapters[-1].notebook == "07_bijlage_a.ipynb"
+    appendices = [c.notebook for c in outline.chapters if c.kind == "appendix"]
+    assert appendices[0] == "07_bijlage_a.ipynb" and outline.chapters[-len(appendices):][0].kind == "appendix"
+    assert "08_leeswijzer.ipynb" in appendices  # Bijlage D Leeswijzer en methoden
     assert [c.heading for c in outline.chapters if c.number] == [
         "1 Achtergrond", "2 Reikwijdte en fase lokaal inclusiebeleid", "3 Inhoud lokaal inclusiebeleid",
         "4 Ondersteuning", "5 Aanvullingen door de gemeenten"]
@@ -179,7 +181,13 @@ def _chapter_two(parts_dir, year=2023, processed_dir=FIXTURE):
 def test_parts_manifest_schema(tmp_path):
     ch = _chapter_two(tmp_path)
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
-    assert set(manifest) == {"chapter", "slug", "title", "year", "synthetic", "items", "key_figures"}
+    assert set(manifest) == {"chapter", "slug", "title", "year", "synthetic", "items", "key_figures", "claims"}
+    assert manifest["claims"] == []  # nothing said about a change yet
+    phrase = ch.compared_phrase("breed_inclusiebeleid", "gemeenten met een breed inclusiebeleid", (8, 10), (2, 10), 2022)
+    (claim,) = ch.claims  # the wording and its claim come from the same test
+    assert claim["sentence"] == phrase and claim["period"] == [2022, 2023] and claim["kind"] == "jaar"
+    assert claim["significant"] == (text.compare((8, 10), (2, 10)) != text.EQUAL) and claim["direction"] == "hoger"
+    assert claim["chapter"] == ch.spec.heading and claim["subject"] == "het aandeel gemeenten met een breed inclusiebeleid"
     assert (manifest["chapter"], manifest["slug"], manifest["year"], manifest["synthetic"]) == (
         2, "reikwijdte_fase", 2023, True)
     assert manifest["title"] == "Reikwijdte en fase lokaal inclusiebeleid"
