@@ -32,6 +32,7 @@ BUILD: dict[str, str | set[str]] = {
     "test_bijlage_a": {"test_the_list_has_every_identified_municipality_once", "test_counts_and_reasons_are_stated",
                        "test_no_personal_data_or_answers"},
     "test_summary": {"test_notebook_on_fake_manifests"},
+    "test_consistency": {"test_every_built_wave_is_consistent"},  # the claims of build/<year>/parts
     "test_cleaning": {"test_notebook_runs_on_the_fixture_exports"},
     "test_bad_input": {"test_notebook_stops_with_the_located_message"},
     "test_report_api": {"test_chapter_runs_and_writes_its_parts"},

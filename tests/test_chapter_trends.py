@@ -53,7 +53,12 @@ def test_2023_chapter_2_shows_the_trend_table_and_figure(tmp_path):
     assert {"tabel_T1", "figuur_T1"} <= set(cijfers["table"])
     key = manifest["key_figures"]["trend_lia_uitgevoerd_pp_per_jaar"]
     assert key["low"] < key["value"] < key["high"] and 0 <= key["p"] <= 1
-    assert "procentpunt per jaar (95%-betrouwbaarheidsinterval" in shown.replace("\u00a0", " ")
+    # the plain sentence first (direction word only for a significant trend), the margin in brackets, Bijlage D named
+    assert "uitvoert steeg van 2018 tot en met 2023 gemiddeld met" in shown.replace("\u00a0", " ")
+    assert "procentpunt per jaar: een significante stijging (marge" in shown.replace("\u00a0", " ")
+    assert "Bijlage D Leeswijzer en methoden" in shown
+    trend_claims = [c for c in manifest["claims"] if c["kind"] == "trend" and c["indicator"] == "lia_uitgevoerd"]
+    assert trend_claims and all(c["period"] == [2018, 2023] and c["significant"] for c in trend_claims)
     assert "niet elk jaar doen dezelfde gemeenten mee" in shown
 
 

@@ -23,6 +23,7 @@ weighted estimates (helpers.analysis.weighting) use.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -304,8 +305,12 @@ def verdict(row) -> str:
     return "beide"
 
 
-def describe(result: PanelResult, indicator: str) -> str:
-    """Dutch sentences on what the panel says about the change of one indicator, generated from the numbers."""
+def describe(result: PanelResult, indicator: str, significant: bool | None = None) -> str:
+    """Dutch sentences on what the panel says about the change of one indicator, generated from the numbers.
+
+    `significant`: whether the test on the counts of both waves (helpers.report.text.compare, run by the report
+    layer) finds the difference; when it does not, the text says "een verschil ... dat niet significant is" and never
+    "gestegen"/"gedaald" (None: not tested, the old wording)."""
     row = result.decomposition.set_index("indicator").loc[indicator]
     p, c = result.previous, result.current
     label = row["label"]
@@ -314,6 +319,9 @@ def describe(result: PanelResult, indicator: str) -> str:
     if abs(row["total_pp"]) < 1:
         sentences.append(f"Het aandeel ‘{label}’ is tussen {p} en {c} nagenoeg gelijk gebleven "
                          f"({fmt.pct(row['pct_prev'])} en {fmt.pct(row['pct_curr'])}).")
+    elif significant is False:
+        sentences.append(f"Het aandeel ‘{label}’ was {fmt.pct(row['pct_prev'])} in {p} en is {fmt.pct(row['pct_curr'])} "
+                         f"in {c}: een verschil van {pp_text(row['total_pp'])} dat niet significant is.")
     else:
         sentences.append(f"Het aandeel ‘{label}’ is van {fmt.pct(row['pct_prev'])} in {p} {change} naar "
                          f"{fmt.pct(row['pct_curr'])} in {c}, {pp_text(row['total_pp'])}.")
@@ -331,12 +339,13 @@ def describe(result: PanelResult, indicator: str) -> str:
     elif kind == "samenstelling":
         who = ("van nieuwe deelnemers" if abs(row["joiners_pp"]) >= abs(row["leavers_pp"])
                and row["joiners_pp"] * row["total_pp"] > 0 else "van gemeenten die niet meer meededen")
-        direction = "daling" if row["total_pp"] < 0 else "stijging"
+        direction = (("de daling" if row["total_pp"] < 0 else "de stijging") if significant is not False
+                     else "het verschil")
         if row["within_pp"] * row["total_pp"] < 0:
             sentences.append(f"Binnen de gemeenten die beide keren meededen ging het aandeel juist de andere kant op; "
-                             f"de {direction} komt dus geheel door wie er meedeed, vooral {who}: {parts}.")
+                             f"{direction} komt dus geheel door wie er meedeed, vooral {who}: {parts}.")
         else:
-            sentences.append(f"De {direction} komt dus vooral door wie er meedeed, vooral {who}: {parts}.")
+            sentences.append(f"{fmt.capitalize(direction)} komt dus vooral door wie er meedeed, vooral {who}: {parts}.")
     elif kind == "binnen":
         sentences.append("De verandering komt dus vooral van de gemeenten zelf, niet van wie er meedeed: "
                          f"{parts}.")
@@ -423,7 +432,7 @@ def transitions_alt(tidy: pd.DataFrame, previous: int, current: int) -> str:
 GUESS_INDICATORS = ("lia_uitgevoerd", "lia_in_ontwikkeling_of_uitvoering")
 
 
-def answer_guess(result: PanelResult, shown=None) -> str:
+def answer_guess(result: PanelResult, shown=None, fallen: Sequence[str] | None = None) -> str:
     """The answer to the report's guess that a dip comes from new, beginning participants, from the decomposition of
     the LIA indicators in GUESS_INDICATORS (those in `shown` when given: the ones the disclosure rule lets the report
     split): "vooral van nieuwe deelnemers" only when the composition part, mostly joiners, explains the dip."""
@@ -431,11 +440,12 @@ def answer_guess(result: PanelResult, shown=None) -> str:
     present = [i for i in GUESS_INDICATORS if i in d.index and (shown is None or i in shown)]
     if not present:
         return ""
-    fallen = [i for i in present if d.at[i, "total_pp"] <= -1]
+    tested = fallen is not None  # `fallen`: the indicators whose fall a test on the counts finds (report layer)
+    fallen = [i for i in present if d.at[i, "total_pp"] <= -1 and (not tested or i in fallen)]
     if not fallen:
         return (f"Het aandeel gemeenten dat een LIA uitvoert of ontwikkelt is tussen {result.previous} en "
-                f"{result.current} niet gedaald; er is dus geen daling die door nieuwe deelnemers verklaard moet "
-                "worden.")
+                f"{result.current} niet {'significant ' if tested else ''}gedaald; er is dus geen daling die door "
+                "nieuwe deelnemers verklaard moet worden.")
     kinds = {i: verdict(d.loc[i]) for i in fallen}
     joiners_lead = all(d.at[i, "joiners_pp"] < 0 and abs(d.at[i, "joiners_pp"]) >= abs(d.at[i, "leavers_pp"])
                        for i in fallen)

@@ -487,22 +487,29 @@ def figure_data(series_frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def model_sentence(row: pd.Series, what: str) -> str:
-    """One Dutch sentence with the yearly change of an indicator: "Het aandeel gemeenten dat ... veranderde van
-    2018 tot en met 2023 gemiddeld met +4,1 procentpunt per jaar (95%-betrouwbaarheidsinterval 3,0 tot 5,2; p < 0,001)"
-    followed by whether that is a significant rise or fall."""
+    """One plain Dutch sentence with the yearly change of an indicator, the direction word only when the model finds
+    it: "Het aandeel gemeenten dat ... steeg van 2018 tot en met 2023 gemiddeld met 6,4 procentpunt per jaar: een
+    significante stijging (marge 4,7 tot 8,1 procentpunt; p < 0,001).", or "... veranderde van 2018 tot en met 2023
+    niet aantoonbaar: gemiddeld +0,5 procentpunt per jaar (marge −1,0 tot 2,0; p = 0,41)." Then the same within
+    size classes. What the marge and p mean is in the appendix Leeswijzer en methoden."""
     if math.isnan(row["p_value"]):
         return (f"Voor het aandeel {what} is geen trend te schatten: te weinig gemeenten met (of zonder) dit "
                 "antwoord.")
     significant = row["p_value"] < 0.05
-    verdict = ("een significante stijging" if significant and row["change_pp"] > 0 else
-               "een significante daling" if significant else "geen aantoonbare verandering")
-    return (f"Het aandeel {what} veranderde van {row['first_wave']} tot en met {row['last_wave']} gemiddeld met "
-            f"{signed(row['change_pp'])} procentpunt per jaar (95%-betrouwbaarheidsinterval "
-            f"{interval(row['change_pp_low'], row['change_pp_high'])}; p {_p_phrase(row['p_value'])}): {verdict}. "
-            + (f"Binnen dezelfde grootteklasse is dat {signed(row['size_change_pp'])} procentpunt per jaar "
-               f"({interval(row['size_change_pp_low'], row['size_change_pp_high'])})."
-               if not math.isnan(row["size_change_pp"]) else
-               "Het model met grootteklasse is niet te schatten (te weinig gemeenten per grootteklasse)."))
+    period = f"van {row['first_wave']} tot en met {row['last_wave']}"
+    margin = f"(marge {interval(row['change_pp_low'], row['change_pp_high'])}; p {_p_phrase(row['p_value'])})"
+    if significant:
+        rose = row["change_pp"] > 0
+        first = (f"Het aandeel {what} {'steeg' if rose else 'daalde'} {period} gemiddeld met "
+                 f"{decimal(abs(row['change_pp']))} procentpunt per jaar: een significante "
+                 f"{'stijging' if rose else 'daling'} {margin}.")
+    else:
+        first = (f"Het aandeel {what} veranderde {period} niet aantoonbaar: gemiddeld {signed(row['change_pp'])} "
+                 f"procentpunt per jaar {margin}.")
+    return first + " " + (f"Binnen dezelfde grootteklasse is dat {signed(row['size_change_pp'])} procentpunt per jaar "
+                          f"({interval(row['size_change_pp_low'], row['size_change_pp_high'])})."
+                          if not math.isnan(row["size_change_pp"]) else
+                          "Het model met grootteklasse is niet te schatten (te weinig gemeenten per grootteklasse).")
 
 
 def _p_phrase(p: float) -> str:
@@ -531,16 +538,20 @@ def figure_alt(analysis: TrendAnalysis, indicator_ids: Sequence[str]) -> str:
 # --------------------------------------------------------------------------------------------------------------------
 # In a chapter
 
-MODEL_QUESTION = ("Aandeel gemeenten per onderwerp en meting; binomiaal logistisch model (logit) van het aandeel op "
-                  "het jaar van de meting, en hetzelfde model met de grootteklasse erbij")
+MODEL_QUESTION = ("Aandeel gemeenten per onderwerp en meting; de gemiddelde verandering per jaar volgens het trendmodel, "
+                  "ook binnen gemeenten van dezelfde grootte (Bijlage D Leeswijzer en methoden)")
 TABLE_NOTE = ("Eerste → laatste meting: het percentage in de eerste en in de laatste meting, tussen haakjes het "
-              "aantal gemeenten dat de vraag in de laatste meting beantwoordde. Procentpunt per jaar: de gemiddelde verandering van het aandeel per kalenderjaar volgens het model "
-              "(gemiddeld marginaal effect) met het 95%-betrouwbaarheidsinterval (BI). Odds ratio per jaar: de factor "
-              "waarmee de kans-verhouding (odds) elk jaar verandert; 1 betekent geen verandering. p: de kans op een "
-              "minstens zo grote trend als er in werkelijkheid geen trend is (Wald-toets). Gecorrigeerd voor grootte: "
-              "hetzelfde model met de grootteklasse (aantal inwoners) erbij, dus de trend binnen gemeenten van "
-              "dezelfde grootte; gemeenten zonder bekend inwonertal tellen daarin niet mee. Elke meting telt de "
-              "gemeenten die de vraag beantwoordden; dat zijn niet elk jaar dezelfde gemeenten.")
+              "aantal gemeenten dat de vraag in de laatste meting beantwoordde. Procentpunt per jaar: hoeveel het "
+              "aandeel gemiddeld per jaar veranderde, met de marge (95%-betrouwbaarheidsinterval, BI); ligt 0 in de "
+              "marge, dan is er geen aantoonbare trend. Odds ratio per jaar en p: dezelfde trend in de maat van het "
+              "model, en de kans op een minstens zo grote trend als er in werkelijkheid geen trend is (Bijlage D). "
+              "Gecorrigeerd voor grootte: de trend binnen gemeenten van dezelfde grootte (aantal inwoners); gemeenten "
+              "zonder bekend inwonertal tellen daarin niet mee. Elke meting telt de gemeenten die de vraag "
+              "beantwoordden; dat zijn niet elk jaar dezelfde gemeenten.")
+FIGURE_NOTE = ("Punten: gemeten percentage met de marge van die meting (95%-betrouwbaarheidsinterval, als steekproef "
+               "uit alle mogelijke metingen; daarom breder dan de marge in de tabel ‘gewogen en ongewogen’, zie "
+               "Bijlage D). Gestippelde lijn met band: het trendmodel met zijn marge. Open ruit: het gepubliceerde "
+               "percentage van die meting.")
 
 
 PARTICIPANTS_CAVEAT = ("Let op: niet elk jaar doen dezelfde gemeenten mee. Een trend in deze cijfers kan dus ook komen "

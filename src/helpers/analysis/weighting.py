@@ -171,7 +171,7 @@ def estimate(responses: pd.DataFrame, answers: pd.DataFrame, indicator: Indicato
     else:
         result = weighted_share(y_known, weights, strata, population, fpc=True, level=LEVEL)
         pct_w, ci_w = result.pct, result.ci_pp
-        method = "grootteklasse (poststratificatie)"
+        method = "grootteklasse"
     return Estimate(indicator=indicator.id, label=indicator.label, n=n, count=int(y.sum()), pct=plain.pct,
                     ci=plain.ci_pp, n_weighted=len(y_known), pct_weighted=pct_w, ci_weighted=ci_w,
                     unknown_size=int((~known).sum()), merged_strata=tuple(merged), method=method)
@@ -278,11 +278,12 @@ if __name__ == "__main__":
 def method_note(table: pd.DataFrame, frame: Frame) -> str:
     """The footnote of a weighted table: what was weighted to what, the intervals, unknown sizes, merged strata."""
     total = sum(frame.size.values())
-    parts = [f"Gewogen naar de verdeling over grootteklassen van alle {fmt.number(total)} gemeenten van "
-             f"{frame.year} met een bekend inwonertal (poststratificatie); ongewogen: alle deelnemers die de vraag "
-             "beantwoordden. 95%-betrouwbaarheidsintervallen (BI) met eindigepopulatiecorrectie, omdat de deelnemers "
-             f"een groot deel zijn van alle {fmt.number(frame.total)} gemeenten (tot "
-             f"{fmt.pct(100 * int(table['n'].max()) / frame.total)})."]
+    parts = [f"Gewogen: de antwoorden tellen zo mee dat elke grootteklasse even zwaar weegt als onder alle "
+             f"{fmt.number(total)} gemeenten van {frame.year} met een bekend inwonertal (Bijlage D); ongewogen: alle "
+             "deelnemers die de vraag beantwoordden. 95%-betrouwbaarheidsintervallen (BI) die meetellen dat de "
+             f"deelnemers een groot deel zijn van alle {fmt.number(frame.total)} gemeenten (tot "
+             f"{fmt.pct(100 * int(table['n'].max()) / frame.total)}); daarom smaller dan de marges in de trendfiguur "
+             "(Bijlage D)."]
     unknown = int(table["unknown_size"].max()) if len(table) else 0
     if unknown:
         parts.append(f"{fmt.capitalize(fmt.municipalities(unknown))} zonder bekend inwonertal "

@@ -54,7 +54,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers import REPO_ROOT
-from helpers.publish import runs
+from helpers.publish import consistency, runs
 from helpers.publish.datapackage import DATAPACKAGE_LINK, DATAPACKAGE_NAME, write_datapackage
 from helpers.publish.fragments import (
     RenderedPart,
@@ -123,6 +123,7 @@ def publish(paths: Paths, pdf: bool = True, check: bool = True, jobs: int | None
     if paths.require_runs:
         _check_runs(paths, parts)
     manifests, reported_synthetic = _read_manifests(paths, parts)
+    consistency.check(paths.parts_dir, paths.report_yml)  # one claim, one wording: no contradicting report
     provenance = collect_provenance(
         paths.year, report_yml=paths.report_yml, parts_dir=paths.parts_dir, root=paths.root,
         notebooks=[paths.notebooks_dir / f"{part.stem}.ipynb" for part in parts],

@@ -20,7 +20,8 @@ its numbers without running the others.
 The parts (the contract with the publishing step), in `parts_dir` (default build/<year>/parts/<notebook stem>):
 
 - manifest.json: {"chapter", "slug", "title", "year", "synthetic", "items": [{"id", "kind", "number", "title",
-  "question", "base", "alt", "csv"}], "key_figures": {name: {"value", "text", ...}}}; sorted keys, no timestamps;
+  "question", "base", "alt", "csv"}], "key_figures": {name: {"value", "text", ...}}, "claims": [...]}; sorted keys,
+  no timestamps; the claims (helpers.report.claims) are what the text says about changes, for the consistency check;
 - cijfers.csv: one row per number shown, columns CIJFERS_COLUMNS, sorted, UTF-8, "\\n" line ends;
 - tables/<figuur_N|tabel_N>.csv: the full data of every item, with n and counts.
 """
@@ -44,7 +45,9 @@ from helpers.core import formatting as fmt
 from helpers.core.formatting import round_half_up
 from helpers.data.codebook import Question, codebook
 from helpers.data.processed import read_processed
+from helpers.report import claims as claim_rules
 from helpers.report import figures as figs
+from helpers.report import text as phrases
 from helpers.report.outline import KINDS, OUTLINE_FILE, ItemSpec, Outline, load_outline
 
 KIND_LABELS = {"figuur": "Figuur", "tabel": "Tabel"}
@@ -180,6 +183,7 @@ class Chapter:
         self.cijfers: list[pd.DataFrame] = []
         self.full_tables: dict[str, pd.DataFrame] = {}
         self.key_figures: dict[str, dict] = {}
+        self.claims: list[dict] = []  # statements about changes (helpers.report.claims), in report order
         self.shown: list[tuple[str, str]] = []  # (kind, text) of everything shown, in order (for tests and logs)
 
     # ---------------------------------------------------------------------------------------------------------------
@@ -701,6 +705,32 @@ class Chapter:
             self.number(name, None, text="–", **context)
 
     # ---------------------------------------------------------------------------------------------------------------
+    # Claims: what the text says about a change (checked report-wide by helpers.publish.consistency)
+
+    def claim(self, claim: Mapping | None) -> None:
+        """Register a claim made with helpers.report.claims (make, from_test, from_trend); None is ignored."""
+        if claim is not None:
+            self.claims.append({**claim, "chapter": claim.get("chapter") or self.spec.heading})
+
+    def compared_phrase(self, indicator: str, who: str, now, before, year_before: int) -> str:
+        """helpers.report.text.compared_phrase ("niet significant hoger dan in 2022 (…)"), registered as a claim
+        about `indicator` (an id of data/codebook/indicators.yml); `who`: "gemeenten met een breed inclusiebeleid"."""
+        phrase = phrases.compared_phrase(now, before, year_before)
+        if phrase:
+            self.claim(claim_rules.from_test(indicator, who, now, before, int(year_before), self.year, phrase,
+                                             subject=f"het aandeel {who}"))
+        return phrase
+
+    def more_or_fewer(self, indicator: str, who: str, now, before, year_before: int) -> str | None:
+        """helpers.report.text.more_or_fewer ("meer", "niet significant minder", …), registered as a claim (see
+        compared_phrase)."""
+        word = phrases.more_or_fewer(now, before)
+        if word is not None:
+            self.claim(claim_rules.from_test(indicator, who, now, before, int(year_before), self.year,
+                                             f"{word} {who} dan in {int(year_before)}", subject=f"het aandeel {who}"))
+        return word
+
+    # ---------------------------------------------------------------------------------------------------------------
     # Parts
 
     def manifest(self) -> dict:
@@ -708,7 +738,7 @@ class Chapter:
         return {"chapter": self.spec.number if self.spec.number is not None else self.spec.slug,
                 "slug": self.spec.slug, "title": self.spec.title, "year": self.year, "synthetic": self.synthetic,
                 "items": [{key: _jsonable(item[key]) for key in MANIFEST_ITEM_KEYS} for item in items],
-                "key_figures": _jsonable(self.key_figures)}
+                "key_figures": _jsonable(self.key_figures), "claims": _jsonable(self.claims)}
 
     def cijfers_table(self) -> pd.DataFrame:
         """One row per number shown: the figures and tables, then the numbers in the text (key figures), as

@@ -8,9 +8,57 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.analysis import trends, weighting
+from helpers.analysis import panel, trends, weighting
 from helpers.core import formatting as fmt
-from helpers.report import figures
+from helpers.report import claims, figures
+from helpers.report import text as phrases
+
+GUIDE_SLUG = "leeswijzer"  # the appendix that explains the methods once (notebooks/report.yml: Bijlage D)
+
+
+def guide_name(ch) -> str:
+    """How the text names the methods appendix, from the outline: "Bijlage D Leeswijzer en methoden"."""
+    spec = ch.outline.chapter(GUIDE_SLUG)
+    return f"{spec.label} {spec.title}"
+
+
+def trend_intro(ch, table_item: str) -> None:
+    """The plain sentences that open a chapter's trend subsection (when the wave shows its trend table)."""
+    if not ch.shows(table_item):
+        return
+    ch.text("Hoe ontwikkelen deze cijfers zich over de metingen? Per onderwerp berekenen we hoeveel procentpunt het "
+            "aandeel gemeenten gemiddeld per jaar veranderde, met een marge (het 95%-betrouwbaarheidsinterval): ligt 0 "
+            "binnen die marge, dan is er geen aantoonbare trend. Omdat niet elk jaar dezelfde mix van grote en kleine "
+            "gemeenten meedoet, berekenen we de trend ook binnen gemeenten van dezelfde grootte. Hoe dat trendmodel "
+            f"werkt, staat in {guide_name(ch)}.")
+
+
+def trend_sentence(ch, row, what: str) -> str:
+    """helpers.analysis.trends.model_sentence for one indicator of the trend table, registered as a claim."""
+    sentence = trends.model_sentence(row, what)
+    ch.claim(claims.from_trend(row, sentence, subject=f"het aandeel {what}"))
+    return sentence
+
+
+def panel_text(ch, result: panel.PanelResult, indicator: str) -> str:
+    """helpers.analysis.panel.describe for one indicator, worded after the test on the counts of both waves (the
+    same test as every year-on-year sentence), registered as a claim of kind "panel"."""
+    row = result.decomposition.set_index("indicator").loc[indicator]
+    now, before = (int(row["count_curr"]), int(row["n_curr"])), (int(row["count_prev"]), int(row["n_prev"]))
+    significant = phrases.compare(now, before) not in (None, phrases.EQUAL)
+    sentence = panel.describe(result, indicator, significant=significant)
+    ch.claim(claims.from_test(indicator, row["label"], now, before, result.previous, result.current,
+                              sentence.split(". ")[0], kind="panel"))
+    return sentence
+
+
+def panel_guess(result: panel.PanelResult, shown) -> str:
+    """helpers.analysis.panel.answer_guess over the indicators whose fall the test on the counts finds."""
+    d = result.decomposition.set_index("indicator")
+    fallen = [i for i in shown if i in d.index and phrases.compare(
+        (int(d.at[i, "count_curr"]), int(d.at[i, "n_curr"])), (int(d.at[i, "count_prev"]), int(d.at[i, "n_prev"])))
+        == phrases.LOWER]
+    return panel.answer_guess(result, shown=shown, fallen=fallen)
 
 
 def trend_section(ch, table_item: str, figure_item: str) -> trends.TrendAnalysis | None:
@@ -40,6 +88,9 @@ def trend_section(ch, table_item: str, figure_item: str) -> trends.TrendAnalysis
              base=f"per onderwerp de gemeenten die de vraag beantwoordden, per meting; laatste meting "
                   f"{trends.n_range(analysis.table['n_last'])}",
              footnote=" ".join(note for note in notes if note))
+    for row in analysis.table.to_dict("records"):  # what Tabel T.. says about each indicator, for the check
+        ch.claim(claims.from_trend(row, f"{ch.ref(table_item)}: {row['label']}, {trends.signed(row['change_pp'])} "
+                                        "procentpunt per jaar"))
     shown = [i.id for i in analysis.indicators if i.figure and i.id in set(analysis.table["indicator"])]
     if shown:
         subset = analysis.series[analysis.series["indicator"].isin(shown)]
@@ -48,9 +99,7 @@ def trend_section(ch, table_item: str, figure_item: str) -> trends.TrendAnalysis
         ch.figure(figure_item, figures.trend_panels(subset, curves, order=shown), data=data,
                   alt=trends.figure_alt(analysis, shown), question=trends.MODEL_QUESTION, caution=False,
                   base=f"per onderwerp en meting de gemeenten die de vraag beantwoordden ({trends.n_range(data['n'])})",
-                  note=("Punten: gemeten percentage met 95%-betrouwbaarheidsinterval (Wilson). Gestippelde lijn met "
-                        "band: het trendmodel met 95%-band. Open ruit: het gepubliceerde percentage van die meting. "
-                        + trends.reworded_note(analysis, shown)).strip(),
+                  note=(trends.FIGURE_NOTE + " " + trends.reworded_note(analysis, shown)).strip(),
                   table_columns={"item_label": "Onderwerp", "group": "Meting", "count": "Aantal", "n": "Basis (n)",
                                  "pct": "Percentage", "pct_low": "95%-BI onder", "pct_high": "95%-BI boven",
                                  "pct_fitted": "Trendmodel", "pct_published": "Gepubliceerd"})

@@ -31,6 +31,7 @@ import pandas as pd
 from helpers import BUILD_DIR, REPO_ROOT, SMALL_THRESHOLD
 from helpers.core import formatting as fmt
 from helpers.data.municipalities import match_municipality, normalise_name
+from helpers.report import claims
 from helpers.report import text as phrases
 from helpers.report.outline import default_outline, load_outline
 
@@ -57,10 +58,12 @@ class KeyFigures(dict):
     which parts it lacks. `parts`: {slug: the chapter's parts directory}.
     """
 
-    def __init__(self, *args, absent: Sequence = (), parts: Mapping[str, Path] | None = None, **kwargs):
+    def __init__(self, *args, absent: Sequence = (), parts: Mapping[str, Path] | None = None,
+                 claims: Sequence[Mapping] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.absent = list(absent)
         self.parts = dict(parts or {})
+        self.claims = [dict(claim) for claim in claims]  # what chapters 1-5 say about changes (helpers.report.claims)
 
     def of(self, slug: str) -> dict:
         """The key figures of one chapter ({} when the chapter is absent)."""
@@ -89,7 +92,7 @@ def load_key_figures(year: int, parts_root: Path | str = "", *, outline=None,
     root = default_parts_root(year, parts_root)
     outline = outline if outline is not None else load_outline()
     notebooks_dir = Path(notebooks_dir)
-    figures, absent, parts = {}, [], {}
+    figures, absent, parts, found_claims = {}, [], {}, []
     for spec in outline.chapters:
         if spec.number is None:  # the summary itself and the appendices register nothing the summary uses
             continue
@@ -112,7 +115,8 @@ def load_key_figures(year: int, parts_root: Path | str = "", *, outline=None,
                                f"{year}; run {target}")
         figures[spec.slug] = dict(manifest.get("key_figures") or {})
         parts[spec.slug] = path.parent
-    return KeyFigures(figures, absent=absent, parts=parts)
+        found_claims += manifest.get("claims") or []
+    return KeyFigures(figures, absent=absent, parts=parts, claims=found_claims)
 
 
 def ranked_items(parts_dir: Path | str, item_id: str, group: str = "alle") -> list[tuple[str, float]] | None:
@@ -912,3 +916,72 @@ def published_note(comparison: Mapping, year: int, records: Sequence[Mapping] = 
         sentences.append("Het rapport schrijft " + fmt.join(f"‘{printed}’ voor {cbs}"
                                                             for printed, cbs in comparison["spelling"]) + ".")
     return " ".join(sentences)
+
+
+def _change(claim: Mapping) -> str:
+    """ "niet significant veranderd", "significant gestegen" or "significant gedaald": what a claim asserts."""
+    if claims.asserted(claim) == claims.EQUAL:
+        return "niet significant veranderd"
+    return f"significant {'gestegen' if claim['direction'] == claims.HIGHER else 'gedaald'}"
+
+
+def trend_and_year(chapter_claims: Sequence[Mapping], year: int) -> tuple[list[str], list[dict]]:
+    """Where the comparison with the previous wave and the trend over all waves say different things about one
+    indicator (helpers.report.claims.differing over the chapters' claims): an introduction and one list item each
+    that names both comparisons, and the claims these items make (for ch.claim). ([], []) when they agree."""
+    pairs = claims.differing(chapter_claims, year)
+    if not pairs:
+        return [], []
+    subjects = {}  # the most specific wording a chapter gave the indicator ("het aandeel gemeenten met ...")
+    for claim in chapter_claims:
+        if not str(claim.get("subject", "")).startswith("het aandeel ‘"):
+            subjects.setdefault(claim["indicator"], claim["subject"])
+    items, made = [], []
+    for jaar, trend in pairs:
+        before, first = jaar["period"][0], trend["period"][0]
+        subject = subjects.get(jaar["indicator"]) or trend.get("subject") or f"het aandeel ‘{trend['label']}’"
+        year_part = (f"ten opzichte van {before} {_change(jaar)} ({fmt.pct(jaar.get('pct_now'))}, tegen "
+                     f"{fmt.pct(jaar.get('pct_before'))})")
+        trend_part = f"over {first}–{year} {_change(trend)}"
+        if claims.asserted(trend) != claims.EQUAL:
+            trend_part += (f" (gemiddeld {fmt.number(abs(round(float(trend.get('change_pp', 0.0)), 1)), 1)} "
+                           "procentpunt per jaar)")
+        items.append(f"- {subject}: {year_part}; {trend_part}")
+        made.append({**jaar, "sentence": f"{subject}: {year_part}", "chapter": ""})
+        made.append({**trend, "sentence": f"{subject}: {trend_part}", "chapter": ""})
+    intro = (f"De vergelijking met {than(pairs[0][0]['period'][0], year)} en de ontwikkeling over alle metingen (de "
+             "trend) zeggen niet altijd hetzelfde. Een aandeel kan over de jaren duidelijk veranderen terwijl het "
+             "verschil met vorig jaar binnen de marge valt, of andersom:")
+    return [intro + "\n\n" + ";\n".join(items) + "."], made
+
+
+def _year_claim(figures: Mapping, indicator: str, before_name: str, now_name: str, before_year: int | None, year: int,
+                sentence: str, subject: str) -> dict | None:
+    """The claim of one of the summary's own comparisons with the previous wave, from the test `tested` uses."""
+    now, before, word = number(figures, now_name), number(figures, before_name), tested(figures, before_name, now_name)
+    if word is None or now is None or before is None or not before_year or not sentence:
+        return None
+    measured = claims.HIGHER if now > before else claims.LOWER if now < before else claims.EQUAL
+    return claims.make(indicator, indicator, (before_year, year), "jaar", measured, word != claims.EQUAL, sentence,
+                       subject=subject)
+
+
+def year_claims(ch2: Mapping, ch4: Mapping, year: int, previous: int | None = None) -> list[dict]:
+    """The summary's own year-on-year statements (breed inclusiebeleid, no need of support, explanation of the
+    convention) as claims, with the sentences breedte and ondersteuning write, for the consistency check."""
+    found = []
+    waves = sorted(w for w in series(ch2, "breed_inclusiebeleid") if w < int(year))
+    if waves:
+        found.append(_year_claim(ch2, "breed_inclusiebeleid", f"breed_inclusiebeleid_{waves[-1]}",
+                                 "breed_inclusiebeleid", waves[-1], year, (breedte(ch2, year) or [""])[0],
+                                 "het aandeel gemeenten met een breed inclusiebeleid"))
+    # the clauses of the comparison sentence ("… géén behoefte … (16 %, tegen 21 % in 2022) en … uitleg …"), one each
+    clauses = [c for sentence in ondersteuning(ch4, year, previous) for c in re.split(r"(?<=\)) en ", sentence)]
+    for indicator, subject, words in (
+            ("inhoud_geen_behoefte", "het aandeel gemeenten zonder behoefte aan ondersteuning", "géén behoefte"),
+            ("inhoud_uitleg_verdrag", "het aandeel gemeenten met behoefte aan uitleg over het VN-verdrag",
+             "uitleg over het VN-verdrag")):
+        said = next((clause for clause in clauses if words in clause and "%" in clause), "")
+        found.append(_year_claim(ch4, indicator, f"{indicator}_vorig_pct", f"{indicator}_pct",
+                                 previous_year(ch4, f"{indicator}_vorig_pct", previous), year, said, subject))
+    return [claim for claim in found if claim is not None]

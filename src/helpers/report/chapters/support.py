@@ -14,7 +14,7 @@ import pandas as pd
 
 from helpers.analysis import coding, tables
 from helpers.core import formatting as fmt
-from helpers.report import figures, text
+from helpers.report import claims, figures, text
 
 FRAME = "ondersteuning"  # data/codebook/coding/ondersteuning.yml
 MULTI_CHOICE_NOTE = "Meerdere antwoorden mogelijk; het totaal is daarom meer dan 100 %."
@@ -251,9 +251,38 @@ def no_need_sentences(needs: Needs) -> list[str]:
         return [sentence + "."]
     sentences = [f"Het aandeel gemeenten dat zegt géén behoefte te hebben aan ondersteuning is "
                  f"{needs.compared_phrase(no_need)}."]
-    if largest:
+    if largest and needs.compare(largest) != text.EQUAL:
         sentences.append(f"De grootste verandering zien we bij {label} ({needs.versus(largest)}).")
+    elif largest:  # the largest difference as shown is within noise too: no "verandering" (one claim, one wording)
+        sentences.append(f"Het grootste verschil zien we bij {label} ({needs.versus(largest)}), maar ook dat is niet "
+                         "significant.")
     return sentences
+
+
+def mixed_sentence(needs: Needs) -> str:
+    """The comparison of all needs with the previous wave when they did not move one way (overall_direction None):
+    "Vergeleken met 2022 is het beeld gemengd: het percentage ligt bij twee onderdelen hoger en …", or, when the test
+    finds no need changed, "Vergeleken met 2022 is bij geen van de vijf onderdelen het percentage significant
+    veranderd." (a picture without any change is not "gemengd")."""
+    changes = text.change_counts((needs.counts[c], needs.previous_counts[c]) for c in needs.wishes["item"])
+    if not changes[text.HIGHER] and not changes[text.LOWER]:
+        return (f"Vergeleken met {needs.previous_year} is bij geen van de {fmt.words(changes[text.EQUAL])} onderdelen "
+                "het percentage significant veranderd.")
+    return f"Vergeleken met {needs.previous_year} is het beeld gemengd: het percentage ligt {mixed_phrase(needs)}."
+
+
+def register_claims(ch, needs: Needs, prefix: str) -> None:
+    """Register every option's comparison with the previous wave as a claim (helpers.report.claims), indicator
+    `<prefix>_<option code>` as in data/codebook/indicators.yml ("inhoud_geen_behoefte"), with the wording
+    compared_phrase gives it."""
+    if needs.previous is None:
+        return
+    for code in needs.table["item"]:
+        label = text.short_label(needs.label(code))
+        subject = ("het aandeel gemeenten zonder behoefte aan ondersteuning" if code in needs.exclusive else
+                   f"het aandeel gemeenten met behoefte aan {text.in_sentence(label)}")
+        ch.claim(claims.from_test(f"{prefix}_{code}", label, needs.counts[code], needs.previous_counts[code],
+                                  needs.previous_year, needs.year, needs.compared_phrase(code), subject=subject))
 
 
 def overall_need_sentence(now, before, year_before: int, subject: str) -> str:
