@@ -96,6 +96,9 @@ class Bench:
         if root.resolve() != REPO:
             self.env["PYTHONPATH"] = str(root / "src")
         self.env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+        # The warm kernel server (helpers.publish.warm) stays up for the whole benchmark, so that the CPU of it and of
+        # its kernels can be read after each build (warm_cpu); stopped at the end.
+        self.env["FLITSPEILING_WARM_IDLE"] = "3600"
         self.figures: list[Figure] = []
         self.last_cpu = 0.0
 
