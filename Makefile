@@ -118,7 +118,7 @@ REPORT_YML      := notebooks/report.yml
 # report do not read it (so `make help` or `make env` on a fresh clone does not need the environment first).
 OUTLINE_MK      := build/outline.mk
 NO_OUTLINE_GOALS := help env lock reference synthetic clean clobber system-packages browser node_modules lint lab \
-                    diff-clean
+                    diff-clean warm-stop codebook
 ifneq ($(filter-out $(NO_OUTLINE_GOALS),$(MAKECMDGOALS)),)
 include $(OUTLINE_MK)
 endif
@@ -143,8 +143,21 @@ PUBLISH_INPUTS  := $(REPORT_YML) $(wildcard src/helpers/__init__.py src/helpers/
 DEB_PACKAGES    := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 LDCONFIG        := $(firstword $(wildcard /sbin/ldconfig /usr/sbin/ldconfig) ldconfig)
 
-.PHONY: report all-waves report-clean system-packages
+.PHONY: report all-waves report-clean system-packages preview warm-stop
 report: reports/$(YEAR)/MANIFEST ## Build the report of YEAR (default 2023): HTML + PDF per chapter and whole, tabellenboek
+
+# The edit loop: run one notebook (when its inputs changed) and render its page exactly as the report will show it
+# (same fragment, template, navigation and colophon) into build/<year>/preview/<NB>.html; no PDFs, no other chapters.
+NB ?=
+preview: $(if $(NB),build/$(YEAR)/notebooks/$(NB).ipynb) ## Run notebook NB (e.g. NB=03_inhoud) and render its page as the report shows it: build/YEAR/preview/NB.html
+	@test -n "$(NB)" || { echo "error: name the notebook: make preview NB=03_inhoud (one of: $(CHAPTERS))" >&2; exit 1; }
+	@$(PY) -m helpers.publish.assemble --year $(YEAR) --root $(CURDIR) --preview $(NB)
+
+# The chapters' kernels are forked from a warm server (helpers.publish.warm) that imports the libraries once and ends
+# itself after FLITSPEILING_WARM_IDLE seconds (default 120) without a kernel; FLITSPEILING_WARM=0 starts every
+# kernel the usual way.
+warm-stop: ## Stop the warm kernel server of this environment now (it also ends by itself when idle)
+	@$(PY) -m helpers.publish.warm stop
 all-waves: $(foreach w,$(WAVES),reports/$(w)/MANIFEST) ## Build the report of every wave (reports/<year>/ for each)
 
 report-clean: ## Remove the build logs and parts of YEAR, so that `make report` runs every chapter again

@@ -11,7 +11,12 @@ Measures, in this order, in one run (`make bench`, or ``.venv/bin/python bench/b
 4. ``make -j<jobs> all-waves`` from cold (build/<wave> and reports/<wave> of every wave absent);
 5. ``make factsheets`` and ``make factsheets-full-response`` (when the Makefile has them, else "not available");
 6. one chapter touched (mtime only) and ``make -j<jobs> report``;
-7. one chapter really edited (a Markdown cell appended to `--chapter`) and ``make -j<jobs> report``.
+7. one chapter really edited (a Markdown cell appended to `--chapter`) and ``make -j<jobs> report``;
+8. the edit loop: that chapter edited again and ``make preview NB=<chapter>`` (its page as the report shows it), with
+   the warm kernel server the previous build left running (helpers.publish.warm), when the Makefile has the target.
+
+`--only floor,cold,edit,...` measures a subset (keys: floor, cold, noop, all-waves, factsheets, touch, edit, preview;
+edit and preview need the build cold leaves, so cold is added when absent).
 
 Researchers run ``make -j2`` (two cores here), so every build is timed with ``-j<jobs>`` (default 2). Each figure
 is printed in seconds and as a ratio to the papermill floor, with the issue's target (PASS/MISS and the margin).
@@ -50,7 +55,10 @@ KERNEL = "flitspeiling"
 # The chapter runner by layout: the layered package, and the flat one of checkouts before the restructuring.
 RUNNER_MODULES = (("helpers.publish.runner", "publish/runner.py"), ("helpers.run_chapter", "run_chapter.py"))
 # The targets of issue 6, in seconds, on this machine with the environment built.
-TARGETS = {"cold": 20.0, "noop": 1.0, "edit": 8.0, "all-waves": 90.0}
+TARGETS = {"cold": 20.0, "noop": 1.0, "edit": 8.0, "all-waves": 90.0, "preview": 4.0}
+# The same targets as multiples of the papermill floor measured in the same run (issue 12: machines differ).
+RATIO_TARGETS = {"preview": 1.8, "edit": 3.6, "cold": 9.0, "all-waves": 40.0, "factsheets": 27.0}
+MEASUREMENTS = ("floor", "cold", "noop", "all-waves", "factsheets", "touch", "edit", "preview")
 EDIT_MARKDOWN = "*Tijdelijke wijziging door bench/benchmark.py (wordt na de meting teruggezet).*"
 
 
@@ -76,8 +84,10 @@ class Figure:
 
 
 class Bench:
-    def __init__(self, root: Path, year: int, jobs: int, repeat: int, chapter: str, log: io.TextIOBase):
+    def __init__(self, root: Path, year: int, jobs: int, repeat: int, chapter: str, log: io.TextIOBase,
+                 only: set[str] | None = None):
         self.root, self.year, self.jobs, self.repeat, self.chapter = root, year, jobs, repeat, chapter
+        self.only = set(MEASUREMENTS) if only is None else set(only)
         self.log = log
         self.python = root / ".venv" / "bin" / "python"
         self.scratch = root / "build" / "bench"
@@ -86,6 +96,9 @@ class Bench:
         if root.resolve() != REPO:
             self.env["PYTHONPATH"] = str(root / "src")
         self.env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+        # The warm kernel server (helpers.publish.warm) stays up for the whole benchmark, so that the CPU of it and of
+        # its kernels can be read after each build (warm_cpu); stopped at the end.
+        self.env["FLITSPEILING_WARM_IDLE"] = "3600"
         self.figures: list[Figure] = []
         self.last_cpu = 0.0
 
@@ -94,12 +107,14 @@ class Bench:
     def timed(self, command: list[str], check: bool = True) -> tuple[float, str]:
         """Run `command`; its wall-clock seconds and output. The CPU seconds of it and everything it started and
         waited for (make, chapters, kernels, PDF workers) go to self.last_cpu."""
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        before, warm_before = resource.getrusage(resource.RUSAGE_CHILDREN), self.warm_cpu()
         begin = time.perf_counter()
         done = subprocess.run(command, cwd=self.root, env=self.env, capture_output=True, text=True, check=False)
         seconds = time.perf_counter() - begin
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         self.last_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        if command[0] == "make":  # the kernels forked by the warm server are not children of make
+            self.last_cpu += max(0.0, self.warm_cpu() - warm_before)
         output = done.stdout + done.stderr
         self.log.write(f"$ {' '.join(command)}  ({seconds:.2f} s, {self.last_cpu:.2f} s CPU, exit "
                        f"{done.returncode})\n{output}\n")
@@ -108,11 +123,31 @@ class Bench:
                                + output[-2000:])
         return seconds, output
 
+    def warm_cpu(self) -> float:
+        """CPU seconds so far of the warm kernel server (helpers.publish.warm) and the kernels it forked that ended;
+        0 when there is none (or the checkout has none). A server started during a build outlives it (it ends when
+        idle), so the difference over a build is what the build cost there."""
+        if not (self.root / "src" / "helpers" / "publish" / "warm.py").is_file():
+            return 0.0
+        done = subprocess.run([str(self.python), "-m", "helpers.publish.warm", "usage"], cwd=self.root, env=self.env,
+                              capture_output=True, text=True, check=False)
+        try:
+            return float(done.stdout.strip() or 0)
+        except ValueError:
+            return 0.0
+
+    def stop_warm(self) -> None:
+        """A cold start: no warm server left by an earlier build (its CPU is counted by then)."""
+        if (self.root / "src" / "helpers" / "publish" / "warm.py").is_file():
+            subprocess.run([str(self.python), "-m", "helpers.publish.warm", "stop"], cwd=self.root, env=self.env,
+                           capture_output=True, check=False)
+            time.sleep(0.5)
+
     def make(self, *targets: str, jobs: int | None = None) -> tuple[float, str]:
         return self.timed(["make", f"-j{jobs or self.jobs}", *targets, f"YEAR={self.year}"])
 
     def has_target(self, target: str) -> bool:
-        done = subprocess.run(["make", "-n", target], cwd=self.root, env=self.env, capture_output=True, text=True,
+        done = subprocess.run(["make", "-n", *target.split()], cwd=self.root, env=self.env, capture_output=True, text=True,
                               check=False)
         return done.returncode == 0
 
@@ -217,24 +252,30 @@ class Bench:
         self.remember_absent()
         for wave in self.waves():
             self.set_aside(wave)
+        self.stop_warm()
         seconds, _ = self.make("report")
         self.add("cold", f"cold make -j{self.jobs} report (YEAR={self.year})", [seconds])
 
-        noop, cpu, outputs = [], [], []
-        for _ in range(self.repeat):
-            seconds, output = self.make("report")
-            noop.append(seconds)
-            cpu.append(self.last_cpu)
-            outputs.append(output)
-        did_work = any("chapter " in output or "helpers.publish" in output for output in outputs)
-        self.add("noop", f"no-op make -j{self.jobs} report", noop, "did work!" if did_work else "", cpu=cpu)
+        if "noop" in self.only:
+            noop, cpu, outputs = [], [], []
+            for _ in range(self.repeat):
+                seconds, output = self.make("report")
+                noop.append(seconds)
+                cpu.append(self.last_cpu)
+                outputs.append(output)
+            did_work = any("chapter " in output or "helpers.publish" in output for output in outputs)
+            self.add("noop", f"no-op make -j{self.jobs} report", noop, "did work!" if did_work else "", cpu=cpu)
 
-        for wave in self.waves():
-            self.set_aside(wave)
-        seconds, _ = self.make("all-waves")
-        self.add("all-waves", f"cold make -j{self.jobs} all-waves ({len(self.waves())} waves)", [seconds])
+        if "all-waves" in self.only:
+            for wave in self.waves():
+                self.set_aside(wave)
+            self.stop_warm()
+            seconds, _ = self.make("all-waves")
+            self.add("all-waves", f"cold make -j{self.jobs} all-waves ({len(self.waves())} waves)", [seconds])
 
         for target in ("factsheets", "factsheets-full-response"):
+            if "factsheets" not in self.only:
+                continue
             if self.has_target(target):
                 seconds, _ = self.make(target)
                 self.add(target, f"make -j{self.jobs} {target}", [seconds])
@@ -244,16 +285,25 @@ class Bench:
         notebook = self.root / "notebooks" / f"{self.chapter}.ipynb"
         original, stat = notebook.read_bytes(), notebook.stat()
         try:
-            notebook.touch()
-            seconds, output = self.make("report")
-            self.add("touch", f"touch {self.chapter}, make -j{self.jobs} report", [seconds], _reran(output))
-            document = json.loads(original)
-            document["cells"].append({"cell_type": "markdown", "id": "bench-edit", "metadata": {},
-                                      "source": [EDIT_MARKDOWN]})
-            notebook.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-            seconds, output = self.make("report")
-            self.add("edit", f"edit {self.chapter} (+1 Markdown cell), make -j{self.jobs} report", [seconds],
-                     _reran(output))
+            if "touch" in self.only:
+                notebook.touch()
+                seconds, output = self.make("report")
+                self.add("touch", f"touch {self.chapter}, make -j{self.jobs} report", [seconds], _reran(output))
+            if "edit" in self.only:
+                _append_markdown(notebook, original, 1)
+                seconds, output = self.make("report")
+                self.add("edit", f"edit {self.chapter} (+1 Markdown cell), make -j{self.jobs} report", [seconds],
+                         _reran(output))
+            if "preview" in self.only:
+                if self.has_target(f"preview NB={self.chapter}"):
+                    notebook.touch()  # runs the chapter: the warm server is up, as after the researcher's last run
+                    self.make("preview", f"NB={self.chapter}")
+                    _append_markdown(notebook, original, 2)
+                    seconds, output = self.make("preview", f"NB={self.chapter}")
+                    self.add("preview", f"edit {self.chapter}, make preview NB={self.chapter} (warm)", [seconds],
+                             _reran(output))
+                else:
+                    self.add("preview", "make preview", [], "not available (no such target)", available=False)
         finally:
             notebook.write_bytes(original)
             os.utime(notebook, ns=(stat.st_atime_ns, stat.st_mtime_ns))
@@ -275,6 +325,11 @@ class Bench:
                 target = f"{figure.target:.0f}"
                 margin = figure.target - figure.best
                 result = f"PASS by {margin:.2f} s" if margin >= 0 else f"MISS by {-margin:.2f} s"
+            ratio_target = RATIO_TARGETS.get(figure.key)
+            if ratio_target is not None and floor:
+                verdict = "PASS" if figure.best / floor <= ratio_target else "MISS"
+                result = f"{result}; {verdict} against {ratio_target:g} x floor" if result else \
+                    f"{verdict} against {ratio_target:g} x floor"
             result = f"{result}; {figure.note}" if figure.note and result else result or figure.note
             lines.append(f"{figure.label:<52} {figure.best:>8.2f} {ratio:>8}  {figure.spread:<22} {cpu:>7} "
                          f"{target:>7}  {result}".rstrip())
@@ -298,6 +353,14 @@ class Bench:
         return buffer.getvalue()
 
 
+def _append_markdown(notebook: Path, original: bytes, edits: int) -> None:
+    """The notebook as `original` plus `edits` Markdown cells (each measurement a real, new edit)."""
+    document = json.loads(original)
+    document["cells"] += [{"cell_type": "markdown", "id": f"bench-edit-{index}", "metadata": {},
+                           "source": [f"{EDIT_MARKDOWN} ({index})"]} for index in range(1, edits + 1)]
+    notebook.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def _reran(output: str) -> str:
     chapters = sorted({line.split()[1] for line in output.splitlines() if line.startswith("chapter ")})
     return "re-ran " + (", ".join(chapters) if chapters else "no chapter")
@@ -317,6 +380,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs of the floor and of the no-op build")
     parser.add_argument("--chapter", default="03_inhoud", help="the notebook edited for the one-chapter figure")
     parser.add_argument("--out", type=Path, help="directory for latest.txt/.csv (default: <root>/build/bench)")
+    parser.add_argument("--only", help=f"comma-separated subset of {','.join(MEASUREMENTS)} (default: all)")
     args = parser.parse_args(argv)
 
     root = args.root.resolve()
@@ -342,12 +406,18 @@ def main(argv: list[str] | None = None) -> int:
               f"{os.cpu_count()} CPUs, Python {platform.python_version()}",
               f"load average before: {_load()} (a shared machine: the figures are noisy; minimum of the runs shown)"]
     with open(bench_dir / "log.txt", "w", encoding="utf-8") as log:
-        bench = Bench(root, args.year, args.jobs, args.repeat, args.chapter, log)
+        only = None if not args.only else {name.strip() for name in args.only.split(",") if name.strip()}
+        unknown = sorted((only or set()) - set(MEASUREMENTS))
+        if unknown:
+            print(f"error: --only: unknown {', '.join(unknown)} (known: {', '.join(MEASUREMENTS)})", file=sys.stderr)
+            return 2
+        bench = Bench(root, args.year, args.jobs, args.repeat, args.chapter, log, only)
         try:
-            bench.floor()
+            bench.floor()  # always: the unit of the ratios
             bench.builds()
         finally:
             bench.restore()
+            bench.stop_warm()
     header.append(f"load average after: {_load()}")
     text = bench.table(header)
     print(text, end="")

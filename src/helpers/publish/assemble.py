@@ -21,6 +21,13 @@ Outputs, in ``reports/<year>/``:
 
 The whole report and every chapter page end with a colophon ("Colofon", templates/colophon.html.j2): the git commit,
 the parameters, whether the data is the synthetic stand-in and the SHA-256 of every input file (helpers.publish.provenance).
+A part's page lists its own inputs (helpers.publish.pages.part_provenance: of the report's notebooks only its own, and
+for the summary the chapters' too); the whole report lists all. So an edited chapter changes its own PDF, the
+summary's and the whole report's, and the other chapters' PDFs are taken from the cache.
+
+`preview` (``--preview STEM``, ``make preview NB=STEM``) renders one part's page exactly as the report will show it
+(same fragment, template, navigation and colophon) into ``build/<year>/preview/<stem>.html``, without the other parts,
+the PDFs or the swap: what a researcher looks at right after editing a chapter.
 
 Everything is built in a staging directory and moved into ``reports/<year>/`` only when all of it succeeded, so a
 failed build leaves the previous publication as it was. Files in ``reports/<year>/`` made by other steps
@@ -41,6 +48,7 @@ stored ahead by helpers.publish.runner), .pages (the HTML pages), .pdf (PDFs ren
 Command line (used by ``make report``)::
 
     python -m helpers.publish.assemble --year 2023 [--no-pdf] [--no-check] [--jobs N]
+    python -m helpers.publish.assemble --year 2023 --preview 03_inhoud
 """
 
 from __future__ import annotations
@@ -66,7 +74,14 @@ from helpers.publish.fragments import (
     save_fragment,
 )
 from helpers.publish.manifests import load_manifest
-from helpers.publish.pages import external_resources, render_index_page, render_part_page, render_report_page
+from helpers.publish.pages import (
+    external_resources,
+    part_notebooks,
+    part_provenance,
+    render_index_page,
+    render_part_page,
+    render_report_page,
+)
 from helpers.publish.parts import Part, PublishError, load_parts
 from helpers.publish.pdf import write_pdfs
 from helpers.publish.provenance import Provenance
@@ -233,14 +248,49 @@ def _write_pages(rendered: list[RenderedPart], year: int, synthetic: bool, prove
         (staging / f"{name}.html").write_text(html, encoding="utf-8")
         documents.append((name, html, items))
 
-    for index, part in enumerate(rendered):
-        previous = rendered[index - 1] if index > 0 else None
-        following = rendered[index + 1] if index + 1 < len(rendered) else None
-        emit(part.part.stem, render_part_page(part, year, synthetic, previous, following, provenance),
-             part.manifest.get("items", []))
+    parts = [part.part for part in rendered]
+    for part in rendered:
+        emit(part.part.stem, _part_page(part, parts, year, synthetic, provenance), part.manifest.get("items", []))
     all_items = [item for part in rendered for item in part.manifest.get("items", [])]
     emit(whole_report_name(year), render_report_page(rendered, year, synthetic, provenance), all_items)
     return documents
+
+
+def _part_page(rendered: RenderedPart, parts: list[Part], year: int, synthetic: bool, provenance: Provenance) -> str:
+    """The page of one part as the report publishes it: between its neighbours in `parts`, with its own colophon."""
+    index = parts.index(rendered.part)
+    previous = parts[index - 1] if index > 0 else None
+    following = parts[index + 1] if index + 1 < len(parts) else None
+    own = part_provenance(provenance, part_notebooks(rendered.part, parts), {f"{part.stem}.ipynb" for part in parts})
+    return render_part_page(rendered, year, synthetic, previous, following, own)
+
+
+def preview(paths: Paths, stem: str) -> Path:
+    """One part's page as the report will publish it, in build/<year>/preview/<stem>.html (next to the staging
+    directory); reports/<year>/ is not touched. Needs only that part's build run: the synthetic flag and the colophon's
+    parameters come from the parts built so far (in a build they are the same for all)."""
+    parts = load_parts(paths.report_yml)
+    part = next((part for part in parts if part.stem == stem), None)
+    if part is None:
+        raise PublishError(f"{stem}: not a notebook of {paths.report_yml} (there: {', '.join(p.stem for p in parts)})")
+    if paths.require_runs:
+        _check_runs(paths, [part])
+    built = [other for other in parts if other == part or (paths.parts_dir / other.stem / "manifest.json").is_file()]
+    manifests, reported_synthetic = _read_manifests(paths, built)
+    provenance = collect_provenance(
+        paths.year, report_yml=paths.report_yml, parts_dir=paths.parts_dir, root=paths.root,
+        notebooks=[paths.notebooks_dir / f"{other.stem}.ipynb" for other in built],
+        chapter_notebooks=[paths.report_yml.parent / f"{other.stem}.ipynb" for other in parts],
+        reported_synthetic=reported_synthetic)
+    [rendered] = _render_parts(paths, [part], manifests)
+    html = _part_page(rendered, parts, paths.year, bool(reported_synthetic), provenance)
+    problems = external_resources(html)
+    if problems:
+        raise PublishError(f"{stem}.html would load from elsewhere: {problems[:3]}")
+    target = paths.staging_dir.parent / "preview" / f"{stem}.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(html, encoding="utf-8")
+    return target
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -258,6 +308,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="skip the check of the PDFs' text and images (a draft: no MANIFEST)")
     parser.add_argument("--jobs", type=int, help="processes rendering the PDFs (default: FLITSPEILING_PDF_JOBS, else "
                                                  "the CPUs available, at most 4)")
+    parser.add_argument("--preview", metavar="STEM",
+                        help="only the page of this part (e.g. 03_inhoud), as the report will show it, in "
+                             "build/<year>/preview/<STEM>.html")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -270,6 +323,14 @@ def main(argv: list[str] | None = None) -> int:
             setattr(paths, attribute, value)
     # Parts from elsewhere (--parts-dir: assembled by hand) have no build runs to check against.
     paths.require_runs = args.parts_dir is None
+    if args.preview:
+        try:
+            page = preview(paths, args.preview)
+        except PublishError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        print(f"preview: {page}")
+        return 0
     try:
         summary = publish(paths, pdf=not args.no_pdf, check=not args.no_check, jobs=args.jobs)
     except PublishError as error:

@@ -9,7 +9,9 @@ byte-identical from build to build.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import replace
+from pathlib import PurePosixPath
 
 import jinja2
 import markupsafe
@@ -17,6 +19,7 @@ import markupsafe
 from helpers import TEMPLATES_DIR
 from helpers.publish.fragments import NBCONVERT_TEMPLATE, RenderedPart
 from helpers.publish.manifests import item_code, item_label
+from helpers.publish.parts import Part
 from helpers.publish.provenance import Provenance
 
 CSS_FILE = TEMPLATES_DIR / NBCONVERT_TEMPLATE / "static" / "report.css"
@@ -87,12 +90,39 @@ def common_context(year: int, synthetic: bool, provenance: Provenance | None = N
     }
 
 
-def render_part_page(rendered: RenderedPart, year: int, synthetic: bool, previous: RenderedPart | None = None,
-                     following: RenderedPart | None = None, provenance: Provenance | None = None) -> str:
-    """The page of one part, with links to the previous and the following part."""
+def part_notebooks(part: Part, parts: Sequence[Part]) -> set[str]:
+    """The report notebooks (file names) a part is made from: its own, and for the summary also the chapters' (it
+    is written from the key figures they registered)."""
+    own = {f"{part.stem}.ipynb"}
+    if part.kind == "summary":
+        own |= {f"{other.stem}.ipynb" for other in parts if other.kind == "chapter"}
+    return own
 
-    def link(other: RenderedPart | None) -> dict | None:
-        return None if other is None else {"href": f"{other.part.stem}.html", "title": other.part.heading}
+
+def part_provenance(provenance: Provenance, own: Collection[str], report_notebooks: Collection[str]) -> Provenance:
+    """The provenance of one part's page: the whole report's, without the report notebooks (file names in
+    `report_notebooks`) that are not among the part's `own`, both in the input files and in the uncommitted changes
+    of the code. So each part's colophon lists its own inputs (the whole report lists all), and editing one chapter
+    changes the colophon (and so the PDF) of that chapter, the summary and the whole report only."""
+    others = set(report_notebooks) - set(own)
+
+    def other_notebook(path: str) -> bool:
+        posix = PurePosixPath(path)
+        return posix.name in others and posix.parent.name == "notebooks"
+
+    files = [item for item in provenance.files if not (item.group == "notebooks" and other_notebook(item.path))]
+    changed = tuple(path for path in provenance.git.changed if not other_notebook(path))
+    git = replace(provenance.git, dirty=bool(changed), changed=changed) if provenance.git.commit else provenance.git
+    return replace(provenance, git=git, files=files)
+
+
+def render_part_page(rendered: RenderedPart, year: int, synthetic: bool, previous: Part | None = None,
+                     following: Part | None = None, provenance: Provenance | None = None) -> str:
+    """The page of one part, with links to the `previous` and the `following` part. `provenance`: the part's own
+    (`part_provenance`)."""
+
+    def link(other: Part | None) -> dict | None:
+        return None if other is None else {"href": f"{other.stem}.html", "title": other.heading}
 
     context = common_context(year, synthetic, provenance)
     context.update(page_title=f"{rendered.part.heading} | {report_title(year)}",

@@ -59,7 +59,7 @@ from pathlib import Path
 
 import helpers
 from helpers import KERNEL
-from helpers.publish import runs
+from helpers.publish import runs, warm
 from helpers.publish.fragments import html_exporter, store_fragment
 
 # Optional imports of libraries this process loads that it never uses (see the module docstring): a None entry in
@@ -192,7 +192,8 @@ def _recording_engine(record: dict):
 
 def execute(notebook: Path, output: Path, parameters: Mapping, cwd: Path, kernel: str = KERNEL,
             timeout: int = TIMEOUT) -> list[str] | None:
-    """Execute `notebook` into `output` with papermill in a kernel of its own; returns the module files of helpers the
+    """Execute `notebook` into `output` with papermill in a kernel of its own (forked from the warm server of
+    helpers.publish.warm unless FLITSPEILING_WARM=0); returns the module files of helpers the
     kernel had loaded (None when they could not be asked). Raises papermill's PapermillExecutionError when a cell
     fails (`output` then holds the notebook up to the failing cell)."""
     block_optional_imports()
@@ -202,9 +203,12 @@ def execute(notebook: Path, output: Path, parameters: Mapping, cwd: Path, kernel
     record: dict = {}
     engine_name = "flitspeiling-recording"
     papermill_engines.register(engine_name, _recording_engine(record))
+    # A kernel forked from the warm server (helpers.publish.warm): the libraries imported once per build, a fresh
+    # process per notebook.
+    managers = {"kernel_manager_class": warm.warm_kernel_manager_class()} if warm.enabled() else {}
     papermill.execute_notebook(str(notebook), str(output), parameters=dict(parameters), engine_name=engine_name,
                                kernel_name=kernel, cwd=str(cwd), execution_timeout=timeout, progress_bar=False,
-                               log_output=False)
+                               log_output=False, **managers)
     if "error" in record:
         print(f"warning: could not ask the kernel which helpers {notebook.name} imported ({record['error']}); "
               "make will treat every helper as its input", file=sys.stderr)
