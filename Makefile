@@ -117,7 +117,7 @@ REPORT_YML      := notebooks/report.yml
 # is written from the key figures of the chapters, so it runs after them (also under make -j). Goals that build no
 # report do not read it (so `make help` or `make env` on a fresh clone does not need the environment first).
 OUTLINE_MK      := build/outline.mk
-NO_OUTLINE_GOALS := help env lock reference synthetic clean clobber system-packages browser node_modules lint lab
+NO_OUTLINE_GOALS := help env lock reference synthetic clean clobber system-packages browser node_modules lint lab sync
 ifneq ($(filter-out $(NO_OUTLINE_GOALS),$(MAKECMDGOALS)),)
 include $(OUTLINE_MK)
 endif
@@ -221,6 +221,15 @@ unit: $(ENV_STAMP) $(HOOKS_STAMP) $(REFERENCE) ## Run the fast unit tests only (
 lint: $(ENV_STAMP) ## Check code style (ruff) and the layer contract of src/helpers (import-linter, pyproject.toml)
 	$(VENV)/bin/ruff check src tests notebooks
 	$(VENV)/bin/lint-imports --no-cache
+
+.PHONY: sync
+# Every notebook has a text twin notebooks/py/<name>.py (a jupytext percent script, notebooks/jupytext.toml), the file a
+# code review reads. Lab writes both on every save; after an edit outside Lab `make sync` writes each twin from its
+# notebook (one direction only: the .ipynb is the source, and no notebook is touched, so nothing re-runs).
+# tests/test_notebook_twins.py fails while a twin differs.
+TWIN_FORMAT   := py//py:percent
+sync: $(ENV_STAMP) ## Write the text twin notebooks/py/<name>.py of every notebook (after an edit outside JupyterLab)
+	@$(VENV)/bin/jupytext --quiet --to $(TWIN_FORMAT) notebooks/*.ipynb
 
 .PHONY: lab
 # JupyterLab, the researchers' front door: the project kernel for every notebook (also new ones); as root (a container)
