@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
+
+import pytest
 
 from helpers import REPO_ROOT
 
@@ -58,6 +61,7 @@ def test_last_line_ends_the_success_line_with_the_commands_summary(tmp_path):
     assert done.stdout.startswith("factsheets (2023)") and done.stdout.rstrip().endswith("(74 factsheets in 12.0 s)")
 
 
+@pytest.mark.skipif(shutil.which("make") is None, reason="GNU make is not installed")
 def test_a_plan_shows_progress_over_the_steps_make_runs(tmp_path):
     """A small Makefile of three steps under `plan`: the dry run counts three; each line says done/total."""
     step = f"{sys.executable} {STEP} run"
