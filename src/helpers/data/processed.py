@@ -39,8 +39,8 @@ from helpers.data.schemas import (  # the contract lives in schemas; its names s
     responses_schema,
 )
 
-__all__ = ["ANSWERS_COLUMNS", "RESPONSES_COLUMNS", "CleanResult", "ProcessedDataError", "coerce", "read_frames", "read_processed",
-           "write_processed"]
+__all__ = ["ANSWERS_COLUMNS", "RESPONSES_COLUMNS", "CleanResult", "ProcessedDataError", "coerce", "read_frames",
+           "read_processed", "write_processed"]
 
 
 @dataclass
