@@ -152,9 +152,12 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
         parser.error("give the command after --")
-    if args.mode == "plan":
-        return plan(args.label, command)
-    return run(args.label, command, args.log, verbose=args.verbose, last_line=args.last_line)
+    try:
+        if args.mode == "plan":
+            return plan(args.label, command)
+        return run(args.label, command, args.log, verbose=args.verbose, last_line=args.last_line)
+    except KeyboardInterrupt:  # Ctrl-C reached the command too; make reports the interrupted target
+        return 130
 
 
 if __name__ == "__main__":
