@@ -13,6 +13,11 @@ HOOKS_STAMP   := $(VENV)/.git-hooks
 KERNEL        := flitspeiling
 WAVES         := $(sort $(basename $(notdir $(wildcard data/codebook/waves/*.yml))))
 YEAR          ?= 2023
+# The step runner (tools/step.py): one line per step (what, which wave, seconds), its output in a log under build/,
+# the error and the log's path when it fails. `make V=1 ...` lets every step's output through.
+V             ?=
+STEP           = $(PYTHON_SYSTEM) tools/step.py run$(if $(filter-out 0,$(V)), --verbose)
+LOGS          := build/logs
 
 .PHONY: help
 help: ## List the targets with what they do
@@ -26,10 +31,11 @@ env: $(ENV_STAMP) $(HOOKS_STAMP) ## Build .venv from requirements.lock, register
 $(ENV_STAMP): requirements.lock pyproject.toml
 	@command -v $(PYTHON_SYSTEM) >/dev/null || { echo "error: $(PYTHON_SYSTEM) not found; install Python 3.11 (Debian: apt-get install python3 python3-venv)" >&2; exit 1; }
 	@$(PYTHON_SYSTEM) -c 'import sys; sys.exit(sys.version_info[:2] < (3, 11))' || { echo "error: Python >= 3.11 is needed, found $$($(PYTHON_SYSTEM) --version)" >&2; exit 1; }
-	$(PYTHON_SYSTEM) -m venv $(VENV) || { echo "error: could not create a venv; on Debian: apt-get install python3-venv" >&2; exit 1; }
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
-	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (flitspeiling)" >/dev/null
+	@$(STEP) --log $(LOGS)/env.log "environment (.venv from requirements.lock)" -- $(SHELL) -c '\
+		$(PYTHON_SYSTEM) -m venv $(VENV) || { echo "error: could not create a venv; on Debian: apt-get install python3-venv"; exit 1; }; \
+		$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock \
+		&& $(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e . \
+		&& $(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (flitspeiling)"'
 	@touch $@
 
 # The commit-time guard: a notebook with outputs is refused at commit (tools/git-hooks/pre-commit); outside a git
@@ -56,17 +62,18 @@ REFERENCE     := data/raw/reference/PROVENANCE.yml
 reference: $(REFERENCE) ## Put the CBS municipality lists in data/raw/reference (copy from REFERENCE_DIR or download)
 
 $(REFERENCE): | $(ENV_STAMP)
-	$(PY) -m helpers.data.cbs --dest data/raw/reference $(if $(REFERENCE_DIR),--source $(REFERENCE_DIR),)
+	@$(STEP) --log $(LOGS)/reference.log "reference (CBS municipality lists)" -- $(PY) -m helpers.data.cbs --dest data/raw/reference $(if $(REFERENCE_DIR),--source $(REFERENCE_DIR),)
 
 FRAMES := data/processed/frames.parquet data/processed/crosswalk.parquet
 $(FRAMES) &: $(REFERENCE) src/helpers/data/municipalities.py src/helpers/data/cbs.py $(wildcard data/codebook/waves/*.yml) $(ENV_STAMP)
-	$(PY) -m helpers.data.municipalities --reference data/raw/reference --out data/processed
+	@$(STEP) --log $(LOGS)/frames.log "frames (municipalities per wave)" -- \
+		$(PY) -m helpers.data.municipalities --reference data/raw/reference --out data/processed
 
 # ---------------------------------------------------------------------------------------------------------------
 # The synthetic stand-in: regenerated only on request; its files are committed in data/raw/survey/.
 .PHONY: synthetic
 synthetic: $(ENV_STAMP) $(REFERENCE) ## Regenerate the synthetic stand-in exports in data/raw/survey (deterministic)
-	$(PY) -m helpers.synthetic --out data/raw/survey
+	@$(STEP) --log $(LOGS)/synthetic.log "synthetic stand-in (every wave)" -- $(PY) -m helpers.synthetic --out data/raw/survey
 
 # ---------------------------------------------------------------------------------------------------------------
 # Cleaning: one run of notebooks/00_opschonen.ipynb per wave by helpers.publish.runner (the runner of the chapters: one
@@ -93,8 +100,8 @@ data: $(PROCESSED) $(FRAMES) ## Clean every wave into data/processed/<year>/ (wi
 data/processed/%/responses.parquet: $(CLEANING) $$(wildcard data/raw/survey/flitspeiling_$$*.*) \
 		data/raw/survey/provenance.yml $(CLEANING_CODEBOOK) $(FRAMES) data/published/bijlage_a_2023.csv \
 		$(RUNNER) src/helpers/publish/fragments.py $(APPENDIX_TEMPLATE) $(ENV_STAMP) $$(if $$(wildcard build/notebooks/$$*/00_opschonen.d),,$(HELPERS))
-	@echo "cleaning $*"
-	@$(PY) -m helpers.publish.runner --year $* --root $(CURDIR) --kernel $(KERNEL) --timeout $(NB_TIMEOUT) \
+	@$(STEP) --log build/$*/logs/00_opschonen.log "cleaning ($*)" -- \
+		$(PY) -m helpers.publish.runner --year $* --root $(CURDIR) --kernel $(KERNEL) --timeout $(NB_TIMEOUT) \
 		-p processed_dir ../data/processed --no-parts --no-fragment --out build/notebooks/$*/00_opschonen.ipynb --make-target $@ \
 		--html reports/$*/datakwaliteit.html $(CLEANING)
 	@test -f $@ || { echo "error: the cleaning notebook ran but did not write $@" >&2; exit 1; }
@@ -118,13 +125,13 @@ REPORT_YML      := notebooks/report.yml
 # report do not read it (so `make help` or `make env` on a fresh clone does not need the environment first).
 OUTLINE_MK      := build/outline.mk
 NO_OUTLINE_GOALS := help env lock reference synthetic clean clobber system-packages browser node_modules lint lab \
-                    diff-clean warm-stop codebook
+                    diff-clean warm-stop codebook sync
 ifneq ($(filter-out $(NO_OUTLINE_GOALS),$(MAKECMDGOALS)),)
 include $(OUTLINE_MK)
 endif
 $(OUTLINE_MK): $(REPORT_YML) src/helpers/report/outline.py $(ENV_STAMP)
 	@mkdir -p $(@D)
-	$(PY) -m helpers.report.outline --make $(REPORT_YML) > $@
+	@$(PY) -m helpers.report.outline --make $(REPORT_YML) > $@
 
 # What a chapter reads besides its helpers. Its helpers: the ones it imported at its last run (the .d file written
 # by helpers.publish.runner, included below), or every helper when there is no .d file yet.
@@ -143,7 +150,7 @@ PUBLISH_INPUTS  := $(REPORT_YML) $(wildcard src/helpers/__init__.py src/helpers/
 DEB_PACKAGES    := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 LDCONFIG        := $(firstword $(wildcard /sbin/ldconfig /usr/sbin/ldconfig) ldconfig)
 
-.PHONY: report all-waves report-clean system-packages preview warm-stop
+.PHONY: report all-waves all-waves-steps report-clean system-packages preview warm-stop
 report: reports/$(YEAR)/MANIFEST ## Build the report of YEAR (default 2023): HTML + PDF per chapter and whole, tabellenboek
 
 # The edit loop: run one notebook (when its inputs changed) and render its page exactly as the report will show it
@@ -158,7 +165,11 @@ preview: $(if $(NB),build/$(YEAR)/notebooks/$(NB).ipynb) ## Run notebook NB (e.g
 # kernel the usual way.
 warm-stop: ## Stop the warm kernel server of this environment now (it also ends by itself when idle)
 	@$(PY) -m helpers.publish.warm stop
-all-waves: $(foreach w,$(WAVES),reports/$(w)/MANIFEST) ## Build the report of every wave (reports/<year>/ for each)
+
+# With progress: tools/step.py counts the steps (make -n) and each step line says done/total, elapsed and time left.
+all-waves: | $(ENV_STAMP) ## Build the report of every wave (reports/<year>/ for each), with progress
+	@$(PYTHON_SYSTEM) tools/step.py plan "all waves" -- $(MAKE) --no-print-directory all-waves-steps
+all-waves-steps: $(foreach w,$(WAVES),reports/$(w)/MANIFEST)
 
 report-clean: ## Remove the build logs and parts of YEAR, so that `make report` runs every chapter again
 	rm -rf build/$(YEAR)
@@ -182,14 +193,15 @@ system-packages: ## Check for the Debian packages the PDFs need (Pango, fonts); 
 define WAVE_RULES
 build/$(1)/notebooks/%.ipynb: notebooks/%.ipynb $(CHAPTER_DATA) $(RUNNER) $(ENV_STAMP) \
 		$$$$(if $$$$(wildcard build/$(1)/notebooks/$$$$*.d),,$(CHAPTER_HELPERS))
-	@echo "chapter $$* ($(1))"
-	@$(PY) -m helpers.publish.runner --year $(1) --root $(CURDIR) --kernel $(KERNEL) --timeout $(NB_TIMEOUT) $$<
+	@$(STEP) --log build/$(1)/logs/$$*.log "chapter $$* ($(1))" -- \
+		$(PY) -m helpers.publish.runner --year $(1) --root $(CURDIR) --kernel $(KERNEL) --timeout $(NB_TIMEOUT) $$<
 
 build/$(1)/notebooks/$(SUMMARY).ipynb: $(foreach c,$(SUMMARY_SOURCES),build/$(1)/notebooks/$(c).ipynb)
 
 reports/$(1)/MANIFEST: $(foreach c,$(CHAPTERS),build/$(1)/notebooks/$(c).ipynb) $(PUBLISH_INPUTS) $(ENV_STAMP) \
 		| system-packages
-	$(PY) -m helpers.publish.assemble --year $(1) --root $(CURDIR)
+	@$(STEP) --log build/$(1)/logs/assemble.log "assembly: HTML, PDF, tabellenboek ($(1))" -- \
+		$(PY) -m helpers.publish.assemble --year $(1) --root $(CURDIR)
 endef
 $(foreach w,$(WAVES),$(eval $(call WAVE_RULES,$(w))))
 # The helpers each chapter imported at its last run (see helpers.publish.runner).
@@ -261,6 +273,15 @@ codebook: $(ENV_STAMP) ## Check the codebook and show what an edit to it does to
 lint: $(ENV_STAMP) ## Check code style (ruff) and the layer contract of src/helpers (import-linter, pyproject.toml)
 	$(VENV)/bin/ruff check src tests notebooks
 	$(VENV)/bin/lint-imports --no-cache
+
+.PHONY: sync
+# Every notebook has a text twin notebooks/py/<name>.py (a jupytext percent script, notebooks/jupytext.toml), the file a
+# code review reads. Lab writes both on every save; after an edit outside Lab `make sync` writes each twin from its
+# notebook (one direction only: the .ipynb is the source, and no notebook is touched, so nothing re-runs).
+# tests/test_notebook_twins.py fails while a twin differs.
+TWIN_FORMAT   := py//py:percent
+sync: $(ENV_STAMP) ## Write the text twin notebooks/py/<name>.py of every notebook (after an edit outside JupyterLab)
+	@$(VENV)/bin/jupytext --quiet --to $(TWIN_FORMAT) notebooks/*.ipynb
 
 .PHONY: lab
 # JupyterLab, the researchers' front door: the project kernel for every notebook (also new ones); as root (a container)

@@ -27,13 +27,16 @@ factsheets-clean: ## Remove the factsheets of YEAR and of the full-response test
 
 # Every wave's processed data: the LIA history reads the earlier waves through the crosswalk.
 reports/%/factsheets/INDEX.csv: $(FACTSHEET_INPUTS) $(PROCESSED) $(FRAMES) $(ENV_STAMP) | system-packages
-	$(PY) -m helpers.factsheets build --year $* --jobs $(FACTSHEET_JOBS)
+	@$(STEP) --last-line --log build/$*/logs/factsheets.log "factsheets ($*)" -- \
+		$(PY) -m helpers.factsheets build --year $* --jobs $(FACTSHEET_JOBS)
 
 $(FULL_RESPONSE)/processed/2023/responses.parquet: $(PROCESSED) $(FRAMES) $(REFERENCE) \
 		src/helpers/synthetic/full_response.py $(ENV_STAMP)
-	$(PY) -m helpers.synthetic.full_response --year 2023 --out $(FULL_RESPONSE)/processed
+	@$(STEP) --log $(FULL_RESPONSE)/logs/processed.log "full-response wave (synthetic, 2023)" -- \
+		$(PY) -m helpers.synthetic.full_response --year 2023 --out $(FULL_RESPONSE)/processed
 
 $(FULL_RESPONSE)/factsheets/INDEX.csv: $(FULL_RESPONSE)/processed/2023/responses.parquet $(FACTSHEET_INPUTS) \
 		$(ENV_STAMP) | system-packages
-	$(PY) -m helpers.factsheets build --year 2023 --jobs $(FACTSHEET_JOBS) --processed-dir $(FULL_RESPONSE)/processed \
+	@$(STEP) --last-line --log $(FULL_RESPONSE)/logs/factsheets.log "factsheets (synthetic full response, 2023)" -- \
+		$(PY) -m helpers.factsheets build --year 2023 --jobs $(FACTSHEET_JOBS) --processed-dir $(FULL_RESPONSE)/processed \
 		--out $(FULL_RESPONSE)/factsheets --build-dir $(FULL_RESPONSE)/build --label "synthetic full response"

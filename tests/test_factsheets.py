@@ -199,6 +199,9 @@ def test_small_size_class_merged_end_to_end(tmp_path):
     dropped = set(small["response_id"]) - keep
     responses = responses[~responses["response_id"].isin(dropped)]
     responses.to_parquet(path, index=False)
+    answers_path = processed / str(YEAR) / "answers.parquet"  # every answer belongs to a response (the contract)
+    answers = pd.read_parquet(answers_path)
+    answers[~answers["response_id"].isin(dropped)].to_parquet(answers_path, index=False)
     assert (responses["size_class"] == "lt10k").sum() <= 5
     sheet = _sheet(OOSTZAAN, processed)
     assert sheet.response_id == oostzaan_id

@@ -87,3 +87,20 @@ def test_every_report_notebook_names_the_project_kernel():
     for path in sorted((REPO_ROOT / "notebooks").glob("*.ipynb")):
         metadata = json.loads(path.read_text(encoding="utf-8"))["metadata"]
         assert metadata["kernelspec"]["name"] == KERNEL, path.name
+
+
+def test_saving_in_lab_writes_the_text_twin_too(lab):
+    """jupytext's contents manager (notebooks/jupytext.toml): a notebook saved in Lab gets its notebooks/py twin."""
+    base, token, _ = lab
+    name = "zz_twin_probe.ipynb"
+    twin = REPO_ROOT / "notebooks" / "py" / "zz_twin_probe.py"
+    notebook = {"cells": [{"cell_type": "code", "source": "n = 1 + 1", "metadata": {}, "outputs": [],
+                           "execution_count": None}],
+                "metadata": {"kernelspec": {"name": KERNEL, "display_name": "Python (flitspeiling)",
+                                            "language": "python"}}, "nbformat": 4, "nbformat_minor": 5}
+    try:
+        _api(base, token, f"/api/contents/{name}", "PUT", {"type": "notebook", "format": "json", "content": notebook})
+        assert "# %%\nn = 1 + 1" in twin.read_text(encoding="utf-8")
+    finally:
+        (REPO_ROOT / "notebooks" / name).unlink(missing_ok=True)
+        twin.unlink(missing_ok=True)

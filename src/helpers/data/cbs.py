@@ -12,6 +12,9 @@ The set (described in its SOURCES.md) is:
 table "Gebieden in Nederland" (the same names as the CBS file "Gemeenten alfabetisch"; 85385NED is the 2023 edition)
 and inhabitants from 70072ned "Regionale kerncijfers Nederland", "Bevolking op 1 januari, totale bevolking". The v3 API
 is used rather than v4 (odata4.cbs.nl) because its typed data set gives one row per municipality with named columns.
+CBS's own client `cbsodata` was evaluated and not used: it would replace `fetch_odata` only, and swaps dimension keys
+for titles (the codes are the join key), opens its own session (no offline tests) and sets no timeout
+(docs/methods.md, "Reference download").
 
 Either way the destination gets a PROVENANCE.yml with the origin and the sha256 of every file. It records no
 retrieval date: a date would make every run differ, and the sha256 already identifies the content.

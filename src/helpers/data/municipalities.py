@@ -68,6 +68,7 @@ from helpers.data.cbs import (
     list_file,
 )
 from helpers.data.published import load_published
+from helpers.data.schemas import check, frames_schema
 
 
 class _FrameSizes(dict):
@@ -542,6 +543,8 @@ def build_frames(reference_dir: Path | str | None = None, out_dir: Path | str = 
     frames = frames.rename(columns={"population": "population_frame"}).assign(code_2023=frames["code"].map(to_2023))
     frames = frames[["wave", "code", "name", "province", "population_frame", "population_approx", "code_2023"]]
     out_dir = Path(out_dir)
+    check(frames, frames_schema(), out_dir / "frames.parquet",
+          f"Fix: check the reference set in {reference.directory} (make reference); nothing was written.")
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = out_dir / "frames.parquet", out_dir / "crosswalk.parquet"
     for table, path in zip((frames.sort_values(["wave", "code"]), reference.crosswalk.sort_values("code")), paths,

@@ -5,6 +5,9 @@ no write time anywhere (Parquet files carry only library versions and column typ
 absolute paths. A write goes to a
 temporary directory next to the target first and replaces the target only when every file is complete, so a failed
 clean never leaves half-written files, and a failed write leaves the previous files untouched.
+
+The tables keep the contracts of helpers.data.schemas (pandera): checked before they are written and after they are
+read, against the codebook mapping of their wave.
 """
 
 from __future__ import annotations
@@ -22,37 +25,22 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from helpers import PROCESSED_DIR
-from helpers.data.codebook import WaveSpec
+from helpers.data.codebook import Codebook, CodebookError, WaveSpec
+from helpers.data.codebook import codebook as project_codebook
+from helpers.data.schemas import (  # the contract lives in schemas; its names stay importable from here
+    ANSWERS_COLUMNS,
+    RESPONSES_COLUMNS,
+    ProcessedDataError,
+    answers_schema,
+    check,
+    frames_schema,
+    nullable,
+    personal_columns,
+    responses_schema,
+)
 
-# The contract of the processed tables: column -> dtype (data/processed/README.md describes each column).
-RESPONSES_COLUMNS = {
-    "wave": "int64",
-    "response_id": "string",
-    "respondent_id": "string",
-    "joint_group": "string",
-    "match_status": "string",
-    "municipality_code": "string",
-    "municipality_name": "string",
-    "province": "string",
-    "code_2023": "string",
-    "population": "Int64",
-    "size_class": "string",
-    "klein": "boolean",
-    "in_frame": "bool",
-    "started_at": "datetime64[s]",
-    "submitted_at": "datetime64[s]",
-    "completed": "bool",
-    "last_question": "string",
-}
-ANSWERS_COLUMNS = {
-    "wave": "int64",
-    "response_id": "string",
-    "question": "string",
-    "item": "string",
-    "kind": "string",
-    "value": "string",
-    "text": "string",
-}
+__all__ = ["ANSWERS_COLUMNS", "RESPONSES_COLUMNS", "CleanResult", "ProcessedDataError", "coerce", "read_frames",
+           "read_processed", "write_processed"]
 
 
 @dataclass
@@ -93,10 +81,36 @@ _ARROW_TYPES = {
 
 
 def arrow_schema(columns: dict[str, str]) -> pa.Schema:
-    nullable = {"wave": False, "response_id": False, "in_frame": False, "completed": False, "question": False,
-                "item": False, "kind": False}
-    return pa.schema([pa.field(name, _ARROW_TYPES[dtype], nullable=nullable.get(name, True))
+    may_be_empty = nullable(columns)
+    return pa.schema([pa.field(name, _ARROW_TYPES[dtype], nullable=may_be_empty[name])
                       for name, dtype in columns.items()])
+
+
+WRITE_FIX = ("Fix: this is a bug in the cleaning (helpers.data.cleaning), or the codebook mapping changed in a way the "
+             "cleaning does not follow; the previous processed files were left in place.")
+READ_FIX = ("Fix: the processed data is older than the codebook, or was not written by the cleaning: run `make data` "
+            "(it rewrites data/processed/<year>/ from data/raw).")
+
+
+def wave_spec(year: int, codebook: Codebook | None = None) -> WaveSpec | None:
+    """The codebook mapping of `year` that the tables are checked against; None for a wave the codebook does not map
+    (a test's own codebook): the structure is still checked, the codes were checked when the tables were written."""
+    try:
+        return (codebook or project_codebook()).wave(int(year))
+    except (CodebookError, KeyError):
+        return None
+
+
+def validate(responses: pd.DataFrame, answers: pd.DataFrame, year: int, spec: WaveSpec | None, where: Path | str,
+             fix: str) -> None:
+    """Both tables of a wave against their schemas; every answer belongs to a response of the wave."""
+    personal = personal_columns(spec)
+    check(responses, responses_schema(year, spec), Path(where) / "responses.parquet", fix, personal)
+    check(answers, answers_schema(year, spec), Path(where) / "answers.parquet", fix, personal)
+    orphans = answers.loc[~answers["response_id"].isin(responses["response_id"]), "response_id"].unique()
+    if len(orphans):
+        raise ProcessedDataError(f"{Path(where) / 'answers.parquet'}, column 'response_id': {len(orphans)} id(s) "
+                                 f"without a row in responses.parquet, e.g. {list(orphans[:3])}. {fix}")
 
 
 def _write_parquet(frame: pd.DataFrame, columns: dict[str, str], path: Path) -> None:
@@ -114,6 +128,8 @@ def write_processed(result: CleanResult, out_dir: Path | str | None = None) -> P
     """Write `result` to `out_dir` (default data/processed/<year>/), replacing the previous files only when complete."""
     out_dir = Path(out_dir) if out_dir is not None else PROCESSED_DIR / str(result.year)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    # The tables as the cleaning made them: a column outside the contract is refused here, not dropped silently.
+    validate(result.responses, result.answers, result.year, result.spec or wave_spec(result.year), out_dir, WRITE_FIX)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.writing-", dir=out_dir.parent))
     try:
         _write_parquet(result.responses, RESPONSES_COLUMNS, staging / "responses.parquet")
@@ -137,8 +153,10 @@ def write_processed(result: CleanResult, out_dir: Path | str | None = None) -> P
     return out_dir
 
 
-def read_processed(year: int, processed_dir: Path | str = PROCESSED_DIR) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """(responses, answers, quality) of wave `year`, with the dtypes of the processed contract."""
+def read_processed(year: int, processed_dir: Path | str = PROCESSED_DIR, *, codebook: Codebook | None = None
+                   ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """(responses, answers, quality) of wave `year`, with the dtypes of the processed contract, checked against it
+    (and against the mapping of `year` in `codebook`, default the project's)."""
     directory = Path(processed_dir) / str(int(year))
     missing = [name for name in FILES if not (directory / name).exists()]
     if missing:
@@ -148,4 +166,13 @@ def read_processed(year: int, processed_dir: Path | str = PROCESSED_DIR) -> tupl
     responses = coerce(pq.read_table(directory / "responses.parquet").to_pandas(), RESPONSES_COLUMNS)
     answers = coerce(pq.read_table(directory / "answers.parquet").to_pandas(), ANSWERS_COLUMNS)
     quality = json.loads((directory / "quality.json").read_text(encoding="utf-8"))
+    validate(responses, answers, year, wave_spec(year, codebook), directory, READ_FIX)
     return responses, answers, quality
+
+
+def read_frames(processed_dir: Path | str = PROCESSED_DIR) -> pd.DataFrame:
+    """frames.parquet (the municipalities of every wave's frame), checked against its contract."""
+    path = Path(processed_dir) / "frames.parquet"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} not found: run `make data` (it writes the frames from the CBS reference set)")
+    return check(pd.read_parquet(path), frames_schema(), path, READ_FIX)

@@ -19,7 +19,7 @@ import yaml
 from helpers import CODEBOOK_DIR, PROCESSED_DIR, PUBLISHED_DIR
 from helpers.core.formatting import round_half_up
 from helpers.data.codebook import codebook
-from helpers.data.processed import read_processed
+from helpers.data.processed import read_frames, read_processed
 
 PUBLISHED_FILE = PUBLISHED_DIR / "published_numbers.yml"
 
@@ -486,7 +486,7 @@ def check_processed(processed_dir: Path | str | None = None, waves: Iterable[int
     """`check_all` on the processed data of `waves` (default: every wave with a codebook mapping)."""
     processed_dir = Path(processed_dir) if processed_dir is not None else PROCESSED_DIR
     waves = sorted(waves) if waves is not None else sorted(codebook().waves)
-    frames = pd.read_parquet(processed_dir / "frames.parquet")
+    frames = read_frames(processed_dir)
     responses, answers = {}, {}
     for wave in waves:
         responses[wave], answers[wave], _ = read_processed(wave, processed_dir)
