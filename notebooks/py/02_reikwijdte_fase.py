@@ -87,7 +87,8 @@ if breedte_gesteld:
 # %%
 if breedte_gesteld and vorig is not None:
     breed_nu = breedte.set_index("answer").loc["breed_inclusiebeleid"]
-    richting = tekst.more_or_fewer(breed_nu, vorig)  # the test on counts
+    richting = ch.more_or_fewer("breed_inclusiebeleid", "gemeenten met een breed inclusiebeleid", breed_nu, vorig,
+                            vorig["wave"])  # the test on counts, registered as a claim
     for row in reeks[reeks["wave"] < year].itertuples():
         ch.number(f"breed_inclusiebeleid_{row.wave}", row.pct, text=fmt.pct(row.pct), bron=row.source,
                   toets=tekst.compare(breed_nu, {"count": row.count, "n": row.n}) if row.wave == vorig["wave"] else None)
@@ -171,11 +172,12 @@ if fase_gesteld and vorige_meting is not None:
     uitvoering = ch.trend("lia_phase", "uitgevoerd")
     ch.text(" ".join([
         f"In vergelijking met {vorige_meting} zijn er nu "
-        f"{tekst.more_or_fewer(nu_rijen.loc['verkennend'], toen_rijen.loc['verkennend'])} deelnemende gemeenten in "
+        f"{ch.more_or_fewer('lia_verkennend', 'gemeenten in de verkennende fase', nu_rijen.loc['verkennend'], toen_rijen.loc['verkennend'], vorige_meting)} deelnemende gemeenten in "
         f"de eerste, verkennende fase (nu {fmt.pct(p['verkennend'])}, in {vorige_meting} {fmt.pct(q['verkennend'])}) "
-        f"en procentueel {tekst.more_or_fewer(nu_rijen.loc['uitgevoerd'], toen_rijen.loc['uitgevoerd'])} "
+        f"en procentueel {ch.more_or_fewer('lia_uitgevoerd', 'gemeenten met een LIA in uitvoering', nu_rijen.loc['uitgevoerd'], toen_rijen.loc['uitgevoerd'], vorige_meting)} "
         f"deelnemende gemeenten in de uitvoeringsfase (nu {fmt.pct(p['uitgevoerd'])}, in {vorige_meting} "
-        f"{fmt.pct(q['uitgevoerd'])}).",
+        f"{fmt.pct(q['uitgevoerd'])}). Het aandeel gemeenten met een LIA in ontwikkeling, gereed of in uitvoering ligt "
+        f"{ch.compared_phrase('lia_in_ontwikkeling_of_uitvoering', 'gemeenten met een LIA in ontwikkeling, gereed of in uitvoering', groep, ch.group_share('lia_phase', 'lia_in_ontwikkeling_of_uitvoering', year=vorige_meting).iloc[0], vorige_meting)}.",
         *h2.implementation_history_sentences(uitvoering[uitvoering["wave"] <= vorige_meting], vorige_meting),
     ]))
     # toets: this wave against the previous one, tested on the counts (the summary uses the same word)
@@ -233,14 +235,7 @@ if fase_gesteld and ch.n_comments("lia_phase"):
 # ## 2.3 Ontwikkeling sinds 2018
 
 # %%
-if ch.shows("trend_fase_tabel"):
-    ch.text(
-        "Hoe ontwikkelen deze cijfers zich over de metingen? Per onderwerp schatten we met een logistisch "
-        "regressiemodel hoeveel procentpunt het aandeel gemeenten gemiddeld per jaar verandert. Het "
-        "95%-betrouwbaarheidsinterval geeft de marge rond die schatting: ligt 0 erbinnen, dan is er geen aantoonbare "
-        "trend. Een tweede model houdt rekening met de grootte van de gemeenten (aantal inwoners), omdat niet elk jaar "
-        "dezelfde mix van grote en kleine gemeenten meedoet."
-    )
+sections.trend_intro(ch, "trend_fase_tabel")
 
 trend = sections.trend_section(ch, "trend_fase_tabel", "trend_fase_figuur")
 if trend is not None:
@@ -252,7 +247,7 @@ if trend is not None:
             rij = trend.row(code)
             ch.number(f"trend_{code}_pp_per_jaar", rij["change_pp"],
                       text=f"{trends.signed(rij['change_pp'])} procentpunt", **h2.trend_context(rij))
-            zinnen.append(trends.model_sentence(rij, wat))
+            zinnen.append(sections.trend_sentence(ch, rij, wat))
     if zinnen:
         ch.text(" ".join(zinnen))
 
@@ -319,8 +314,8 @@ if panel_getoond:
                   text=panel.pp_text(rij.composition_pp), wave=vorige_panel)
     for indicator in panel.GUESS_INDICATORS:
         if indicator in gesplitst:
-            ch.text(panel.describe(uitkomst, indicator))
-    ch.text(panel.answer_guess(uitkomst, shown=gesplitst))
+            ch.text(sections.panel_text(ch, uitkomst, indicator))
+    ch.text(sections.panel_guess(uitkomst, gesplitst))
 
 # %% [markdown]
 # ## 2.5 Gewogen en ongewogen percentages

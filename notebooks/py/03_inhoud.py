@@ -23,7 +23,7 @@ small_threshold = 25000
 
 # %%
 from helpers import MIN_GROUP
-from helpers.analysis import coding, tables, trends
+from helpers.analysis import coding, tables
 from helpers.core import formatting as fmt
 from helpers.report import sections
 from helpers.report import text as tekst
@@ -94,7 +94,7 @@ if resultaten_gesteld and lia_resultaten_n:
 if domeinen_gesteld := ch.shown_or_noted("domains", item="domeinen", missing=[
         "top_domeinen", "top_domeinen_min_pct", "top_domeinen_max_pct", "top_domeinen_klein_min_pct",
         "top_domeinen_klein_max_pct", "minste_aandacht_domeinen"], gesteld=False):
-    domeinvraag = ch.cb.question("domains")
+    domeinvraag = ch.question("domains")  # the domains this wave asked
     ch.text(
         ("De volgende vragen werden weer aan alle gemeenten gesteld, ongeacht de fase van de LIA waarin ze zich "
          "bevinden.\n\n" if resultaten_gesteld else "")
@@ -197,7 +197,7 @@ if vng_gesteld:
 # %%
 if partners_gesteld := ch.shown_or_noted("partners", item="partners_betrokken", gesteld=False, missing=[
         "wmo_raad_pct", "clientenorganisaties_niet_pct", "belangenorganisaties_niet_pct", "alle_werken_samen"]):
-    partnervraag = ch.cb.question("partners")
+    partnervraag = ch.question("partners")
     ch.text(
         "Aan de gemeenten is gevraagd welke maatschappelijke verbanden en organisaties zij betrekken bij het "
         "verbeteren van toegankelijkheid en het bevorderen van inclusie op basis van het VN-verdrag Handicap, en in "
@@ -245,7 +245,7 @@ if partners_gesteld:
 if knelpunten_gesteld := ch.shown_or_noted("obstacles", item="knelpunten", missing=[
         "knelpunt_capaciteit_pct", "knelpunt_capaciteit_klein_pct", "knelpunt_capaciteit_vorig_pct",
         "knelpunten_vaker_dan_vorig"], gesteld=False):
-    knelpuntvraag = ch.cb.question("obstacles")
+    knelpuntvraag = ch.question("obstacles")
     ch.text(
         "Om beter zicht te krijgen op de belemmerende factoren die gemeenten ervaren bij de uitvoering van het "
         f"VN-verdrag Handicap werd hun de volgende vraag gesteld: ‘{knelpuntvraag.text}’. In {ch.ref('knelpunten')} "
@@ -309,19 +309,13 @@ if knelpunten_gesteld and kn_n:
 # ## 3.6 Ontwikkeling sinds 2018
 
 # %%
-if ch.shows("trend_inhoud_tabel"):
-    ch.text(
-        "Hoe ontwikkelen deze cijfers zich over de metingen? Per onderwerp schatten we met een logistisch "
-        "regressiemodel hoeveel procentpunt het aandeel gemeenten gemiddeld per jaar verandert. Het "
-        "95%-betrouwbaarheidsinterval geeft de marge rond die schatting: ligt 0 erbinnen, dan is er geen aantoonbare "
-        "trend. Een tweede model houdt rekening met de grootte van de gemeenten (aantal inwoners), omdat niet elk jaar "
-        "dezelfde mix van grote en kleine gemeenten meedoet.")
+sections.trend_intro(ch, "trend_inhoud_tabel")
 if (trend := sections.trend_section(ch, "trend_inhoud_tabel", "trend_inhoud_figuur")) is not None:
     aantal, stijgend, dalend = inhoud.significant_trends(trend.table, "obstacles")
     zinnen = [f"Van de {fmt.words(aantal)} knelpunten {'nam' if len(stijgend) == 1 else 'namen'} er "
               f"{fmt.words(len(stijgend))} aantoonbaar toe en {fmt.words(len(dalend))} aantoonbaar af (p < 0,05)."]
     if (rij := inhoud.register_trends(ch, trend, stijgend, dalend)) is not None:
-        zinnen.append(trends.model_sentence(rij, "gemeenten dat de uitvoeringscapaciteit een groot of zeer groot "
+        zinnen.append(sections.trend_sentence(ch, rij, "gemeenten dat de uitvoeringscapaciteit een groot of zeer groot "
                                                  "knelpunt noemt"))
     ch.text(" ".join(zinnen))
 

@@ -67,7 +67,7 @@ if bekend_gesteld:
         vorig = eerder.iloc[-1]
         ch.number("bekend_idm_vorig_pct", vorig["pct"], text=fmt.pct(vorig["pct"]), wave=int(vorig["wave"]),
                   toets=tekst.compare(ja, vorig))
-        zinnen.append(f"De bekendheid ligt daarmee {tekst.compared_phrase(ja, vorig, vorig['wave'])}.")
+        zinnen.append(f"De bekendheid ligt daarmee {ch.compared_phrase('bekend_idm', 'gemeenten dat bekend is met ‘Iedereen doet mee!’', ja, vorig, vorig['wave'])}.")
         ch.note(tekst.SIGNIFICANCE_NOTE)
     if len(eerder) >= 2:
         verloop = tekst.series_phrase(reeks["wave"], reeks["pct"])
@@ -141,8 +141,9 @@ if inhoud_gesteld and vorige_inhoud:
     richting = support.overall_direction(inhoud)  # "meer"/"minder" when the needs moved one way, else None
     zinnen = [f"Over de hele lijn zien we dat gemeenten wat {richting} behoefte aan ondersteuning hebben, vergeleken "
               f"met {vorige_inhoud}." if richting else
-              f"Vergeleken met {vorige_inhoud} is het beeld gemengd: het percentage ligt {support.mixed_phrase(inhoud)}."]
+              support.mixed_sentence(inhoud)]
     zinnen += support.no_need_sentences(inhoud)
+    support.register_claims(ch, inhoud, "inhoud")
     if meer_behoefte:
         beginnend, beginnend_vorig = support.beginners(ch), support.beginners(ch, vorige_inhoud)
         if tekst.compare(beginnend, beginnend_vorig) == tekst.HIGHER:
@@ -200,6 +201,7 @@ if proces_gesteld:
         zinnen.append(f"{fmt.capitalize(fmt.pct(iets_nodig['pct']))} van de gemeenten heeft behoefte aan ten minste "
                       "één vorm van procesmatige ondersteuning.")
     else:
+        support.register_claims(ch, proces, "proces")
         zinnen.append(f"De behoefte om belangenbehartigers te betrekken ligt "
                       f"{proces.compared_phrase('belangenbehartigers')}.")
         grootste = proces.largest_change()
@@ -222,7 +224,7 @@ if not vorm_gesteld:
     ch.not_asked("support_form", item="vorm")
     ch.number("vorm_top3", None, text="niet gevraagd", question="support_form")
 else:
-    opties = [option.label for option in ch.cb.question("support_form").options if option.in_table]
+    opties = [option.label for option in ch.question("support_form").options if option.in_table]
     ch.text(f"Opties zijn: {fmt.join(tekst.in_sentence(label) for label in opties)}. Ook hier konden verscheidene "
             "antwoordopties naast elkaar worden gekozen.")
     vorm = support.needs(ch, "support_form")
@@ -245,14 +247,7 @@ if vorm_gesteld:
 # ## 4.5 Ontwikkeling sinds 2018
 
 # %%
-if ch.shows("trend_ondersteuning_tabel"):
-    ch.text(
-        "Hoe ontwikkelen deze cijfers zich over de metingen? Per onderwerp schatten we met een logistisch "
-        "regressiemodel hoeveel procentpunt het aandeel gemeenten gemiddeld per jaar verandert. Het "
-        "95%-betrouwbaarheidsinterval geeft de marge rond die schatting: ligt 0 erbinnen, dan is er geen aantoonbare "
-        "trend. Een tweede model houdt rekening met de grootte van de gemeenten (aantal inwoners), omdat niet elk jaar "
-        "dezelfde mix van grote en kleine gemeenten meedoet."
-    )
+sections.trend_intro(ch, "trend_ondersteuning_tabel")
 
 trend = sections.trend_section(ch, "trend_ondersteuning_tabel", "trend_ondersteuning_figuur")
 if trend is not None:
@@ -267,7 +262,7 @@ if trend is not None:
         ch.number(f"trend_{code}_pp_per_jaar", rij["change_pp"], text=f"{trends.signed(rij['change_pp'])} procentpunt",
                   low=rij["change_pp_low"], high=rij["change_pp_high"], p=rij["p_value"],
                   odds_ratio=rij["odds_ratio"], waves=rij["waves"])
-        zinnen.append(trends.model_sentence(rij, wat))
+        zinnen.append(sections.trend_sentence(ch, rij, wat))
     if zinnen:
         ch.text(" ".join(zinnen))
 

@@ -80,4 +80,13 @@ if alinea:
     ch.text(alinea)
 
 # %%
+# Where the comparison with the previous wave and the trend over all waves differ: name both (the chapters' claims)
+verschillen, beweringen = sm.trend_and_year(kerncijfers.claims, year)
+beweringen += sm.year_claims(ch2, ch4, year, previous=ch.previous_wave("support_content"))  # its own comparisons
+for bewering in beweringen:
+    ch.claim(bewering)
+if verschillen:
+    ch.text(sm.paragraph(verschillen))
+
+# %%
 ch.finish()
