@@ -314,9 +314,8 @@ def small_label(threshold: int) -> str:
 
 
 def capitalize(text: str) -> str:
-    """fmt.capitalize, with Dutch "Eén" (not "Één") at the start of a sentence."""
-    text = fmt.capitalize(text)
-    return "Eén" + text[3:] if text.startswith("Één") else text
+    """fmt.capitalize, accents kept: "Één" at the start of a sentence (the report's spelling, as text.sentence_start)."""
+    return fmt.capitalize(text)
 
 
 def _sentence(text: str) -> str:

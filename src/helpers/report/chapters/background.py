@@ -103,7 +103,7 @@ def g4_sentence(g4_taking_part: list[str]) -> str:
     if not g4_taking_part:
         return "Geen van de G4-gemeenten heeft de flitspeiling ingevuld."
     verb = singular_or_plural(len(g4_taking_part), "heeft", "hebben")
-    return f"Zo {verb} van de G4 {fmt.join(g4_taking_part)} de flitspeiling ingevuld."
+    return f"Van de G4 {verb} {fmt.join(g4_taking_part)} de flitspeiling ingevuld."
 
 
 def large_municipalities_sentence(n_large: int, g4_taking_part: list[str]) -> str:
