@@ -25,6 +25,9 @@ DICTIONARY_DIRS = (Path("/usr/share/hunspell"), Path("/usr/share/myspell/dicts")
 
 # Files the reader downloads from the index page: their names are the reader's, not internal.
 READER_FILES = ("cijfers.csv", "tabellenboek.xlsx")
+# The cleaning log of the wave (notebooks/00_opschonen.ipynb), for the researcher: like the colophon it names files,
+# hashes and questions on purpose. The report's reader gets Bijlage E Datakwaliteit instead.
+TECHNICAL_PAGES = ("datakwaliteit.html",)
 
 INTERNAL_NAMES = {
     "file path": re.compile(r"\b[\w.-]+/[\w./-]*\w|\b[\w-]+\.(?:ya?ml|py|ipynb|parquet|json|csv|xlsx|j2)\b"),
@@ -113,7 +116,9 @@ def _context(block: str, match: re.Match) -> str:
 
 # --- written style
 
-SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)(?P<start>\d[\d.,]*)\s")
+# A digit, then a word in lower case: a count or share opening a sentence ("3 gemeenten …"), not a numbered title
+# ("3 Inhoud lokaal inclusiebeleid").
+SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)(?P<start>\d[\d.,]*)\s+(?=%|[a-zà-ÿ])")
 STYLE_RULES = {
     "‘ten slotte’ is two words": re.compile(r"\b[Tt]enslotte\b"),
     "capital Één with its accents": re.compile(r"\bEén\b"),
@@ -152,13 +157,18 @@ def project_words(extra: Iterable[str] = ()) -> set[str]:
     return {word for word in words if word} | set(extra)
 
 
+WEB_ADDRESS = re.compile(r"\b(?:https?://\S+|[\w.-]+\.(?:nl|com|org|eu)\b\S*)")
+
+
 def words_of(blocks: Iterable[str]) -> set[str]:
-    return {match.group(0).strip("’'-") for block in blocks for match in WORD.finditer(block)}
+    """The words of the text blocks, web addresses left out."""
+    return {match.group(0).strip("’'-") for block in blocks for match in WORD.finditer(WEB_ADDRESS.sub(" ", block))}
 
 
 def unknown_words(words: Iterable[str], known: set[str]) -> list[str]:
     """The words hunspell with the Dutch dictionary does not know and the project word list does not list. A
     compound with a hyphen is right when each of its parts is."""
+    known = known | {word.lower() for word in known} | {word.capitalize() for word in known}  # "Testresponsen"
     candidates = sorted({word for word in words if word and word not in known})
     parts = sorted({part for word in candidates for part in word.split("-") if part and part not in known})
     result = subprocess.run(["hunspell", "-d", DICTIONARY, "-l"], input="\n".join(candidates + parts),
@@ -182,14 +192,18 @@ def municipality_words(reference_dir: Path) -> set[str]:
     names: set[str] = set()
     for path in sorted(reference_dir.glob("gemeenten_*.csv")):
         frame = pd.read_csv(path, dtype=str)
-        column = next(c for c in frame.columns if "naam" in c.lower())
-        names |= words_of(frame[column].dropna())
+        names |= words_of(frame["name"].dropna())
     return names
+
+
+def reader_pages(report_dir: Path) -> list[Path]:
+    """The report's pages a reader reads: every HTML page but TECHNICAL_PAGES."""
+    return sorted(page for page in report_dir.glob("*.html") if page.name not in TECHNICAL_PAGES)
 
 
 def scan(report_dir: Path) -> dict[str, list]:
     """Everything the checks find in one wave's reports folder."""
-    pages = sorted(report_dir.glob("*.html"))
+    pages = reader_pages(report_dir)
     found: dict[str, list] = {"internal": [], "style": []}
     for page in pages:
         found["internal"] += internal_names(html_blocks(page), page.name)
@@ -207,5 +221,5 @@ if __name__ == "__main__":
                 print(kind, finding)
         if dictionary_available():
             known = project_words(municipality_words(Path("data/raw/reference")))
-            blocks = [b for page in sorted(folder.glob("*.html")) for b in html_blocks(page, quotes=False)]
+            blocks = [b for page in reader_pages(folder) for b in html_blocks(page, quotes=False)]
             print("spelling", folder.name, unknown_words(words_of(blocks), known))

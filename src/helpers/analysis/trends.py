@@ -539,8 +539,7 @@ TABLE_NOTE = ("Eerste → laatste meting: het percentage in de eerste en in de l
 
 PARTICIPANTS_CAVEAT = ("Let op: niet elk jaar doen dezelfde gemeenten mee. Een trend in deze cijfers kan dus ook komen "
                        "doordat andere gemeenten deelnamen; het model met grootteklasse corrigeert alleen voor de "
-                       "grootte. De vergelijking van gemeenten die in beide metingen meededen staat in de "
-                       "panelanalyse.")
+                       "grootte.")
 
 
 def n_range(values) -> str:

@@ -232,7 +232,7 @@ def _write_pages(rendered: list[RenderedPart], year: int, synthetic: bool, prove
     for index, part in enumerate(rendered):
         previous = rendered[index - 1] if index > 0 else None
         following = rendered[index + 1] if index + 1 < len(rendered) else None
-        emit(part.part.stem, render_part_page(part, year, synthetic, previous, following, provenance),
+        emit(part.part.stem, render_part_page(part, year, synthetic, previous, following, provenance, rendered),
              part.manifest.get("items", []))
     all_items = [item for part in rendered for item in part.manifest.get("items", [])]
     emit(whole_report_name(year), render_report_page(rendered, year, synthetic, provenance), all_items)

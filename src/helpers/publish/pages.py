@@ -17,7 +17,9 @@ import markupsafe
 from helpers import TEMPLATES_DIR
 from helpers.publish.fragments import NBCONVERT_TEMPLATE, RenderedPart
 from helpers.publish.manifests import item_code, item_label
+from helpers.publish.parts import PublishError
 from helpers.publish.provenance import Provenance
+from helpers.report.text import CROSS_REFERENCE_PREFIX
 
 CSS_FILE = TEMPLATES_DIR / NBCONVERT_TEMPLATE / "static" / "report.css"
 COLOPHON_CSS_FILE = TEMPLATES_DIR / "colophon.css"
@@ -56,9 +58,8 @@ def report_title(year: int) -> str:
 
 def _colophon(year: int, synthetic: bool) -> str:
     data = "synthetische vervanger van de enquêtegegevens" if synthetic else "enquêtegegevens van de flitspeiling"
-    return (f"{report_title(year)}. {AUTHORS_NOTE}. Deze uitgave is automatisch opgebouwd uit de {data} met "
-            "helpers.publish; de gegevens bij elke figuur staan in de webversie (onder de figuur) en in het "
-            "tabellenboek.")
+    return (f"{report_title(year)}. {AUTHORS_NOTE}. Deze uitgave is automatisch opgebouwd uit de {data}; de "
+            "gegevens bij elke figuur staan in de webversie (onder de figuur) en in het tabellenboek.")
 
 
 def _colophon_view(provenance: Provenance | None) -> dict | None:
@@ -86,16 +87,57 @@ def common_context(year: int, synthetic: bool, provenance: Provenance | None = N
     }
 
 
+_CROSS_REFERENCE = re.compile(rf'<a href="#{CROSS_REFERENCE_PREFIX}(?P<part>\w+)(?:--(?P<section>[\w-]+))?">.*?</a>',
+                              re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _heading(part: RenderedPart, section: str) -> tuple[str, str] | None:
+    """(id, text) of the heading of `part` whose id is "<slug>-[<number>-]<section>"; None when there is none."""
+    pattern = re.compile(rf'<h([1-6])[^>]*\bid="{re.escape(part.part.slug)}-(?:\d+-)*{re.escape(section)}"[^>]*>'
+                         r"(.*?)</h\1>", re.S)
+    match = pattern.search(part.body)
+    if match is None:
+        return None
+    anchor = re.search(r'\bid="([^"]+)"', match.group(0)).group(1)
+    return anchor, " ".join(_TAG.sub("", match.group(2)).split())
+
+
+def resolve_cross_references(body: str, rendered: Sequence[RenderedPart], page: str | None = None) -> str:
+    """The cross-references of a part's body (helpers.report.text.cross_reference) as links with the real heading of
+    their target as text: within the whole report (`page` None) to its anchor, on the page of part `page` (its stem)
+    to the anchor on that page or on the target part's own page. A target the report does not have is an error."""
+    parts = {part.part.slug: part for part in rendered}
+
+    def link(match: re.Match) -> str:
+        target, section = parts.get(match.group("part")), match.group("section")
+        found = None if target is None else _heading(target, section) if section else ("", target.part.heading)
+        if found is None:
+            raise PublishError(f"a cross-reference points at {match.group('part')}{f' / {section}' if section else ''}"
+                               " but the report has no such part or section; fix the reference or the heading")
+        anchor, text = found
+        if not section:  # a part: its section of the whole report (templates/report.html.j2), else its own page
+            href = f"#{target.part.slug}" if page is None else f"{target.part.stem}.html"
+        else:
+            href = f"#{anchor}" if page in (None, target.part.stem) else f"{target.part.stem}.html#{anchor}"
+        return f'<a class="cross-reference" href="{href}">{markupsafe.escape(text)}</a>'
+
+    return _CROSS_REFERENCE.sub(link, body)
+
+
 def render_part_page(rendered: RenderedPart, year: int, synthetic: bool, previous: RenderedPart | None = None,
-                     following: RenderedPart | None = None, provenance: Provenance | None = None) -> str:
-    """The page of one part, with links to the previous and the following part."""
+                     following: RenderedPart | None = None, provenance: Provenance | None = None,
+                     report: Sequence[RenderedPart] = ()) -> str:
+    """The page of one part, with links to the previous and the following part; its cross-references point at the
+    pages of the other parts of `report` (all parts of the report)."""
 
     def link(other: RenderedPart | None) -> dict | None:
         return None if other is None else {"href": f"{other.part.stem}.html", "title": other.part.heading}
 
     context = common_context(year, synthetic, provenance)
     context.update(page_title=f"{rendered.part.heading} | {report_title(year)}",
-                   part={"slug": rendered.part.slug, "kind": rendered.part.kind, "body": rendered.body,
+                   part={"slug": rendered.part.slug, "kind": rendered.part.kind,
+                         "body": resolve_cross_references(rendered.body, report or [rendered], rendered.part.stem),
                          "has_notice": any(mark in rendered.body for mark in NOTICE_MARKERS)},
                    previous=link(previous), next=link(following))
     return template_environment().get_template("chapter.html.j2").render(context)
@@ -113,17 +155,34 @@ def _bijlage_b(rendered: Sequence[RenderedPart]) -> dict:
     return {"title": BIJLAGE_B_TITLE, "groups": groups}
 
 
+def after_bijlage_b(part) -> bool:
+    """Does this appendix come after Bijlage B (its label is "Bijlage C" or later)?"""
+    label = part.label.split()
+    return part.kind == "appendix" and len(label) == 2 and label[0] == "Bijlage" and label[1] > "B"
+
+
 def render_report_page(rendered: Sequence[RenderedPart], year: int, synthetic: bool,
                        provenance: Provenance | None = None) -> str:
-    """The whole report: cover, contents, every part in order, Bijlage B and the colophon."""
+    """The whole report: cover, contents, every part in order with Bijlage B in its alphabetical place (after
+    Bijlage A, before Bijlage C and later appendices), and the colophon."""
     bijlage_b = _bijlage_b(rendered)
-    contents = [{"level": level, "id": anchor, "text": text} for part in rendered for level, anchor, text in part.headings]
+    before = [part for part in rendered if not after_bijlage_b(part.part)]
+    after = [part for part in rendered if after_bijlage_b(part.part)]
+
+    def headings(parts: Sequence[RenderedPart]) -> list[dict]:
+        return [{"level": level, "id": anchor, "text": text} for part in parts for level, anchor, text in part.headings]
+
+    def views(parts: Sequence[RenderedPart]) -> list[dict]:
+        return [{"slug": part.part.slug, "kind": part.part.kind,
+                 "body": resolve_cross_references(part.body, rendered)} for part in parts]
+
+    contents = headings(before)
     contents.append({"level": 1, "id": "bijlage-b-overzicht", "text": BIJLAGE_B_TITLE})
     contents += [{"level": 2, "id": group["id"], "text": group["title"]} for group in bijlage_b["groups"]]
+    contents += headings(after)
     contents.append({"level": 1, "id": COLOPHON_ID, "text": "Colofon"})
     context = common_context(year, synthetic, provenance)
-    context.update(page_title=report_title(year), parts=[{"slug": part.part.slug, "kind": part.part.kind,
-                                                           "body": part.body} for part in rendered],
+    context.update(page_title=report_title(year), parts=views(before), later_parts=views(after),
                    contents=contents, bijlage_b=bijlage_b)
     return template_environment().get_template("report.html.j2").render(context)
 

@@ -903,8 +903,8 @@ def published_note(comparison: Mapping, year: int, records: Sequence[Mapping] = 
     ambiguous_here = {_key(r["name"]) for r in records if r.get("name")}
     for text, candidates in unresolved:
         options = f": {fmt.join(candidates, 'of')}" if candidates else ""
-        also = (" Ook in deze gegevens is die deelnemer niet aan één gemeente toegewezen (zie de bijlage over "
-                "de datakwaliteit)." if _key(text) in ambiguous_here else "")
+        also = (" Ook in deze gegevens is die deelnemer niet aan één gemeente toegewezen (zie "
+                f"{phrases.cross_reference(phrases.DATA_QUALITY_PART)})." if _key(text) in ambiguous_here else "")
         sentences.append(f"‘{text}’ kan meer dan één gemeente zijn{options}.{also}" if candidates else
                          f"‘{text}’ is niet als gemeente te herkennen.{also}")
     if comparison["spelling"]:

@@ -152,6 +152,27 @@ def counted(n: int, singular: str, plural: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------------------------------
+# Cross-references
+
+# A cross-reference is a Markdown link to "#deel-<part slug>" or "#deel-<part slug>--<section>"; the publishing step
+# (helpers.publish.pages.resolve_cross_references) replaces its text by the real heading of that part or section and
+# points it at its anchor, and refuses to publish one whose target the report does not have. So no title is typed in
+# a sentence, and a renamed or missing section stops the build instead of misleading the reader.
+CROSS_REFERENCE_PREFIX = "deel-"
+PANEL_SECTION = ("reikwijdte_fase", "verandering-binnen-gemeenten-en-in-de-samenstelling")  # chapter 2, the panel
+DATA_QUALITY_PART = "datakwaliteit"  # the data-quality appendix (report.yml)
+
+
+def cross_reference(part: str, section: str = "", placeholder: str = "") -> str:
+    """A Markdown link to a part of the report (its slug in report.yml) or to one of its sections (the heading's
+    words as in its anchor, without the section number: "verandering-binnen-gemeenten-en-in-de-samenstelling").
+    The link text is filled in when the report is published; `placeholder` is what a notebook run outside the build
+    shows meanwhile (default: the slug)."""
+    target = f"{CROSS_REFERENCE_PREFIX}{part}" + (f"--{section}" if section else "")
+    return f"[{placeholder or (section or part).replace('-', ' ').replace('_', ' ')}](#{target})"
+
+
+# --------------------------------------------------------------------------------------------------------------------
 # Labels in a sentence
 
 
