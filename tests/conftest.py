@@ -43,6 +43,8 @@ BUILD: dict[str, str | set[str]] = {
     "test_disclosure": {"test_the_published_fact_on_municipalities_under_10000_is_reproduced_and_flagged",
                         "test_no_output_lists_a_municipality_with_its_answers"},  # reports/2023
     "test_privacy_scan": {"test_real_outputs_hold_no_personal_data", "test_real_scan_covers_every_output"},
+    "test_reader_text": {"test_reader_text_has_no_internal_names", "test_reader_text_follows_the_written_style",
+                         "test_reader_text_is_spelled_right", "test_no_quote_twice_in_a_part"},  # reports/<year>
     "test_factsheets": {  # factsheets built in Jupyter kernels (the `builds` fixture), one in Chromium
         "test_lia_history_says_which_waves_were_missed", "test_index_lists_every_built_factsheet",
         "test_confidential_marking_in_html_and_pdf", "test_synthetic_notice_and_accessibility",

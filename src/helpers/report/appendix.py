@@ -99,16 +99,17 @@ def count_phrase(n: int, singular: str, plural: str) -> str:
 def steps_sentences(quality: Mapping) -> str:
     """What the cleaning did, from export to the units the report counts, in plain Dutch."""
     counts = quality["counts"]
-    return (f"De export van de peiling telt {fmt.number(counts['rows_in'])} rijen. Daarvan zijn "
-            f"{count_phrase(counts['test_responses'], 'testrespons', 'testresponsen')} verwijderd en "
-            f"{count_phrase(counts['excluded_no_first_content'], 'rij', 'rijen')} niet meegeteld omdat de eerste "
-            f"inhoudelijke vraag niet is beantwoord. Er blijven {fmt.number(counts['valid_rows'])} geldige responsen "
-            f"over. Na het splitsen van {count_phrase(counts['joint_rows'], 'gezamenlijk antwoord', 'gezamenlijke antwoorden')} "
-            f"voor meer gemeenten en het verwijderen van "
-            f"{count_phrase(counts['duplicates_removed'], 'dubbele inzending', 'dubbele inzendingen')} telt het "
-            f"rapport {fmt.number(counts['units_out'])} deelnemers, van wie "
-            f"{fmt.number(counts['identified_municipalities'])} aan een gemeente uit de gemeentelijst van het CBS "
-            f"gekoppeld zijn.")
+    tests, excluded = counts["test_responses"], counts["excluded_no_first_content"]
+    joint = count_phrase(counts["joint_rows"], "gezamenlijk antwoord", "gezamenlijke antwoorden")
+    duplicates = count_phrase(counts["duplicates_removed"], "dubbele inzending", "dubbele inzendingen")
+    return (f"De export van de peiling telt {fmt.number(counts['rows_in'])} rijen. Daarvan "
+            f"{'is' if tests == 1 else 'zijn'} {count_phrase(tests, 'testrespons', 'testresponsen')} verwijderd"
+            + (f" en {count_phrase(excluded, 'rij', 'rijen')} niet meegeteld omdat de eerste inhoudelijke vraag niet "
+               "is beantwoord" if excluded else "")
+            + f". Er blijven {fmt.number(counts['valid_rows'])} geldige responsen over. Na het splitsen van {joint} "
+            f"voor meer gemeenten en het verwijderen van {duplicates} telt het rapport "
+            f"{fmt.number(counts['units_out'])} deelnemers, van wie {fmt.number(counts['identified_municipalities'])} "
+            "aan een gemeente uit de gemeentelijst van het CBS gekoppeld zijn.")
 
 
 def privacy_sentence(quality: Mapping) -> str:
