@@ -100,12 +100,12 @@ def test_g4_sentence_every_case():
 
 
 def test_large_and_small_municipality_sentences():
-    assert h1.large_municipalities_sentence(1, []).endswith("‘de G40’) heeft 1 gemeente deelgenomen aan de peiling.")
+    assert h1.large_municipalities_sentence(1, []).endswith("‘de G40’) heeft één gemeente deelgenomen aan de peiling.")
     assert h1.large_municipalities_sentence(25, ["Utrecht"]).endswith(
         "hebben – inclusief Utrecht – 25 gemeenten deelgenomen aan de peiling.")
     assert h1.small_municipalities_sentence(0).endswith("heeft geen enkele gemeente deelgenomen.")
-    assert h1.small_municipalities_sentence(1).endswith("inwoners, heeft 1 gemeente deelgenomen.")
-    assert h1.small_municipalities_sentence(4).endswith("inwoners, hebben 4 gemeenten deelgenomen.")
+    assert h1.small_municipalities_sentence(1).endswith("inwoners, heeft één gemeente deelgenomen.")
+    assert h1.small_municipalities_sentence(4).endswith("inwoners, hebben vier gemeenten deelgenomen.")
 
 
 # --------------------------------------------------------------------------------------------------------------------
