@@ -9,6 +9,7 @@ the report's own style or spelling.
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import subprocess
@@ -59,6 +60,7 @@ def _soup(path: Path) -> BeautifulSoup:
     return soup
 
 
+@functools.lru_cache(maxsize=64)
 def html_blocks(path: Path, *, quotes: bool = True) -> list[str]:
     """The text blocks of a page as a reader sees them (paragraphs, headings, list items, captions, table cells),
     whitespace collapsed; without the blockquotes when `quotes` is False. Image alt texts are blocks too."""
@@ -77,6 +79,7 @@ def html_blocks(path: Path, *, quotes: bool = True) -> list[str]:
     return blocks
 
 
+@functools.lru_cache(maxsize=64)
 def paragraphs(path: Path) -> list[str]:
     """The running text of a page: paragraphs and list items outside quotes, tables and headings."""
     soup = _soup(path)
@@ -86,6 +89,7 @@ def paragraphs(path: Path) -> list[str]:
             if not element.find(["p", "li"]) and element.get_text().strip()]
 
 
+@functools.lru_cache(maxsize=32)
 def pdf_text(path: Path) -> str:
     """The text of a PDF up to its colophon."""
     from pypdf import PdfReader
@@ -201,8 +205,9 @@ def reader_pages(report_dir: Path) -> list[Path]:
     return sorted(page for page in report_dir.glob("*.html") if page.name not in TECHNICAL_PAGES)
 
 
+@functools.lru_cache(maxsize=8)
 def scan(report_dir: Path) -> dict[str, list]:
-    """Everything the checks find in one wave's reports folder."""
+    """Everything the checks find in one wave's reports folder (read once per test run: the tests share it)."""
     pages = reader_pages(report_dir)
     found: dict[str, list] = {"internal": [], "style": []}
     for page in pages:

@@ -49,7 +49,9 @@ def trend_section(ch, table_item: str, figure_item: str) -> trends.TrendAnalysis
                   alt=trends.figure_alt(analysis, shown), question=trends.MODEL_QUESTION, caution=False,
                   base=f"per onderwerp en meting de gemeenten die de vraag beantwoordden ({trends.n_range(data['n'])})",
                   note=("Punten: gemeten percentage met 95%-betrouwbaarheidsinterval (Wilson). Gestippelde lijn met "
-                        "band: het trendmodel met 95%-band. Open ruit: het gepubliceerde percentage van die meting. "
+                        "band: het trendmodel met 95%-band. Open ruit: het gepubliceerde percentage van die meting; streep: "
+                        "een gepubliceerde benadering (zoals ‘iets meer dan een kwart’), getekend als de marge die "
+                        "die woorden laten. "
                         + trends.reworded_note(analysis, shown)).strip(),
                   table_columns={"item_label": "Onderwerp", "group": "Meting", "count": "Aantal", "n": "Basis (n)",
                                  "pct": "Percentage", "pct_low": "95%-BI onder", "pct_high": "95%-BI boven",
