@@ -148,6 +148,8 @@ PUBLISH_INPUTS  := $(REPORT_YML) $(wildcard src/helpers/__init__.py src/helpers/
                    $(shell find src/helpers/templates -type f 2>/dev/null) $(wildcard data/published/*)
 # WeasyPrint (PDF) needs the system's Pango and a font.
 DEB_PACKAGES    := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+# The spelling check of the reader text (tests/test_reader_text.py) needs hunspell and its Dutch dictionary.
+SPELL_PACKAGES  := hunspell hunspell-nl
 LDCONFIG        := $(firstword $(wildcard /sbin/ldconfig /usr/sbin/ldconfig) ldconfig)
 
 .PHONY: report all-waves all-waves-steps report-clean system-packages preview warm-stop
@@ -174,7 +176,7 @@ all-waves-steps: $(foreach w,$(WAVES),reports/$(w)/MANIFEST)
 report-clean: ## Remove the build logs and parts of YEAR, so that `make report` runs every chapter again
 	rm -rf build/$(YEAR)
 
-system-packages: ## Check for the Debian packages the PDFs need (Pango, fonts); as root install the missing ones
+system-packages: ## Check for the Debian packages the PDFs (Pango, fonts) and the spelling check (hunspell-nl) need; as root install them
 	@if $(LDCONFIG) -p 2>/dev/null | grep -q 'libpango-1\.0\.so\.0' && $(LDCONFIG) -p | grep -q 'libpangoft2-1\.0\.so\.0' \
 		&& test -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -184,6 +186,15 @@ system-packages: ## Check for the Debian packages the PDFs need (Pango, fonts); 
 	else \
 		echo "error: the PDFs need Pango and a font: install the Debian packages $(DEB_PACKAGES)" >&2; \
 		echo "       (as root: apt-get update && apt-get install -y $(DEB_PACKAGES))" >&2; exit 1; \
+	fi
+	@if command -v hunspell >/dev/null && test -e /usr/share/hunspell/nl_NL.dic; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing $(SPELL_PACKAGES) (the Dutch spelling check of the reader text)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SPELL_PACKAGES) >/dev/null \
+			|| { echo "error: apt-get could not install $(SPELL_PACKAGES)" >&2; exit 1; }; \
+	else \
+		echo "warning: no hunspell with the Dutch dictionary: the spelling check of make test will be skipped." >&2; \
+		echo "         Install the Debian packages $(SPELL_PACKAGES) (as root: apt-get install -y $(SPELL_PACKAGES))" >&2; \
 	fi
 
 # One wave's rules. helpers.publish.runner runs a chapter into <name>.running.ipynb; it becomes the target only when the

@@ -55,6 +55,8 @@ BUILD: dict[str, str | set[str]] = {
     "test_changes": {"test_change_report_and_landing_page_pass_axe", "test_make_diff_end_to_end"},  # Chromium, make
     "test_privacy_scan": {"test_real_outputs_hold_no_personal_data", "test_real_scan_covers_every_output"},
     "test_other_questions": {"test_every_asked_question_of_2023_has_a_sheet_and_cijfers_rows"},  # reports/2023
+    "test_reader_text": {"test_reader_text_has_no_internal_names", "test_reader_text_follows_the_written_style",
+                         "test_reader_text_is_spelled_right", "test_no_quote_twice_in_a_part"},  # reports/<year>
     "test_factsheets": {  # factsheets built in Jupyter kernels (the `builds` fixture), one in Chromium
         "test_lia_history_says_which_waves_were_missed", "test_index_lists_every_built_factsheet",
         "test_confidential_marking_in_html_and_pdf", "test_synthetic_notice_and_accessibility",

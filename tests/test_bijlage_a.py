@@ -79,7 +79,7 @@ def test_unidentified_never_returns_typed_text():
         assert typed not in sentence
     assert sm.unidentified_sentence([]) == ""
     assert sm.unidentified_sentence([{"status": "empty", "name": ""}]) == \
-        "Eén deelnemer is niet aan één gemeente toe te wijzen: de naam ontbreekt of is onherkenbaar."
+        "Één deelnemer is niet aan één gemeente toe te wijzen: de naam ontbreekt of is onherkenbaar."
 
 
 def test_compare_with_published_lists_both_sides():

@@ -269,7 +269,7 @@ def test_least_attention_for_groups():
     assert (everyone.top, everyone.clear, everyone.n) == (["a", "b", "c"], True, 100)
     assert small.n == 20 and small.top == ["a", "b", "c"]
     sentences = content.least_attention_sentences(everyone, [small], labels, 5)
-    assert sentences[1] == (f"30{NBSP}% van de gemeenten geeft aan geen of weinig aandacht te hebben voor domein a, "
+    assert sentences[1] == (f"Van de gemeenten geeft 30{NBSP}% aan geen of weinig aandacht te hebben voor domein a, "
                             f"20{NBSP}% voor domein b en 10{NBSP}% voor domein c.")
     assert sentences[2] == "Ook voor de kleinere gemeenten zijn dit de domeinen waar zij de minste aandacht aan besteden."
     note = content.least_attention_note(everyone, [small], labels, 5, 50)
@@ -504,9 +504,11 @@ def test_question_list_introduces_the_last_of_several_questions():
 
 
 def test_municipalities_did_agrees_and_starts_a_sentence():
-    assert content.municipalities_did(1, "gaf", "gaven") == "1 gemeente gaf"
-    assert content.municipalities_did(1200, "gaf", "gaven") == "1.200 gemeenten gaven"
-    assert content.municipalities_did(3, "noemt", "noemen", f"12{NBSP}%") == f"3 gemeenten (12{NBSP}%) noemen"
+    assert content.municipalities_did(1, "gaf", "gaven") == "Één gemeente gaf"
+    assert content.municipalities_did(18, "gaf", "gaven") == "Achttien gemeenten gaven"  # up to twenty in words
+    assert content.municipalities_did(1200, "gaf", "gaven") == "Er gaven 1.200 gemeenten"  # never a digit first
+    assert content.municipalities_did(3, "noemt", "noemen", f"12{NBSP}%") == f"Drie gemeenten (12{NBSP}%) noemen"
+    assert content.municipalities_did(53, "noemt", "noemen", f"80{NBSP}%") == f"Er noemen 53 gemeenten (80{NBSP}%)"
     assert content.base_aside(12, 50) == "; basis: 12 gemeenten" and content.base_aside(50, 50) == ""
 
 

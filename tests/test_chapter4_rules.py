@@ -72,7 +72,7 @@ def test_rose_every_wave_needs_a_tested_rise_at_every_step():
 
 
 def test_municipalities_did_agrees_the_verb():
-    assert tekst.municipalities_did(1, "koos", "kozen") == "Eén gemeente koos"
+    assert tekst.municipalities_did(1, "koos", "kozen") == "Één gemeente koos"
     assert tekst.municipalities_did(6, "koos", "kozen") == "Zes gemeenten kozen"
     assert tekst.municipalities_did(201, "gaf", "gaven", start=False) == "201 gemeenten gaven"
 

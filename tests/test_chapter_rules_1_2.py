@@ -95,17 +95,17 @@ def test_g4_sentence_every_case():
     assert h1.g4_sentence(["Amsterdam", "Rotterdam", "Den Haag", "Utrecht"]) == \
         "Alle vier G4-gemeenten hebben de flitspeiling ingevuld."
     assert h1.g4_sentence([]) == "Geen van de G4-gemeenten heeft de flitspeiling ingevuld."
-    assert h1.g4_sentence(["Utrecht"]) == "Zo heeft van de G4 Utrecht de flitspeiling ingevuld."
-    assert h1.g4_sentence(["Rotterdam", "Utrecht"]) == "Zo hebben van de G4 Rotterdam en Utrecht de flitspeiling ingevuld."
+    assert h1.g4_sentence(["Utrecht"]) == "Van de G4 heeft Utrecht de flitspeiling ingevuld."
+    assert h1.g4_sentence(["Rotterdam", "Utrecht"]) == "Van de G4 hebben Rotterdam en Utrecht de flitspeiling ingevuld."
 
 
 def test_large_and_small_municipality_sentences():
-    assert h1.large_municipalities_sentence(1, []).endswith("‘de G40’) heeft 1 gemeente deelgenomen aan de peiling.")
+    assert h1.large_municipalities_sentence(1, []).endswith("‘de G40’) heeft één gemeente deelgenomen aan de peiling.")
     assert h1.large_municipalities_sentence(25, ["Utrecht"]).endswith(
         "hebben – inclusief Utrecht – 25 gemeenten deelgenomen aan de peiling.")
     assert h1.small_municipalities_sentence(0).endswith("heeft geen enkele gemeente deelgenomen.")
-    assert h1.small_municipalities_sentence(1).endswith("inwoners, heeft 1 gemeente deelgenomen.")
-    assert h1.small_municipalities_sentence(4).endswith("inwoners, hebben 4 gemeenten deelgenomen.")
+    assert h1.small_municipalities_sentence(1).endswith("inwoners, heeft één gemeente deelgenomen.")
+    assert h1.small_municipalities_sentence(4).endswith("inwoners, hebben vier gemeenten deelgenomen.")
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -238,7 +238,7 @@ def test_function_sentences_when_another_group_leads():
     groups, categories = function_counts(10, 20, 1, {})
     assert h1.function_sentences(groups, categories, SHORTS) == [
         "Het vaakst genoemd: ‘management’ (20) en ‘beleid’ (10).",
-        "Eén antwoord valt in geen van deze groepen."]  # text.sentence_start: "Eén", not "Één"
+        "Één antwoord valt in geen van deze groepen."]  # text.sentence_start keeps the accents
     groups, categories = function_counts(20, 15, 0, {})
     assert h1.function_sentences(groups, categories, SHORTS)[-1] == \
         "‘Management’ (15) werd bij deze vraag ook aangegeven."  # not less than half as often

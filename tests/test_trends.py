@@ -235,13 +235,19 @@ def test_trend_figure_is_deterministic_and_marks_published_values():
     two = figures.trend_panels(analysis.series, analysis.curves)
     assert figures.svg_bytes(one) == figures.svg_bytes(two)
     legend = [t.get_text() for t in one.legends[0].get_texts()]
-    assert legend == ["gemeten, met 95%-interval", "trendmodel (logit)", "trendmodel: 95%-band", "gepubliceerd"]
+    assert legend == ["gemeten, met 95%-interval", "trendmodel (logit)", "trendmodel: 95%-band", "gepubliceerd",
+                      "gepubliceerd, bij benadering"]
     panel = one.axes[0]
     published = [line for line in panel.get_lines() if isinstance(line, Line2D) and line.get_label() == "gepubliceerd"]
     assert len(published) == 1 and published[0].get_marker() == "D"
-    # The published shares (2018-2023: 3, 5, 20, 25, 34 and 30 %) are drawn at their waves, next to the measured ones.
+    # The exact published shares (2018-2023: 3, 5, 20, 34 and 30 %) are drawn at their waves as points, next to the
+    # measured ones; 2021's "iets meer dan een kwart" (published as 25 %, approximately: 25 to 30 %) as a range.
     drawn = dict(zip(map(int, published[0].get_xdata()), map(float, published[0].get_ydata()), strict=True))
-    assert drawn == {2018: 3.0, 2019: 5.0, 2020: 20.0, 2021: 25.0, 2022: 34.0, 2023: 30.0}
+    assert drawn == {2018: 3.0, 2019: 5.0, 2020: 20.0, 2022: 34.0, 2023: 30.0}
+    ranges = [c for c in panel.collections if c.get_label() == "gepubliceerd, bij benadering"]
+    assert len(ranges) == 1
+    (segment,) = ranges[0].get_segments()
+    assert segment[0][0] == pytest.approx(2021.18) and sorted(segment[:, 1]) == [25.0, 30.0]
     labels = [t.get_text().replace("\u00a0", " ") for t in panel.texts]
     assert labels == ["5 %", "10 %", "20 %", "27 %", "34 %", "40 %"]
     assert [ax.get_title(loc="left") for ax in one.axes if ax.get_visible()] == ["Gesimuleerd", "Verkennend"]

@@ -51,7 +51,8 @@ TABLE_COLUMNS = ["indicator", "label", "chapter", "question", "item", "answer", 
                  "p_value", "size_change_pp", "size_change_pp_low", "size_change_pp_high", "size_odds_ratio",
                  "size_odds_ratio_low", "size_odds_ratio_high", "size_p_value", "size_unknown"]
 SERIES_COLUMNS = ["indicator", "label", "wave", "n", "count", "pct", "pct_low", "pct_high", "fitted_pct",
-                  "fitted_low", "fitted_high", "published", "published_quote", "reworded"]
+                  "fitted_low", "fitted_high", "published", "published_low", "published_high", "published_quote",
+                  "reworded"]
 # Dutch headers of the model columns in the tabellenboek and cijfers (the tidy columns have theirs in helpers.publish.assemble).
 TABELLENBOEK_HEADERS = {
     "waves": "Metingen", "n_per_wave": "Basis per meting (n)", "pct_first": "Percentage eerste meting",
@@ -385,6 +386,10 @@ def analyse(chapter: int, year: int, load: tables.Loader, *, available: Sequence
                 "fitted_low": float(fitted.at[wave_row.wave, "fitted_low"]),
                 "fitted_high": float(fitted.at[wave_row.wave, "fitted_high"]),
                 "published": float(published.value) if published is not None else math.nan,
+                # an approximate published share ("iets meer dan een kwart") is a range, drawn as one
+                **dict(zip(("published_low", "published_high"),
+                           published.range if published is not None and published.comparison == "approx"
+                           and published.range is not None else (math.nan, math.nan), strict=True)),
                 "published_quote": published.quote if published is not None else "",
                 "reworded": int(wave_row.wave) in changed})
     table = pd.DataFrame.from_records(rows, columns=TABLE_COLUMNS)
@@ -551,13 +556,13 @@ TABLE_NOTE = ("Eerste → laatste meting: het percentage in de eerste en in de l
 FIGURE_NOTE = ("Punten: gemeten percentage met de marge van die meting (95%-betrouwbaarheidsinterval, als steekproef "
                "uit alle mogelijke metingen; daarom breder dan de marge in de tabel ‘gewogen en ongewogen’, zie "
                "Bijlage D). Gestippelde lijn met band: het trendmodel met zijn marge. Open ruit: het gepubliceerde "
-               "percentage van die meting.")
+               "percentage van die meting; streep: een gepubliceerde benadering (zoals ‘iets meer dan een kwart’), "
+               "getekend als de marge die die woorden laten.")
 
 
 PARTICIPANTS_CAVEAT = ("Let op: niet elk jaar doen dezelfde gemeenten mee. Een trend in deze cijfers kan dus ook komen "
                        "doordat andere gemeenten deelnamen; het model met grootteklasse corrigeert alleen voor de "
-                       "grootte. De vergelijking van gemeenten die in beide metingen meededen staat in de "
-                       "panelanalyse.")
+                       "grootte.")
 
 
 def n_range(values) -> str:

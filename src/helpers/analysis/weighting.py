@@ -286,7 +286,8 @@ def method_note(table: pd.DataFrame, frame: Frame) -> str:
              "(Bijlage D)."]
     unknown = int(table["unknown_size"].max()) if len(table) else 0
     if unknown:
-        parts.append(f"{fmt.capitalize(fmt.municipalities(unknown))} zonder bekend inwonertal "
+        parts.append(f"{fmt.capitalize(fmt.words(unknown))} {'gemeente' if unknown == 1 else 'gemeenten'} zonder "
+                     "bekend inwonertal "
                      f"{'telt' if unknown == 1 else 'tellen'} alleen ongewogen mee.")
     merged = sorted({m for value in table["merged_strata"] for m in str(value).split(";") if m})
     if merged:

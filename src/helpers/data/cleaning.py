@@ -997,7 +997,7 @@ def _answers_frame(year: int, answer_rows: list[dict], spec: WaveSpec) -> pd.Dat
 
 STEP_LABELS = {
     "rows_in": "Rijen in de export",
-    "test_responses": "Testresponses verwijderd",
+    "test_responses": "Testresponsen verwijderd",
     "no_first_content": "Eerste inhoudelijke vraag niet beantwoord (geen geldige respons)",
     "municipality_matching": "Gemeentenaam gekoppeld aan de CBS-lijst",
     "joint_answers": "Gezamenlijke antwoorden: één eenheid per gemeente",

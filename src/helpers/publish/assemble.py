@@ -250,19 +250,22 @@ def _write_pages(rendered: list[RenderedPart], year: int, synthetic: bool, prove
 
     parts = [part.part for part in rendered]
     for part in rendered:
-        emit(part.part.stem, _part_page(part, parts, year, synthetic, provenance), part.manifest.get("items", []))
+        emit(part.part.stem, _part_page(part, parts, year, synthetic, provenance, rendered),
+             part.manifest.get("items", []))
     all_items = [item for part in rendered for item in part.manifest.get("items", [])]
     emit(whole_report_name(year), render_report_page(rendered, year, synthetic, provenance), all_items)
     return documents
 
 
-def _part_page(rendered: RenderedPart, parts: list[Part], year: int, synthetic: bool, provenance: Provenance) -> str:
-    """The page of one part as the report publishes it: between its neighbours in `parts`, with its own colophon."""
+def _part_page(rendered: RenderedPart, parts: list[Part], year: int, synthetic: bool, provenance: Provenance,
+               report: list[RenderedPart]) -> str:
+    """The page of one part as the report publishes it: between its neighbours in `parts`, with its own colophon and
+    its cross-references to the other parts of `report`."""
     index = parts.index(rendered.part)
     previous = parts[index - 1] if index > 0 else None
     following = parts[index + 1] if index + 1 < len(parts) else None
     own = part_provenance(provenance, part_notebooks(rendered.part, parts), {f"{part.stem}.ipynb" for part in parts})
-    return render_part_page(rendered, year, synthetic, previous, following, own)
+    return render_part_page(rendered, year, synthetic, previous, following, own, report)
 
 
 def preview(paths: Paths, stem: str) -> Path:
@@ -282,8 +285,10 @@ def preview(paths: Paths, stem: str) -> Path:
         notebooks=[paths.notebooks_dir / f"{other.stem}.ipynb" for other in built],
         chapter_notebooks=[paths.report_yml.parent / f"{other.stem}.ipynb" for other in parts],
         reported_synthetic=reported_synthetic)
-    [rendered] = _render_parts(paths, [part], manifests)
-    html = _part_page(rendered, parts, paths.year, bool(reported_synthetic), provenance)
+    # Every built part is rendered (from the fragment cache) so that cross-references to them resolve as published.
+    report = _render_parts(paths, built, manifests)
+    rendered = next(other for other in report if other.part == part)
+    html = _part_page(rendered, parts, paths.year, bool(reported_synthetic), provenance, report)
     problems = external_resources(html)
     if problems:
         raise PublishError(f"{stem}.html would load from elsewhere: {problems[:3]}")

@@ -19,8 +19,9 @@ import markupsafe
 from helpers import TEMPLATES_DIR
 from helpers.publish.fragments import NBCONVERT_TEMPLATE, RenderedPart
 from helpers.publish.manifests import item_code, item_label
-from helpers.publish.parts import Part
+from helpers.publish.parts import Part, PublishError
 from helpers.publish.provenance import Provenance
+from helpers.report.text import CROSS_REFERENCE_PREFIX
 
 CSS_FILE = TEMPLATES_DIR / NBCONVERT_TEMPLATE / "static" / "report.css"
 COLOPHON_CSS_FILE = TEMPLATES_DIR / "colophon.css"
@@ -60,9 +61,8 @@ def report_title(year: int) -> str:
 
 def _colophon(year: int, synthetic: bool) -> str:
     data = "synthetische vervanger van de enquêtegegevens" if synthetic else "enquêtegegevens van de flitspeiling"
-    return (f"{report_title(year)}. {AUTHORS_NOTE}. Deze uitgave is automatisch opgebouwd uit de {data} met "
-            "helpers.publish; de gegevens bij elke figuur staan in de webversie (onder de figuur) en in het "
-            "tabellenboek.")
+    return (f"{report_title(year)}. {AUTHORS_NOTE}. Deze uitgave is automatisch opgebouwd uit de {data}; de "
+            "gegevens bij elke figuur staan in de webversie (onder de figuur) en in het tabellenboek.")
 
 
 def _colophon_view(provenance: Provenance | None) -> dict | None:
@@ -99,6 +99,44 @@ def part_notebooks(part: Part, parts: Sequence[Part]) -> set[str]:
     return own
 
 
+_CROSS_REFERENCE = re.compile(rf'<a href="#{CROSS_REFERENCE_PREFIX}(?P<part>\w+)(?:--(?P<section>[\w-]+))?">.*?</a>',
+                              re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _heading(part: RenderedPart, section: str) -> tuple[str, str] | None:
+    """(id, text) of the heading of `part` whose id is "<slug>-[<number>-]<section>"; None when there is none."""
+    pattern = re.compile(rf'<h([1-6])[^>]*\bid="{re.escape(part.part.slug)}-(?:\d+-)*{re.escape(section)}"[^>]*>'
+                         r"(.*?)</h\1>", re.S)
+    match = pattern.search(part.body)
+    if match is None:
+        return None
+    anchor = re.search(r'\bid="([^"]+)"', match.group(0)).group(1)
+    return anchor, " ".join(_TAG.sub("", match.group(2)).split())
+
+
+def resolve_cross_references(body: str, rendered: Sequence[RenderedPart], page: str | None = None) -> str:
+    """The cross-references of a part's body (helpers.report.text.cross_reference) as links with the real heading of
+    their target as text: within the whole report (`page` None) to its anchor, on the page of part `page` (its stem)
+    to the anchor on that page or on the target part's own page. A target the report does not have is an error."""
+    parts = {part.part.slug: part for part in rendered}
+
+    def link(match: re.Match) -> str:
+        target, section = parts.get(match.group("part")), match.group("section")
+        found = None if target is None else _heading(target, section) if section else ("", target.part.heading)
+        if found is None:
+            raise PublishError(f"a cross-reference points at {match.group('part')}{f' / {section}' if section else ''}"
+                               " but the report has no such part or section; fix the reference or the heading")
+        anchor, text = found
+        if not section:  # a part: its section of the whole report (templates/report.html.j2), else its own page
+            href = f"#{target.part.slug}" if page is None else f"{target.part.stem}.html"
+        else:
+            href = f"#{anchor}" if page in (None, target.part.stem) else f"{target.part.stem}.html#{anchor}"
+        return f'<a class="cross-reference" href="{href}">{markupsafe.escape(text)}</a>'
+
+    return _CROSS_REFERENCE.sub(link, body)
+
+
 def part_provenance(provenance: Provenance, own: Collection[str], report_notebooks: Collection[str]) -> Provenance:
     """The provenance of one part's page: the whole report's, without the report notebooks (file names in
     `report_notebooks`) that are not among the part's `own`, both in the input files and in the uncommitted changes
@@ -117,16 +155,18 @@ def part_provenance(provenance: Provenance, own: Collection[str], report_noteboo
 
 
 def render_part_page(rendered: RenderedPart, year: int, synthetic: bool, previous: Part | None = None,
-                     following: Part | None = None, provenance: Provenance | None = None) -> str:
+                     following: Part | None = None, provenance: Provenance | None = None,
+                     report: Sequence[RenderedPart] = ()) -> str:
     """The page of one part, with links to the `previous` and the `following` part. `provenance`: the part's own
-    (`part_provenance`)."""
+    (`part_provenance`); its cross-references point at the pages of the other parts of `report` (all parts)."""
 
     def link(other: Part | None) -> dict | None:
         return None if other is None else {"href": f"{other.stem}.html", "title": other.heading}
 
     context = common_context(year, synthetic, provenance)
     context.update(page_title=f"{rendered.part.heading} | {report_title(year)}",
-                   part={"slug": rendered.part.slug, "kind": rendered.part.kind, "body": rendered.body,
+                   part={"slug": rendered.part.slug, "kind": rendered.part.kind,
+                         "body": resolve_cross_references(rendered.body, report or [rendered], rendered.part.stem),
                          "has_notice": any(mark in rendered.body for mark in NOTICE_MARKERS)},
                    previous=link(previous), next=link(following))
     return template_environment().get_template("chapter.html.j2").render(context)
@@ -161,15 +201,17 @@ def render_report_page(rendered: Sequence[RenderedPart], year: int, synthetic: b
     def headings(parts: Sequence[RenderedPart]) -> list[dict]:
         return [{"level": level, "id": anchor, "text": text} for part in parts for level, anchor, text in part.headings]
 
+    def views(parts: Sequence[RenderedPart]) -> list[dict]:
+        return [{"slug": part.part.slug, "kind": part.part.kind,
+                 "body": resolve_cross_references(part.body, rendered)} for part in parts]
+
     contents = headings(before)
     contents.append({"level": 1, "id": "bijlage-b-overzicht", "text": BIJLAGE_B_TITLE})
     contents += [{"level": 2, "id": group["id"], "text": group["title"]} for group in bijlage_b["groups"]]
     contents += headings(after)
     contents.append({"level": 1, "id": COLOPHON_ID, "text": "Colofon"})
     context = common_context(year, synthetic, provenance)
-    context.update(page_title=report_title(year),
-                   parts=[{"slug": part.part.slug, "kind": part.part.kind, "body": part.body} for part in before],
-                   parts_after=[{"slug": part.part.slug, "kind": part.part.kind, "body": part.body} for part in after],
+    context.update(page_title=report_title(year), parts=views(before), parts_after=views(after),
                    contents=contents, bijlage_b=bijlage_b)
     return template_environment().get_template("report.html.j2").render(context)
 

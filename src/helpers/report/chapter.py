@@ -411,7 +411,10 @@ class Chapter:
 
     def note(self, text: str) -> None:
         """Show a short note in small print (e.g. why our count differs from the published one); inline Markdown
-        (**vet**, *cursief*) is allowed."""
+        (**vet**, *cursief*) is allowed. A note the chapter already showed is not shown again (a boilerplate note,
+        such as how differences are tested, once per chapter)."""
+        if ("note", text) in self.shown:
+            return
         self.shown.append(("note", text))
         if self.show:
             import mistune  # nbconvert's Markdown renderer

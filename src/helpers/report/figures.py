@@ -259,7 +259,9 @@ def trend_panels(series: pd.DataFrame, curves: pd.DataFrame | None = None, *, co
     pct_high, fitted_pct, fitted_low, fitted_high, published): the observed share per wave as a dot with its 95 %
     (Wilson) interval and its value, the fitted logit curve with its 95 % band (`curves`: indicator, year, fitted_pct,
     fitted_low, fitted_high on a fine grid; without it the fitted values of the waves are joined), and the published
-    share of a wave, where there is one, as an open diamond named "gepubliceerd" in the legend. All panels share one
+    share of a wave, where there is one, as an open diamond named "gepubliceerd" in the legend, or, when it was
+    published in words ("iets meer dan een kwart": published_low, published_high), as a bar over the range those
+    words allow. All panels share one
     percentage axis so that levels compare across panels; meaning does not rest on colour (markers differ in shape)."""
     indicators = _ordered(series["indicator"], order)
     if not indicators:
@@ -269,7 +271,8 @@ def trend_panels(series: pd.DataFrame, curves: pd.DataFrame | None = None, *, co
     apply_theme()
     fig = Figure(figsize=(WIDTH, 0.6 + 2.45 * rows), layout="constrained")
     axes = fig.subplots(rows, columns, sharex=True, sharey=True, squeeze=False)
-    top = max(float(series[["pct_high", "fitted_high", "published"]].max(skipna=True).max()), 10.0)
+    tops = [column for column in ("pct_high", "fitted_high", "published", "published_high") if column in series]
+    top = max(float(series[tops].max(skipna=True).max()), 10.0)
     limit = min(100.0, 10 * math.ceil((top + 8) / 10))
     waves = sorted(int(w) for w in series["wave"].unique())
     observed_colour, fitted_colour, published_colour = OKABE_ITO["blauw"], OKABE_ITO["oranje"], OKABE_ITO["vermiljoen"]
@@ -291,11 +294,17 @@ def trend_panels(series: pd.DataFrame, curves: pd.DataFrame | None = None, *, co
                     label="gemeten, met 95%-interval")
         for xi, yi, hi in zip(x, y, rows_of["pct_high"], strict=True):
             ax.text(xi, min(hi + 1.5, limit - 1), fmt.pct(yi), ha="center", va="bottom", fontsize=8.5)
-        published = rows_of[rows_of["published"].notna()]
+        approximate = (rows_of["published_low"].notna() if "published_low" in rows_of
+                       else pd.Series(False, index=rows_of.index))
+        published = rows_of[rows_of["published"].notna() & ~approximate]
         if len(published):
             ax.plot(published["wave"].astype(int), published["published"], linestyle="none", marker="D",
                     markersize=7, markerfacecolor="none", markeredgecolor=published_colour, markeredgewidth=1.6,
                     label="gepubliceerd")
+        ranges = rows_of[approximate]
+        if len(ranges):  # "iets meer dan een kwart": the range the words allow, not a point
+            ax.vlines(ranges["wave"].astype(int) + 0.18, ranges["published_low"], ranges["published_high"],
+                      color=published_colour, linewidth=3.0, label="gepubliceerd, bij benadering")
         ax.set_title(wrap(rows_of["label"].iloc[0], 42), fontsize=10, loc="left")
         ax.set_ylim(0, limit)
         ax.yaxis.set_major_locator(MultipleLocator(25 if limit > 60 else 10))
@@ -315,8 +324,9 @@ def trend_panels(series: pd.DataFrame, curves: pd.DataFrame | None = None, *, co
             if label not in handles:
                 handles[label] = handle
                 labels.append(label)
-    order_of = ["gemeten, met 95%-interval", "trendmodel (logit)", "trendmodel: 95%-band", "gepubliceerd"]
+    order_of = ["gemeten, met 95%-interval", "trendmodel (logit)", "trendmodel: 95%-band", "gepubliceerd",
+                "gepubliceerd, bij benadering"]
     labels = [label for label in order_of if label in handles]
-    fig.legend([handles[label] for label in labels], labels, loc="outside lower center", ncols=len(labels),
-               fontsize=9.5)
+    fig.legend([handles[label] for label in labels], labels, loc="outside lower center",
+               ncols=len(labels) if len(labels) <= 4 else 3, fontsize=9.5)
     return fig

@@ -103,7 +103,8 @@ def trend_section(ch, table_item: str, figure_item: str) -> trends.TrendAnalysis
                   table_columns={"item_label": "Onderwerp", "group": "Meting", "count": "Aantal", "n": "Basis (n)",
                                  "pct": "Percentage", "pct_low": "95%-BI onder", "pct_high": "95%-BI boven",
                                  "pct_fitted": "Trendmodel", "pct_published": "Gepubliceerd"})
-    ch.note(trends.PARTICIPANTS_CAVEAT)
+    ch.note(f"{trends.PARTICIPANTS_CAVEAT} De vergelijking van gemeenten die in beide metingen meededen staat in "
+            f"paragraaf {phrases.cross_reference(*phrases.PANEL_SECTION)}.")
     return analysis
 
 

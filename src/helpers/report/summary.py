@@ -318,9 +318,8 @@ def small_label(threshold: int) -> str:
 
 
 def capitalize(text: str) -> str:
-    """fmt.capitalize, with Dutch "Eén" (not "Één") at the start of a sentence."""
-    text = fmt.capitalize(text)
-    return "Eén" + text[3:] if text.startswith("Één") else text
+    """fmt.capitalize, accents kept: "Één" at the start of a sentence (the report's spelling, as text.sentence_start)."""
+    return fmt.capitalize(text)
 
 
 def _sentence(text: str) -> str:
@@ -908,8 +907,8 @@ def published_note(comparison: Mapping, year: int, records: Sequence[Mapping] = 
     ambiguous_here = {_key(r["name"]) for r in records if r.get("name")}
     for text, candidates in unresolved:
         options = f": {fmt.join(candidates, 'of')}" if candidates else ""
-        also = (" Ook in deze gegevens is die deelnemer niet aan één gemeente toegewezen (zie de bijlage over "
-                "de datakwaliteit)." if _key(text) in ambiguous_here else "")
+        also = (" Ook in deze gegevens is die deelnemer niet aan één gemeente toegewezen (zie "
+                f"{phrases.cross_reference(phrases.DATA_QUALITY_PART)})." if _key(text) in ambiguous_here else "")
         sentences.append(f"‘{text}’ kan meer dan één gemeente zijn{options}.{also}" if candidates else
                          f"‘{text}’ is niet als gemeente te herkennen.{also}")
     if comparison["spelling"]:

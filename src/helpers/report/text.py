@@ -152,6 +152,27 @@ def counted(n: int, singular: str, plural: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------------------------------
+# Cross-references
+
+# A cross-reference is a Markdown link to "#deel-<part slug>" or "#deel-<part slug>--<section>"; the publishing step
+# (helpers.publish.pages.resolve_cross_references) replaces its text by the real heading of that part or section and
+# points it at its anchor, and refuses to publish one whose target the report does not have. So no title is typed in
+# a sentence, and a renamed or missing section stops the build instead of misleading the reader.
+CROSS_REFERENCE_PREFIX = "deel-"
+PANEL_SECTION = ("reikwijdte_fase", "verandering-binnen-gemeenten-en-in-de-samenstelling")  # chapter 2, the panel
+DATA_QUALITY_PART = "datakwaliteit"  # the data-quality appendix (report.yml)
+
+
+def cross_reference(part: str, section: str = "", placeholder: str = "") -> str:
+    """A Markdown link to a part of the report (its slug in report.yml) or to one of its sections (the heading's
+    words as in its anchor, without the section number: "verandering-binnen-gemeenten-en-in-de-samenstelling").
+    The link text is filled in when the report is published; `placeholder` is what a notebook run outside the build
+    shows meanwhile (default: the slug)."""
+    target = f"{CROSS_REFERENCE_PREFIX}{part}" + (f"--{section}" if section else "")
+    return f"[{placeholder or (section or part).replace('-', ' ').replace('_', ' ')}](#{target})"
+
+
+# --------------------------------------------------------------------------------------------------------------------
 # Labels in a sentence
 
 
@@ -250,15 +271,63 @@ def blockquotes(texts: Iterable[str]) -> str:
 
 def counted_municipalities(n: int, *, start: bool = False) -> str:
     """ "zes gemeenten", "één gemeente", "201 gemeenten" (up to twenty in words, as the report writes counts);
-    `start=True` capitalises it for the beginning of a sentence ("Zes gemeenten", "Eén gemeente")."""
+    `start=True` capitalises it for the beginning of a sentence ("Zes gemeenten", "Één gemeente")."""
     text = f"{fmt.words(n)} {'gemeente' if int(n) == 1 else 'gemeenten'}"
     return sentence_start(text) if start else text
 
 
 def sentence_start(text: str) -> str:
-    """The text capitalised for the start of a sentence; "één" becomes "Eén" (as the summary writes it)."""
-    text = fmt.capitalize(text)
-    return "Eén" + text[3:] if text.startswith("Één") else text
+    """The text capitalised for the start of a sentence, accents kept ("één" -> "Één", the report's spelling).
+    A sentence never starts with a digit: text that does is a ValueError (use counted_sentence)."""
+    if text[:1].isdigit():
+        raise ValueError(f"a sentence does not start with a digit: {text[:40]!r}; write the count in words or "
+                         "start the sentence otherwise (text.counted_sentence)")
+    return fmt.capitalize(text)
+
+
+def counted_opening(n: int, verb_singular: str, verb_plural: str, aside: str = "", singular: str = "gemeente",
+                    plural: str = "gemeenten") -> str:
+    """The opening of a sentence about a count, as the report's style says: counts up to twenty in words
+    ("Zeventien gemeenten gaven"), larger counts in digits but never at the start of the sentence ("Er gaven 21
+    gemeenten"); the verb agrees with the count ("Één gemeente gaf"). `aside` goes in brackets after the count
+    ("Er noemen 53 gemeenten (80 %)"). The rest of the sentence follows as it would after "Zes gemeenten gaven"."""
+    noun = f"{fmt.words(n)} {singular if int(n) == 1 else plural}" + (f" ({aside})" if aside else "")
+    verb = verb_singular if int(n) == 1 else verb_plural
+    if int(n) < len(fmt.WORDS):
+        return f"{sentence_start(noun)} {verb}"
+    return f"Er {verb} {noun}"
+
+
+def percentage_sentence(share, group: str, rest: str) -> str:
+    """A sentence whose subject is a share of a group, never starting with the share's digits and with the verb in
+    the singular: percentage_sentence(21, "de gemeenten", "geeft aan cliëntenorganisaties niet te betrekken.") ->
+    "Van de gemeenten geeft 21 % aan cliëntenorganisaties niet te betrekken." `rest` starts with the verb; a
+    separable verb's particle stays where `rest` puts it."""
+    verb, _, tail = rest.partition(" ")
+    return f"Van {group} {verb} {fmt.pct(share)} {tail}".rstrip()
+
+
+def rose_and_fell(total: int, noun: str, rising: int, falling: int) -> str:
+    """How many of `total` items rose and fell, counts in words, zero as "geen" and the verb agreeing with each
+    count: "Van de acht knelpunten nam er geen aantoonbaar toe en één aantoonbaar af", "… namen er twee aantoonbaar
+    toe en nam er één aantoonbaar af", "… nam er geen aantoonbaar toe of af" (no full stop)."""
+
+    def count(n: int) -> str:
+        return "geen" if n == 0 else fmt.words(n)
+
+    def verb(n: int) -> str:
+        return "namen" if n > 1 else "nam"
+
+    opening = f"Van de {fmt.words(total)} {noun} {verb(rising)} er"
+    if rising == falling == 0:
+        return f"{opening} geen aantoonbaar toe of af"
+    second = "" if verb(rising) == verb(falling) else f"{verb(falling)} er "
+    return f"{opening} {count(rising)} aantoonbaar toe en {second}{count(falling)} aantoonbaar af"
+
+
+def majority_with_share(share) -> str:
+    """ "een ruime meerderheid (77 %)": majority_phrase with the share as shown, and no rounded figure beside it."""
+    return f"{majority_phrase(share)} ({fmt.pct(share)})"
 
 
 def theme_quotes(coded, theme: str, k: int, seed_key: str, exclude: Iterable[str] = ()) -> list[str]:
@@ -318,6 +387,12 @@ def share_range(shares: Iterable) -> str:
     return f"tussen de {fmt.pct(shown[0])} en {fmt.pct(shown[-1])}"
 
 
+def quote_sentences(text: str) -> set[str]:
+    """The sentences of an answer, normalised (case and whitespace), to tell whether two quotes repeat each other."""
+    return {part.strip(" .!?;") for part in re.split(r"(?<=[.!?;])\s+", coding.normalise_text(text))
+            if part.strip(" .!?;")}
+
+
 class QuoteShower:
     """Shows quotes as Markdown blockquotes in a chapter and remembers them, so no quote is shown twice in it.
 
@@ -328,18 +403,27 @@ class QuoteShower:
     def __init__(self, chapter, seed_prefix: str, note: str | None = None):
         self.chapter, self.seed_prefix, self.note = chapter, seed_prefix, note
         self.shown: set[str] = set()
+        self.sentences: set[str] = set()  # the sentences of the quotes shown (normalised)
 
     def choose(self, texts, theme, k: int, key: str) -> list[str]:
-        """Up to `k` quotes not shown before, without showing them."""
+        """Up to `k` quotes not shown before, without showing them: no text shown before, and no text that repeats
+        a sentence of one (answers often share a sentence, and a reader should not meet it twice in a chapter)."""
+        if k <= 0:
+            return []
         seed_key = f"{self.seed_prefix}/{key}"
+        every = len(texts)  # rank every candidate, then keep the best `k` that repeat nothing
         if isinstance(theme, str) and "text_hash" in getattr(texts, "columns", ()):
-            return theme_quotes(texts, theme, k, seed_key, exclude=self.shown)
-        return coding.choose_quotes(texts, theme, k, seed_key, exclude=self.shown)
+            ranked = theme_quotes(texts, theme, every, seed_key, exclude=self.shown)
+        else:
+            ranked = coding.choose_quotes(texts, theme, every, seed_key, exclude=self.shown)
+        return [text for text in ranked if not quote_sentences(text) & self.sentences][:k]
 
     def show(self, texts, theme, k: int, key: str) -> list[str]:
         """Choose up to `k` quotes (choose), show them as blockquotes and remember them; the note after the first."""
         chosen = self.choose(texts, theme, k, key)
         self.shown.update(coding.text_hash(text) for text in chosen)
+        for text in chosen:
+            self.sentences |= quote_sentences(text)
         if chosen:
             self.chapter.text("\n\n".join(coding.blockquote(text) for text in chosen))
             if self.note:
@@ -398,5 +482,8 @@ def published_mismatch_note(trend) -> str:
 
 
 def municipalities_did(n: int, singular: str, plural: str, *, start: bool = True) -> str:
-    """The count of municipalities with the verb agreeing: "Eén gemeente koos", "Zes gemeenten kozen"."""
-    return f"{counted_municipalities(n, start=start)} {singular if int(n) == 1 else plural}"
+    """The count of municipalities with the verb agreeing: "Één gemeente koos", "Zes gemeenten kozen"; at the start
+    of a sentence (`start`) as counted_opening writes it ("Er kozen 21 gemeenten")."""
+    if start:
+        return counted_opening(n, singular, plural)
+    return f"{counted_municipalities(n)} {singular if int(n) == 1 else plural}"

@@ -103,7 +103,7 @@ def g4_sentence(g4_taking_part: list[str]) -> str:
     if not g4_taking_part:
         return "Geen van de G4-gemeenten heeft de flitspeiling ingevuld."
     verb = singular_or_plural(len(g4_taking_part), "heeft", "hebben")
-    return f"Zo {verb} van de G4 {fmt.join(g4_taking_part)} de flitspeiling ingevuld."
+    return f"Van de G4 {verb} {fmt.join(g4_taking_part)} de flitspeiling ingevuld."
 
 
 def large_municipalities_sentence(n_large: int, g4_taking_part: list[str]) -> str:
@@ -111,14 +111,14 @@ def large_municipalities_sentence(n_large: int, g4_taking_part: list[str]) -> st
     return (f"Van de gemeenten met 100.000 inwoners of meer (het rapport van 2023 spreekt van ‘de G40’) "
             f"{singular_or_plural(n_large, 'heeft', 'hebben')}"
             + (f" – inclusief {fmt.join(g4_taking_part)} –" if g4_taking_part else "")
-            + f" {fmt.municipalities(n_large)} deelgenomen aan de peiling.")
+            + f" {text.counted_municipalities(n_large)} deelgenomen aan de peiling.")
 
 
 def small_municipalities_sentence(n_small: int) -> str:
     """How many municipalities under 10.000 inhabitants took part."""
     return ("Van de kleinste gemeenten, de gemeenten met minder dan 10.000 inwoners, "
             + ("heeft geen enkele gemeente deelgenomen." if n_small == 0 else
-               f"{singular_or_plural(n_small, 'heeft', 'hebben')} {fmt.municipalities(n_small)} deelgenomen."))
+               f"{singular_or_plural(n_small, 'heeft', 'hebben')} {text.counted_municipalities(n_small)} deelgenomen."))
 
 
 # --------------------------------------------------------------------------------------------------------------------

@@ -58,11 +58,10 @@ def question_list(questions: Sequence[str]) -> str:
 
 
 def municipalities_did(n: int, singular: str, plural: str, aside: str = "") -> str:
-    """ "3 gemeenten gaven", "1 gemeente gaf": a count of municipalities in digits (as this chapter writes them) at
-    the start of a sentence, with the verb agreeing; `aside` goes in brackets before the verb ("3 gemeenten (12 %)
-    noemen")."""
-    return (f"{tekst.sentence_start(fmt.municipalities(n))}{f' ({aside})' if aside else ''} "
-            f"{singular if int(n) == 1 else plural}")
+    """ "Drie gemeenten gaven", "Één gemeente gaf", "Er gaven 21 gemeenten": a count of municipalities at the start
+    of a sentence with the verb agreeing (text.counted_opening); `aside` goes in brackets after the count ("Drie
+    gemeenten (12 %) noemen")."""
+    return tekst.counted_opening(n, singular, plural, aside)
 
 
 def base_aside(n: int, small_base: int) -> str:
@@ -140,13 +139,13 @@ def coded_answers(answers: pd.DataFrame, frame, unit: str = "toelichting") -> Co
     counts = coding.theme_counts(coded, texts, frame)
     manual = coded.loc[coded["source"] == "manual", "text_hash"].nunique()
     unused = coded.attrs["unused_manual"]
-    method = (f"De {unit}en zijn in thema's ingedeeld met het codeerschema ‘{frame.title}’ (trefwoorden per thema, "
-              f"data/codebook/coding/{frame.code}.yml); een {unit} kan meer dan één thema noemen.")
+    method = (f"De {unit}en zijn in thema's ingedeeld met het codeerschema ‘{frame.title}’ (trefwoorden per "
+              f"thema); een {unit} kan meer dan één thema noemen.")
     if manual:
         method += f" {tekst.sentence_start(fmt.words(manual))} teksten zijn met de hand gecodeerd."
     if unused:
-        method += (f" Let op: {fmt.words(len(unused))} handmatige codering(en) in manual_codings.yml "
-                   "passen bij geen enkele tekst van deze editie.")
+        method += (f" Let op: {fmt.words(len(unused))} handmatige codering(en) uit de lijst met handmatige "
+                   "coderingen passen bij geen enkele tekst van deze editie.")
     return Coded(texts, coded, counts, method)
 
 
@@ -344,7 +343,7 @@ def top_domains_then(now: pd.DataFrame, before: pd.DataFrame, labels: Mapping[st
     elif all(tekst.more_or_fewer(counts_now[c], counts_then[c]) == "evenveel" for c in top):
         sentences.append(f"Ook de percentages waren {when} gelijk ({span_then}).")
     elif set(words.values()) == {tekst.EQUAL}:
-        sentences.append(f"Voor de huidige top drie gaven {when} {span_then} van de gemeenten aan er veel of heel veel "
+        sentences.append(f"Voor de huidige top drie gaf {when} {span_then} van de gemeenten aan er veel of heel veel "
                          f"aandacht voor te hebben (nu {span_now}); die verschillen zijn niet significant.")
         return TopThen(sentences, True, False)
     else:
@@ -426,8 +425,8 @@ def least_attention_sentences(everyone: LeastAttention, groups: Sequence[LeastAt
         "Er is ook gekeken naar de domeinen waar gemeenten op dit moment weinig of geen aandacht voor hebben. "
         + ("Ook hier zien we een top drie: " if everyone.clear else "De hoogste aandelen gelden voor ")
         + fmt.join(tekst.in_sentence(labels[c]) for c in top) + ".",
-        f"{fmt.capitalize(fmt.pct(part[top[0]]))} van de gemeenten geeft aan geen of weinig aandacht te hebben voor "
-        + fmt.join([tekst.in_sentence(labels[top[0]])] + named[1:]) + ".",
+        tekst.percentage_sentence(part[top[0]], "de gemeenten", "geeft aan geen of weinig aandacht te hebben voor "
+                                  + fmt.join([tekst.in_sentence(labels[top[0]])] + named[1:]) + "."),
     ]
     same = [g for g in groups if g.n >= min_group and g.clear and set(g.top) == set(top)]
     if everyone.clear and len(same) == len(groups) == 2:
@@ -667,8 +666,10 @@ def organisations_not_involved(table: pd.DataFrame, min_group: int) -> str:
     small municipalities: "zelfs" only when their share of the latter is higher (text.compare_part_with_whole)."""
     rows = table.set_index("item")
     clients, interests = rows.loc["clientenorganisaties"], rows.loc["belangenorganisaties"]
-    sentence = (f"{fmt.capitalize(fmt.pct(clients['pct_alle']))} van de gemeenten geeft aan cliëntenorganisaties niet "
-                f"te betrekken en {fmt.pct(interests['pct_alle'])} zegt belangenorganisaties niet te betrekken.")
+    sentence = tekst.percentage_sentence(clients["pct_alle"], "de gemeenten",
+                                         f"geeft aan cliëntenorganisaties niet te betrekken en "
+                                         f"{fmt.pct(interests['pct_alle'])} zegt belangenorganisaties niet te "
+                                         "betrekken.")
     if interests["n_klein"] < min_group:
         return sentence
     word = tekst.compare_part_with_whole(interests["pct_klein"], interests["pct_alle"])
@@ -861,8 +862,9 @@ def single_mentions(counts: pd.DataFrame, frame) -> list[str]:
     sentences = []
     once = counts[(counts["theme"] != frame.fallback) & (counts["count"] == 1)]
     if len(once):
-        sentences.append("Verder noemt telkens één gemeente: "
-                         + fmt.join(tekst.in_sentence(label) for label in once["label"]) + ".")
+        labels = [tekst.in_sentence(label) for label in once["label"]]
+        sentences.append(f"Verder noemt één gemeente {labels[0]}." if len(labels) == 1 else
+                         f"Verder worden {fmt.join(labels)} elk door één gemeente genoemd.")
     other = int(counts.set_index("theme").at[frame.fallback, "count"])
     if other:
         sentences.append(f"{tekst.sentence_start(fmt.words(other))} "

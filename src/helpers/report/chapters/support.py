@@ -20,7 +20,7 @@ FRAME = "ondersteuning"  # data/codebook/coding/ondersteuning.yml
 MULTI_CHOICE_NOTE = "Meerdere antwoorden mogelijk; het totaal is daarom meer dan 100 %."
 QUOTES_NOTE = ("Citaten zijn letterlijk overgenomen uit de antwoorden{synthetic}; persoonsgegevens zijn verwijderd en "
                "antwoorden waarin iets is weggelaten worden niet geciteerd. De thema's komen uit een codeerschema met "
-               "trefwoorden (data/codebook/coding/ondersteuning.yml); een antwoord kan bij meer dan één thema horen.")
+               "trefwoorden; een antwoord kan bij meer dan één thema horen.")
 THEME_OPENINGS = ("{intro} blijkt onder andere dat gemeenten", "Ook blijkt dat gemeenten", "Daarnaast blijkt dat gemeenten")
 BEGINNING_PHASES = ["verkennend", "onderzocht"]  # lia_phase: municipalities at the start (chapter 2)
 
