@@ -55,13 +55,13 @@ respons = ch.number("responspercentage", float(nu["pct"]), text=fmt.pct(nu["pct"
 vorig, voorvorig = h1.previous_participation(deelname, year)
 
 if vorig is None:
-    ch.text(f"In {year} is de eerste flitspeiling gehouden. {fmt.municipalities(n_deelnemers)} hebben deelgenomen.")
+    ch.text(f"In {year} is de eerste flitspeiling gehouden. Daaraan hebben {fmt.municipalities(n_deelnemers)} deelgenomen.")
 else:
     ch.number("deelnemers_vorige_meting", int(vorig["count"]), jaar=int(vorig["wave"]))
     meer = fmt.direction(n_deelnemers, vorig["count"])  # counts of municipalities, not sample shares: no test
     ch.text(
         f"Dit jaar is de flitspeiling door {meer} gemeenten ingevuld {h1.than_or_as(meer)} in {vorig['wave']}. "
-        f"{fmt.capitalize(fmt.municipalities(n_deelnemers))} hebben dit jaar deelgenomen. Dat is "
+        f"In totaal hebben {fmt.municipalities(n_deelnemers)} deelgenomen. Dat is "
         f"{fmt.change_phrase(n_deelnemers, vorig['count'])} in vergelijking met {vorig['wave']}, toen "
         f"{fmt.municipalities(vorig['count'])} aan de peiling deelnamen."
         + ("" if voorvorig is None else f" In {vorig['wave']} zagen we "
@@ -172,12 +172,12 @@ else:
     eerste_keer = ch.cb.waves_asking("respondent_function")[0] == year
     ch.text(" ".join([
         f"{'Dit jaar hebben we voor het eerst' if eerste_keer else 'Ook dit jaar hebben we'} gevraagd naar de functie "
-        f"van de persoon die de peiling namens de gemeente heeft ingevuld. {fmt.capitalize(fmt.number(n_functie))} van "
-        f"de {n_deelnemers} gemeenten ({fmt.pct(fmt.share(n_functie, n_deelnemers))}) hebben deze vraag beantwoord.",
+        f"van de persoon die de peiling namens de gemeente heeft ingevuld. Van de {n_deelnemers} gemeenten "
+        f"hebben er {fmt.number(n_functie)} ({fmt.pct(fmt.share(n_functie, n_deelnemers))}) deze vraag beantwoord.",
         *h1.function_sentences(hoofdgroepen, categorieen, kader.shorts),
     ]))
     ch.text("\n".join(f"- {row.label}: {row.count} ({fmt.pct(row.pct)})" for row in categorieen.itertuples()))
-    ch.note(f"Indeling van de open antwoorden met het codeerschema in data/codebook/coding/functie.yml; basis: "
+    ch.note(f"Indeling van de open antwoorden met het codeerschema ‘{kader.title}’ (trefwoorden per functie); basis: "
             f"n = {n_functie} gemeenten die hun functie invulden. Alleen aantallen, geen antwoorden of namen.")
 
 # %%

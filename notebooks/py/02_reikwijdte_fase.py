@@ -72,8 +72,9 @@ if breedte_gesteld:
         f"{h2.majority_of_municipalities(breed)}, namelijk {fmt.pct(breed)}, aan dat de uitvoering van het VN-verdrag "
         f"Handicap deel uitmaakt van een breed inclusiebeleid. Bij {fmt.fraction_phrase(alle_beperkingen)} "
         f"({fmt.pct(alle_beperkingen)}) is het beleid gericht op alle inwoners met een beperking, zonder onderscheid te "
-        f"maken in de aard van de beperking. {'Slechts ' if h2.is_few(fysiek) else ''}{fmt.pct(fysiek)}, oftewel "
-        f"{fmt.municipalities(aantal['fysiek_zintuiglijk'])}, richt zich primair op inwoners met een fysieke of "
+        f"maken in de aard van de beperking. {'Slechts' if h2.is_few(fysiek) else 'Verder richt'} {fmt.pct(fysiek)}, "
+        f"oftewel {tekst.counted_municipalities(aantal['fysiek_zintuiglijk'])}, "
+        f"{'richt zich' if h2.is_few(fysiek) else 'zich'} primair op inwoners met een fysieke of "
         f"zintuiglijke beperking. De rest, {fmt.pct(anders)}, geeft aan ‘anders’. Dit zien we in {ch.ref('breedte')}:"
     )
     ch.figure(
@@ -103,7 +104,7 @@ if breedte_gesteld and vorig is not None:
 if breedte_gesteld:
     toelichtingen = ch.n_comments("policy_breadth")
     if toelichtingen:
-        ch.text(f"{fmt.capitalize(fmt.municipalities(toelichtingen))} {singular_or_plural(toelichtingen, 'gaf', 'gaven')}"
+        ch.text(f"{tekst.municipalities_did(toelichtingen, 'gaf', 'gaven')}"
                 " een toelichting bij hun antwoord.")
 
 # %% [markdown]

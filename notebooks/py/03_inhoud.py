@@ -298,8 +298,8 @@ if knelpunten_gesteld and kn_n:
             "voren.")
     ch.note(kn.method)
     for row in kn.counts[(kn.counts["theme"] != kn_kader.fallback) & (kn.counts["count"] >= 2)].itertuples():
-        ch.text(f"### {row.label}\n\n{tekst.sentence_start(fmt.municipalities(row.count))} ({fmt.pct(row.pct)} van wie een "
-                f"toelichting gaf) {'noemt' if row.count == 1 else 'noemen'} dit: "
+        aandeel = f"{fmt.pct(row.pct)} van wie een toelichting gaf"
+        ch.text(f"### {row.label}\n\n{inhoud.municipalities_did(row.count, 'noemt', 'noemen', aandeel)} dit: "
                 f"{tekst.in_sentence(kn_kader.theme(row.theme).description)}")
         citaten.show(kn.coded, row.theme, inhoud.quote_count(row.count), f"knelpunten/{row.theme}")
     for zin in inhoud.single_mentions(kn.counts, kn_kader):
@@ -312,8 +312,7 @@ if knelpunten_gesteld and kn_n:
 sections.trend_intro(ch, "trend_inhoud_tabel")
 if (trend := sections.trend_section(ch, "trend_inhoud_tabel", "trend_inhoud_figuur")) is not None:
     aantal, stijgend, dalend = inhoud.significant_trends(trend.table, "obstacles")
-    zinnen = [f"Van de {fmt.words(aantal)} knelpunten {'nam' if len(stijgend) == 1 else 'namen'} er "
-              f"{fmt.words(len(stijgend))} aantoonbaar toe en {fmt.words(len(dalend))} aantoonbaar af (p < 0,05)."]
+    zinnen = [tekst.rose_and_fell(aantal, "knelpunten", len(stijgend), len(dalend)) + " (p < 0,05)."]
     if (rij := inhoud.register_trends(ch, trend, stijgend, dalend)) is not None:
         zinnen.append(sections.trend_sentence(ch, rij, "gemeenten dat de uitvoeringscapaciteit een groot of zeer groot "
                                                  "knelpunt noemt"))

@@ -59,7 +59,7 @@ else:
 
 # %%
 if bekend_gesteld:
-    zinnen = [f"{fmt.capitalize(tekst.majority_phrase(ja['pct']))} van {tekst.about_share(ja['pct'])} geeft aan bekend "
+    zinnen = [f"{fmt.capitalize(tekst.majority_with_share(ja['pct']))} geeft aan bekend "
               "te zijn met de ondersteuning die wordt aangeboden vanuit het VNG-project ‘Iedereen doet mee!’."]
     reeks = ch.trend("awareness_idm", "ja")
     eerder = reeks[reeks["wave"] < year]
@@ -198,8 +198,8 @@ if proces_gesteld:
               f"{tekst.in_sentence(twee['label'])} ({fmt.pct(twee['pct_alle'])}) scoort hoog."]
     iets_nodig = support.any_need(ch, "support_process")  # at least one need ticked
     if not vorige_proces:
-        zinnen.append(f"{fmt.capitalize(fmt.pct(iets_nodig['pct']))} van de gemeenten heeft behoefte aan ten minste "
-                      "één vorm van procesmatige ondersteuning.")
+        zinnen.append(tekst.percentage_sentence(iets_nodig["pct"], "de gemeenten", "heeft behoefte aan ten minste "
+                                               "één vorm van procesmatige ondersteuning."))
     else:
         support.register_claims(ch, proces, "proces")
         zinnen.append(f"De behoefte om belangenbehartigers te betrekken ligt "
@@ -216,7 +216,7 @@ if proces_gesteld:
 # %% [markdown]
 # ## 4.4 Vorm van ondersteuning
 #
-# Tenslotte zijn gemeenten gevraagd in welke vorm zij de ondersteuning het liefst ontvangen.
+# Ten slotte zijn gemeenten gevraagd in welke vorm zij de ondersteuning het liefst ontvangen.
 
 # %%
 vorm_gesteld = ch.shows("vorm")

@@ -66,9 +66,8 @@ else:
 
 # %%
 if gesteld:
-    zinnen = [f"{tekst.sentence_start(fmt.words(geschreven))} van de {fmt.number(deelnemers)} deelnemende "
-              f"gemeenten ({fmt.pct(fmt.share(geschreven, deelnemers))}) {'vulde' if geschreven == 1 else 'vulden'} "
-              "hier iets in."]
+    zinnen = [f"Van de {fmt.number(deelnemers)} deelnemende gemeenten {'vulde' if geschreven == 1 else 'vulden'} "
+              f"er {fmt.words(geschreven)} ({fmt.pct(fmt.share(geschreven, deelnemers))}) hier iets in."]
     if alleen_niets:
         zinnen.append(f"{tekst.counted_municipalities(alleen_niets, start=True)} daarvan "
                       f"{'schreef' if alleen_niets == 1 else 'schreven'} alleen dat er niets toe te voegen is; "
@@ -116,10 +115,8 @@ if gesteld and n:
     ch.note("Citaten zijn letterlijk overgenomen uit de antwoorden"
             + (" (hier: de synthetische vervanging van de peiling)" if ch.synthetic else "")
             + "; persoonsgegevens zijn verwijderd en antwoorden waarin iets is weggelaten (zoals een e-mailadres) worden "
-            "niet geciteerd. De citaten zijn reproduceerbaar gekozen. De thema's volgen een codeerschema met trefwoorden "
-            "(data/codebook/coding/aanvullingen.yml)"
-            + (f"; {tekst.counted(handmatig, 'antwoord is', 'antwoorden zijn')} met de hand gecodeerd "
-               "(manual_codings_aanvullingen.yml)." if handmatig else "."))
+            "niet geciteerd. De citaten zijn reproduceerbaar gekozen. De thema's volgen een codeerschema met trefwoorden"
+            + (f"; {tekst.counted(handmatig, 'antwoord is', 'antwoorden zijn')} met de hand gecodeerd." if handmatig else "."))
     if gecodeerd.attrs.get("unused_manual"):
         ch.note("Handmatige coderingen zonder bijbehorend antwoord: " + ", ".join(gecodeerd.attrs["unused_manual"]) + ".")
 elif gesteld:
