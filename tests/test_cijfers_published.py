@@ -82,7 +82,7 @@ def test_cijfers_has_the_agreed_columns(cijfers):
     assert list(cijfers.columns) == ["table", "item", "group", "n", "count", "pct", "question", "answer", "table_title",
                                      "question_label", "item_label", "answer_label", "group_label", "unit"]
     # Items in a series of their own (report.yml `series`, e.g. the trend models) are "tabel_T1", "figuur_T1".
-    assert cijfers["table"].str.fullmatch(r"(figuur|tabel)_[A-Z]?\d+|tekst_[a-z_]+").all()
+    assert cijfers["table"].str.fullmatch(r"(figuur|tabel)_[A-Z]?\d+|tekst_[a-z_]+|vraag_[a-z_]+").all()
 
 
 def test_cijfers_are_readable_without_the_codebook(cijfers):

@@ -254,9 +254,16 @@ def test_every_page_ends_with_the_colophon(builds):
         files = [cell.get_text(strip=True) for cell in colophon.select("tbody td:first-child")]
         for expected in ("data/raw/survey/flitspeiling_2023.csv", "data/raw/survey/provenance.yml",
                          "data/raw/reference/PROVENANCE.yml", "data/codebook/questions.yml", "notebooks/report.yml",
-                         "notebooks/03_inhoud.ipynb", "data/published/published_numbers.yml",
-                         "data/processed/2023/quality.json", "data/processed/crosswalk.parquet"):
+                         "data/published/published_numbers.yml", "data/processed/2023/quality.json",
+                         "data/processed/crosswalk.parquet"):
             assert expected in files, f"{name}: {expected} not in the colophon"
+        # Per part its own notebook (the summary also the chapters' it quotes); the whole report every notebook.
+        notebooks = {Path(f).name for f in files if f.startswith("notebooks/") and f.endswith(".ipynb")}
+        stem = name.removesuffix(".html")
+        if stem in _stems():
+            assert f"{stem}.ipynb" in notebooks and (len(notebooks) == 1 or stem == "06_samenvatting"), (name, notebooks)
+        else:
+            assert notebooks == {f"{s}.ipynb" for s in _stems()}, (name, notebooks)
         pdf = PdfReader(str(builds.first / name.replace(".html", ".pdf")))
         pdf_text = "".join("".join(page.extract_text() or "" for page in pdf.pages[-3:]).split())
         assert "Colofon" in pdf_text and "year=2023" in pdf_text, name

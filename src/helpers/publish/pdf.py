@@ -11,12 +11,13 @@ import json
 import logging
 import multiprocessing
 import os
+import re
 import shutil
 import time
 import unicodedata
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from helpers.core.reproducible import sha256_file
@@ -38,6 +39,18 @@ PDF_VARIANT = "pdf/ua-1"
 FONT_TIMESTAMP = 946684800
 
 
+# A cross-reference to another part's page (helpers.publish.pages.resolve_cross_references) is a link to an HTML
+# file beside it. WeasyPrint would resolve that against the build directory and write an absolute file:// address
+# into the PDF (a local path, different in every checkout: two builds differed in those bytes). In print the
+# reference keeps its words (the section's title) without the link; links within the document stay.
+_OTHER_PAGE_REFERENCE = re.compile(r'<a class="cross-reference" href="(?!#)[^"]*">(.*?)</a>', re.S)
+
+
+def print_links(html: str) -> str:
+    """The page as the PDF shows it: cross-references to other pages as plain text (their titles), see above."""
+    return _OTHER_PAGE_REFERENCE.sub(r'<span class="cross-reference">\1</span>', html)
+
+
 def write_pdf(html: str, target: Path, base_url: Path | None = None) -> int:
     """Render the HTML (print media) to an A4 PDF with WeasyPrint; returns the number of pages.
 
@@ -54,7 +67,7 @@ def write_pdf(html: str, target: Path, base_url: Path | None = None) -> int:
     # The embedded font subsets carry a 'head.modified' time that fontTools sets to now unless SOURCE_DATE_EPOCH
     # says otherwise: two builds a second apart differed in a few bytes. A fixed epoch makes the fonts reproducible.
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(FONT_TIMESTAMP))
-    document = weasyprint.HTML(string=html, base_url=str(base_url or target.parent)).render()
+    document = weasyprint.HTML(string=print_links(html), base_url=str(base_url or target.parent)).render()
     document.write_pdf(target, pdf_variant=PDF_VARIANT, pdf_tags=True, pdf_identifier=True)
     return len(document.pages)
 
@@ -72,9 +85,11 @@ def default_jobs() -> int:
 
 
 def pdf_key(html: str, items: list[dict], check: bool) -> str:
-    """What a checked PDF is a function of: the HTML, the manifest items it was checked against, the renderer."""
+    """What a checked PDF is a function of: the HTML as printed, the manifest items it was checked against, the
+    renderer."""
     items_text = json.dumps(items, ensure_ascii=False, sort_keys=True)
-    return sha256_bytes(f"{renderer_fingerprint()}\n{PDF_VARIANT}\n{int(check)}\n{items_text}\n{html}".encode())
+    printed = print_links(html)
+    return sha256_bytes(f"{renderer_fingerprint()}\n{PDF_VARIANT}\n{int(check)}\n{items_text}\n{printed}".encode())
 
 
 def _render_pdf(name: str, html: str, target: Path, items: list[dict], check: bool) -> dict:
@@ -213,6 +228,7 @@ class PdfContents:
     text: str
     pages: int
     figures: list[str]  # the alternative text of every image (PNG or SVG), in order
+    links: list[str] = field(default_factory=list)  # the addresses of its link annotations (URIs), sorted
 
     @property
     def images(self) -> int:
@@ -238,7 +254,9 @@ def read_pdf(path: Path) -> PdfContents:
             resources = page.get("/Resources")
             drawn = _images_drawn(page.get_contents(), resources.get_object() if resources is not None else {}, reader)
             figures += [""] * drawn
-    return PdfContents(text=text, pages=len(reader.pages), figures=figures)
+    links = sorted({str(action["/URI"]) for page in reader.pages for annotation in page.get("/Annots") or []
+                    if (action := annotation.get_object().get("/A")) is not None and "/URI" in action})
+    return PdfContents(text=text, pages=len(reader.pages), figures=figures, links=links)
 
 
 def check_pdf(path: Path, items: Iterable[dict]) -> list[str]:
@@ -253,5 +271,8 @@ def check_pdf(path: Path, items: Iterable[dict]) -> list[str]:
     figures = sum(item["kind"] == "figuur" for item in items)
     if contents.images != figures:
         problems.append(f"{path.name}: {contents.images} images in the PDF, {figures} figures in the manifests")
+    local = [uri for uri in contents.links if uri.startswith("file:")]
+    if local:
+        problems.append(f"{path.name}: links to local files ({local[0]}): a reader of the PDF cannot follow them")
     return problems
 

@@ -289,7 +289,8 @@ def _clean(value) -> str:
 class CijfersLabels:
     """The labels of cijfers.csv rows, found generically so that every new row is labelled without code:
 
-    - table title: the part's manifest ("Figuur 3. <title>"); a number in the text: "Tekst: <part heading>";
+    - table title: the part's manifest ("Figuur 3. <title>"); a number in the text: "Tekst: <part heading>"; a
+      standard table (vraag_<question>): "Standaardtabel: <question text>";
     - item, answer and group label: the row's own line in the part's tables/<table>.csv (the tidy table the chapter
       showed, with its item_label, answer_label and group_label), else the codebook (item or option of the row's
       question, or a group of its answers), else for a number in the text the description of its key figure
@@ -309,6 +310,10 @@ class CijfersLabels:
                 key = f"{item['kind']}_{item_code(item)}"
                 self.titles[key] = f"{item_label(item)}. {item['title']}"
                 self.stems[key] = part.stem
+        for part, entry in standard_entries(parts, self.parts_dir):  # vraag_<question>: the standard tables
+            key = f"vraag_{entry['question']}"
+            self.titles[key] = f"Standaardtabel: {entry.get('question_text') or entry['question']}"
+            self.stems[key] = part.stem
         self._tables: dict[str, dict[tuple[str, str, str], tuple[str, str, str]]] = {}
         self.codebook = cb or codebook()
         self.outline = load_outline(report_yml) if report_yml is not None else None
