@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from helpers.analysis.tables import population_label
+from helpers.analysis.tables import OPEN_ANSWER, OPEN_ANSWER_LABEL, population_label
 from helpers.core.reproducible import normalise_xlsx
 from helpers.data.codebook import Codebook, codebook
 from helpers.publish.manifests import KIND_LABELS, item_code, item_label, load_manifest
@@ -354,6 +354,8 @@ class CijfersLabels:
             answer_text = answer_text or next((o.display for o in question.options if o.code == answer), "")
             if not answer_text and answer in question.groups:  # a group of answers ("groot_of_zeer_groot")
                 answer_text = question.groups[answer].label
+            if not answer_text and question.type == "open" and answer == OPEN_ANSWER:  # a standard table's row
+                answer_text = OPEN_ANSWER_LABEL
         if not item_text and table.startswith("tekst_"):
             item_text = self._key_figure(item)
         if not group_text and group:
