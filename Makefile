@@ -268,8 +268,11 @@ $(A11Y_MODULES): $(A11Y)/package-lock.json $(A11Y)/package.json
 
 .PHONY: test unit
 # Every wave's report first: the reader-text scans (internal names, style, spelling) and the consistency check read
-# each built wave, and each wave words its text differently (2018 has no VNG topics, no trend yet, ...).
-test: $(ENV_STAMP) $(HOOKS_STAMP) $(REFERENCE) data $(foreach w,$(WAVES),reports/$(w)/MANIFEST) | system-packages browser $(A11Y_MODULES) ## Run the whole test suite (builds the environment, data and every wave's report first)
+# each built wave, and each wave words its text differently (2018 has no VNG topics, no trend yet, ...). They are
+# built two at a time unless make was given -j itself (make -j is safe: every step has real file prerequisites), so
+# that a plain `make test` on a fresh clone stays within the CI's time.
+test: $(ENV_STAMP) $(HOOKS_STAMP) $(REFERENCE) | system-packages browser $(A11Y_MODULES) ## Run the whole test suite (builds the environment, data and every wave's report first)
+	@$(MAKE) --no-print-directory $(if $(filter -j%,$(MAKEFLAGS)),,-j2) data $(foreach w,$(WAVES),reports/$(w)/MANIFEST)
 	$(PY) -m pytest -q
 
 # The markers are set in tests/conftest.py: `build` (a built report, a notebook in a kernel, make, a browser) and
