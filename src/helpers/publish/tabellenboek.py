@@ -207,13 +207,11 @@ def _write_standard_index(index, names: Sequence[str], standard: Sequence[tuple[
         index.cell(row=row, column=5, value=entry.get("base"))
 
 
-def _write_standard_heading(sheet, name: str, entry: dict, synthetic: bool, styles: dict) -> int:
-    """The top of a standard table's sheet: title, where the report shows the question, the question, the base, the
-    disclosure notes and the synthetic-data notice. Returns the row where its table starts."""
-    sheet["A1"] = f"{name}. {entry['title']}"
+def _write_heading(sheet, title: str, lines: Sequence[tuple[str, object]], synthetic: bool, styles: dict) -> int:
+    """The top of a sheet: its title in A1, one labelled line per non-empty value, the synthetic-data notice.
+    Returns the row where its table starts."""
+    sheet["A1"] = title
     sheet["A1"].font = styles["title"]
-    lines = [("In het rapport", "; ".join(entry.get("shown_in") or [])), ("Vraag", entry.get("question_text")),
-             ("Basis", entry.get("base")), *(("Opmerking", note) for note in entry.get("notes") or [])]
     row = 1
     for label, value in lines:
         if value in (None, ""):
@@ -226,26 +224,21 @@ def _write_standard_heading(sheet, name: str, entry: dict, synthetic: bool, styl
         sheet.cell(row=row, column=1, value=SYNTHETIC_NOTICE).font = styles["bold"]
         sheet.cell(row=row, column=1).fill = styles["notice_fill"]
     return row + 2
+
+
+def _write_standard_heading(sheet, name: str, entry: dict, synthetic: bool, styles: dict) -> int:
+    """The top of a standard table's sheet: title, where the report shows the question, the question, the base, the
+    disclosure notes and the synthetic-data notice. Returns the row where its table starts."""
+    lines = [("In het rapport", "; ".join(entry.get("shown_in") or [])), ("Vraag", entry.get("question_text")),
+             ("Basis", entry.get("base")), *(("Opmerking", note) for note in entry.get("notes") or [])]
+    return _write_heading(sheet, f"{name}. {entry['title']}", lines, synthetic, styles)
 
 
 def _write_item_heading(sheet, name: str, part: Part, item: dict, synthetic: bool, styles: dict) -> int:
     """The top of a figure's or table's sheet: its title, chapter, question, base and the synthetic-data notice.
     Returns the row where its table starts."""
-    sheet["A1"] = f"{name}. {item['title']}"
-    sheet["A1"].font = styles["title"]
     lines = [("Hoofdstuk", part.heading), ("Vraag", item.get("question")), ("Basis", item.get("base"))]
-    row = 1
-    for label, value in lines:
-        if value in (None, ""):
-            continue
-        row += 1
-        sheet.cell(row=row, column=1, value=label).font = styles["bold"]
-        sheet.cell(row=row, column=2, value=value)
-    if synthetic:
-        row += 1
-        sheet.cell(row=row, column=1, value=SYNTHETIC_NOTICE).font = styles["bold"]
-        sheet.cell(row=row, column=1).fill = styles["notice_fill"]
-    return row + 2
+    return _write_heading(sheet, f"{name}. {item['title']}", lines, synthetic, styles)
 
 
 def _write_table(sheet, table: list[list[str]], header_row: int, styles: dict) -> None:
