@@ -20,6 +20,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from helpers.publish.pdf import pdf_text as read_pdf_text
+
 WORDS_FILE = Path(__file__).parent / "spelling" / "words.txt"
 DICTIONARY = "nl_NL"  # Debian's hunspell-nl (OpenTaal)
 DICTIONARY_DIRS = (Path("/usr/share/hunspell"), Path("/usr/share/myspell/dicts"))
@@ -92,9 +94,7 @@ def paragraphs(path: Path) -> list[str]:
 @functools.lru_cache(maxsize=32)
 def pdf_text(path: Path) -> str:
     """The text of a PDF up to its colophon."""
-    from pypdf import PdfReader
-
-    text = "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+    text = read_pdf_text(path)
     cut = text.rfind("\nColofon\n")
     return text if cut < 0 else text[:cut]
 

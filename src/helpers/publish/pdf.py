@@ -223,6 +223,30 @@ def _images_drawn(stream, resources, reader, depth: int = 0) -> int:
     return count
 
 
+# PDFium marks a hyphen at the end of a line with \x02 (the report does not hyphenate words itself: every such hyphen
+# is one of the text's own, as in "VN-verdrag" broken after the hyphen).
+_LINE_END_HYPHEN = "\x02"
+
+
+def pdf_text(path: Path) -> str:
+    """The text of every page, one page per line block, as PDFium (pypdfium2) extracts it: the same words as pypdf's
+    extract_text, about 40 times faster (0.11 s instead of 4.4 s for the 58 pages of the 2023 report), which made the
+    check of the PDFs the largest part of the assembly."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        texts = []
+        for page in document:
+            textpage = page.get_textpage()
+            texts.append(textpage.get_text_bounded().replace(_LINE_END_HYPHEN, "-").replace("\r\n", "\n"))
+            textpage.close()
+            page.close()
+        return "\n".join(texts)
+    finally:
+        document.close()
+
+
 @dataclass
 class PdfContents:
     text: str
@@ -244,7 +268,7 @@ def read_pdf(path: Path) -> PdfContents:
     from pypdf import PdfReader
 
     reader = PdfReader(str(path))
-    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    text = pdf_text(path)
     figures: list[str] = []
     tree = reader.trailer["/Root"].get("/StructTreeRoot")
     if tree is not None:
