@@ -69,9 +69,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from helpers import CODEBOOK_DIR
+from helpers.core import yamlfiles
 from helpers.core.privacy import scrub_text
 
 FRAME_DIR = CODEBOOK_DIR / "coding"
@@ -258,7 +258,7 @@ def load_frame(path: Path | str) -> Frame:
     path = Path(path)
     if not path.suffix and not path.exists():
         path = FRAME_DIR / f"{path.name}.yml"
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = yamlfiles.load(path.read_text(encoding="utf-8")) or {}
     name = path.name
     unknown = set(raw) - {"version", "code", "title", "description", "applies_to", "mode", "groups", "fallback",
                           "themes"}
@@ -354,7 +354,7 @@ def load_manual(path: Path | str = MANUAL_FILE, frame: Frame | str | None = None
     """Manual codings: for `frame` (a Frame or its code) {key: ManualCoding}, checked against the frame's themes;
     without a frame {frame code: {key: ManualCoding}}. A missing file means no manual codings."""
     path = Path(path)
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    raw = yamlfiles.load(path.read_text(encoding="utf-8")) if path.exists() else {}
     raw = raw or {}
     sections = {str(k): v for k, v in raw.items() if k != "version"}
     for code, section in sections.items():

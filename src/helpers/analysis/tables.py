@@ -27,9 +27,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from helpers import PROCESSED_DIR, PUBLISHED_DIR
+from helpers.core import yamlfiles
 from helpers.core.formatting import round_half_up
 from helpers.data import municipalities
 from helpers.data.cleaning import STATUS_LABELS
@@ -363,7 +363,7 @@ def wave_wording(question: str | Question, year: int | None = None, *, cb: Codeb
     q = _question(question, cb)
     entry: dict = {}  # the wave file's own wording: not part of the resolved WaveSpec
     if year is not None:
-        raw = yaml.safe_load(Path(cb.wave(year).source).read_text(encoding="utf-8")) or {}
+        raw = yamlfiles.load(Path(cb.wave(year).source).read_text(encoding="utf-8")) or {}
         entry = ((raw.get("questions") or {}).get(q.id)) or {}
     relabel, item_relabel = entry.get("relabel") or {}, entry.get("item_relabel") or {}
 

@@ -31,11 +31,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from helpers import CODEBOOK_DIR
 from helpers.analysis import stats, tables
 from helpers.core import formatting as fmt
+from helpers.core import yamlfiles
 from helpers.data.codebook import Codebook, codebook
 from helpers.data.municipalities import SIZE_CLASSES
 
@@ -94,7 +94,7 @@ def load_indicators(path: Path | str | None = None, cb: Codebook | None = None,
     path = Path(path) if path is not None else INDICATORS_FILE
     cb = cb or codebook()
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = yamlfiles.load(path.read_text(encoding="utf-8")) or {}
     except FileNotFoundError:
         raise IndicatorError(f"{path}: not found; the trend models, the panel and the weighting need the indicator "
                              "list") from None
@@ -203,7 +203,7 @@ def reworded_waves(indicator: Indicator, waves: Sequence[int], cb: Codebook | No
     codes = set(_codes(indicator, cb)) | {indicator.answer}
     out = []
     for year in waves:
-        raw = yaml.safe_load(Path(cb.wave(year).source).read_text(encoding="utf-8")) or {}
+        raw = yamlfiles.load(Path(cb.wave(year).source).read_text(encoding="utf-8")) or {}
         entry = (raw.get("questions") or {}).get(q.id) or {}
         if entry.get("text") or codes & set(entry.get("relabel") or {}) \
                 or (indicator.item and indicator.item in (entry.get("item_relabel") or {})):

@@ -44,6 +44,7 @@ import pandas as pd
 import yaml
 
 from helpers import CODEBOOK_DIR, PUBLISHED_DIR, RAW_DIR, SMALL_THRESHOLD
+from helpers.core import yamlfiles
 from helpers.core.privacy import SCRUB_KINDS, scrub_counts_total, scrub_text
 from helpers.core.reproducible import sha256_file
 from helpers.data import municipalities
@@ -97,7 +98,7 @@ def load_cleaning_rules(path: Path | str = CLEANING_FILE) -> CleaningRules:
     """Read and check data/codebook/cleaning.yml."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = yamlfiles.load(path.read_text(encoding="utf-8")) or {}
     except FileNotFoundError:
         raise CleaningError(f"{path}: file not found") from None
     except yaml.YAMLError as error:
@@ -466,7 +467,7 @@ def _data_status(provenance_path: Path, path: Path, relative: str, spec: WaveSpe
         return {"provenance_note": f"no {PROVENANCE_FILE} next to the export: treated as real/unknown"}
     status: dict[str, Any] = {"provenance_file": PROVENANCE_FILE}
     try:
-        document = yaml.safe_load(provenance_path.read_text(encoding="utf-8"))
+        document = yamlfiles.load(provenance_path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         document = None
         status["provenance_note"] = f"{PROVENANCE_FILE} is not valid YAML ({error.__class__.__name__})"
@@ -872,7 +873,7 @@ def protected_names(frame: pd.DataFrame, aliases_file: Path | str = ALIASES_FILE
     names |= {re.sub(r"\s*\(.*\)$", "", name) for name in names}
     path = Path(aliases_file)
     if path.exists():
-        content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        content = yamlfiles.load(path.read_text(encoding="utf-8")) or {}
         aliases = content.get("aliases") if isinstance(content, dict) else None
         if isinstance(aliases, Mapping):
             names |= {str(alias) for alias in aliases}
@@ -1095,7 +1096,7 @@ def published_participants(year: int, path: Path | str = PUBLISHED_DIR / "publis
     path = Path(path)
     if not path.exists():
         return None
-    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    document = yamlfiles.load(path.read_text(encoding="utf-8")) or {}
     for entry in document.get("numbers") or []:
         if int(entry.get("wave", 0)) == int(year) and entry.get("measure") == "participants":
             return int(entry["value"])

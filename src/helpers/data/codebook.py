@@ -31,6 +31,7 @@ from pathlib import Path
 import yaml
 
 from helpers import CODEBOOK_DIR
+from helpers.core import yamlfiles
 
 QUESTION_TYPES = ("single", "matrix", "multi", "open")
 # Roles of an export column: the answer of a single/matrix question, a ticked box of a multi question, the text of
@@ -288,7 +289,7 @@ def _groups(raw: Mapping, valid_codes: list[str], where: str) -> dict[str, Group
 
 def _read_yaml(path: Path) -> dict:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yamlfiles.load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise CodebookError(f"{path}: file not found") from None
     except yaml.YAMLError as error:

@@ -55,10 +55,10 @@ from typing import NamedTuple
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-import yaml
 from rapidfuzz import fuzz, process
 
 from helpers import CODEBOOK_DIR, PROCESSED_DIR, PUBLISHED_DIR, RAW_DIR
+from helpers.core import yamlfiles
 from helpers.data.cbs import (
     FIX_HINT,
     LIST_COLUMNS,
@@ -612,7 +612,7 @@ class _Matcher:
         self.aliases = self._load_aliases(aliases_path)
 
     def _load_aliases(self, path: Path) -> dict[str, str]:
-        content = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+        content = yamlfiles.load(path.read_text(encoding="utf-8")) if path.is_file() else None
         entries = (content or {}).get("aliases") if isinstance(content, dict) else None
         if not isinstance(entries, dict):
             raise ValueError(f"{path}: expected a mapping 'aliases:' of other spelling -> CBS name")
@@ -806,7 +806,7 @@ def load_resolutions(year: int, path: Path | str = RESOLUTIONS_PATH, *,
     The file maps a wave to a list of {typed, code, reason}; every code must be in that wave's frame.
     """
     path = Path(path)
-    content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    content = yamlfiles.load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(content, dict):
         raise ValueError(f"{path}: expected a mapping of wave -> list of {{typed, code, reason}}")
     frame_codes = set(load_frame(year, reference_dir)["code"])

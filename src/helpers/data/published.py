@@ -14,9 +14,9 @@ from functools import cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from helpers import CODEBOOK_DIR, PROCESSED_DIR, PUBLISHED_DIR
+from helpers.core import yamlfiles
 from helpers.core.formatting import round_half_up
 from helpers.data.codebook import codebook
 from helpers.data.processed import read_frames, read_processed
@@ -102,7 +102,7 @@ class PublishedNumber:
 def _codebook() -> tuple[dict, dict]:
     """Questions by id and scales by name, read straight from questions.yml."""
     with open(CODEBOOK_DIR / "questions.yml", encoding="utf-8") as f:
-        book = yaml.safe_load(f)
+        book = yamlfiles.load(f)
     return {q["id"]: q for q in book["questions"]}, book["scales"]
 
 
@@ -113,7 +113,7 @@ def _wave_questions(wave: int) -> frozenset[str] | None:
     if not path.exists():
         return None
     with open(path, encoding="utf-8") as f:
-        return frozenset(yaml.safe_load(f)["questions"])
+        return frozenset(yamlfiles.load(f)["questions"])
 
 
 def _answer_options(question: dict) -> list[str]:
@@ -309,7 +309,7 @@ def parse_published(entries: list[dict]) -> list[PublishedNumber]:
 def load_published(path: str | Path | None = None) -> list[PublishedNumber]:
     """Read and validate published_numbers.yml (or another file with the same schema)."""
     with open(path or PUBLISHED_FILE, encoding="utf-8") as f:
-        return parse_published(yaml.safe_load(f)["numbers"])
+        return parse_published(yamlfiles.load(f)["numbers"])
 
 
 def published_targets(wave: int, path: str | Path | None = None) -> list[PublishedNumber]:

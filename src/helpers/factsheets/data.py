@@ -15,6 +15,7 @@ import pandas as pd
 from helpers import PROCESSED_DIR
 from helpers.analysis import stats, tables
 from helpers.core import formatting as fmt
+from helpers.core import yamlfiles
 from helpers.data.codebook import SELECTED, Codebook, Question, codebook
 from helpers.data.municipalities import normalise_name
 from helpers.data.processed import read_processed
@@ -377,9 +378,8 @@ def lia_history(code: str, year: int, processed_dir: Path | str = PROCESSED_DIR,
 
 @functools.lru_cache(maxsize=32)
 def _yaml(path: str) -> dict:
-    import yaml
 
-    return yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    return yamlfiles.load(Path(path).read_text(encoding="utf-8")) or {}
 
 
 def wave_wording(year: int, cb: Codebook | None = None) -> str:

@@ -78,9 +78,9 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pandas as pd
-import yaml
 
 from helpers import CODEBOOK_DIR, PROCESSED_DIR, RAW_DIR, REPO_ROOT
+from helpers.core import yamlfiles
 from helpers.core.privacy import COMMON_WORDS, NAME_PREFIXES
 from helpers.data.codebook import load_codebook
 from helpers.data.exports import read_export
@@ -380,7 +380,7 @@ def municipality_names(processed_dir: Path | str = PROCESSED_DIR, codebook_dir: 
             names |= {str(value) for value in table[column].dropna()}
     aliases = Path(codebook_dir) / "municipality_aliases.yml"
     if aliases.exists():
-        content = yaml.safe_load(aliases.read_text(encoding="utf-8")) or {}
+        content = yamlfiles.load(aliases.read_text(encoding="utf-8")) or {}
         if isinstance(content.get("aliases"), Mapping):
             names |= {str(alias) for alias in content["aliases"]}
     return sorted(names)

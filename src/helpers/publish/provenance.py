@@ -41,6 +41,7 @@ from pathlib import Path
 import yaml
 
 from helpers import CODEBOOK_DIR, PUBLISHED_DIR, RAW_DIR, REPO_ROOT
+from helpers.core import yamlfiles
 from helpers.core.reproducible import sha256_file
 from helpers.data.cleaning import provenance_entries
 from helpers.publish.parts import load_parts
@@ -230,7 +231,7 @@ def _files_in(directory: Path, recursive: bool = False) -> list[Path]:
 
 def _yaml(path: Path):
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yamlfiles.load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError):
         return None
 

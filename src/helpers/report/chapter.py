@@ -37,11 +37,11 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from helpers import BUILD_DIR, SMALL_THRESHOLD, interactive_dir, interactive_notice
 from helpers.analysis import disclosure, tables
 from helpers.core import formatting as fmt
+from helpers.core import yamlfiles
 from helpers.core.formatting import round_half_up
 from helpers.data.codebook import Question, codebook
 from helpers.data.processed import read_processed
@@ -298,7 +298,7 @@ class Chapter:
         """(question text, {answer code: answer label}) as wave `year` asked it: the wave's own wording where
         data/codebook/waves/<year>.yml gives one (2018-2020 asked about a "plan van aanpak"), else the codebook's."""
         wave = self.cb.wave(self.year if year is None else int(year))
-        raw = yaml.safe_load(Path(wave.source).read_text(encoding="utf-8"))
+        raw = yamlfiles.load(Path(wave.source).read_text(encoding="utf-8"))
         entry = ((raw.get("questions") or {}).get(question)) or {}
         q = self.cb.question(question)
         relabel = entry.get("relabel") or {}

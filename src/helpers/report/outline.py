@@ -23,9 +23,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from helpers import REPO_ROOT
+from helpers.core import yamlfiles
 from helpers.data.codebook import Codebook, codebook
 
 OUTLINE_FILE = REPO_ROOT / "notebooks" / "report.yml"
@@ -374,7 +373,7 @@ def load_outline(path: Path | str = OUTLINE_FILE, cb: Codebook | None = None) ->
     path = Path(path)
     if not path.is_file():
         raise OutlineError(f"{path}: not found (the outline of the report)")
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = yamlfiles.load(path.read_text(encoding="utf-8"))
     raw = _mapping(raw, path.name, _TOP_KEYS)
     if not isinstance(raw.get("chapters"), list) or not raw["chapters"]:
         raise OutlineError(f"{path.name}: expected a 'chapters' list")

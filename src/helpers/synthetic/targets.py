@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from helpers import DATA_DIR
+from helpers.core import yamlfiles
 from helpers.data.codebook import codebook
 from helpers.data.published import PublishedNumber, load_published
 
@@ -122,7 +121,7 @@ def _question(qid: str, raw: Mapping, year: int) -> QuestionTargets:
 
 
 def load_targets(path: Path | str = TARGETS_FILE, published_path: Path | str | None = None) -> Targets:
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    raw = yamlfiles.load(Path(path).read_text(encoding="utf-8"))
     numbers = {n.id: n for n in load_published(published_path)}
     waves = {}
     for year, entry in raw["waves"].items():

@@ -15,16 +15,16 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 from helpers import DATA_DIR
+from helpers.core import yamlfiles
 
 TEXTS_DIR = DATA_DIR / "synthetic" / "texts"
 
 
 @cache
 def pool(name: str) -> dict:
-    return yaml.safe_load((TEXTS_DIR / f"{name}.yml").read_text(encoding="utf-8"))
+    return yamlfiles.load((TEXTS_DIR / f"{name}.yml").read_text(encoding="utf-8"))
 
 
 def all_entries() -> list[dict]:
