@@ -6,7 +6,9 @@ Measures, in this order, in one run (`make bench`, or ``.venv/bin/python bench/b
    (``pass``) with the ``flitspeiling`` kernel, the same through ``python -m helpers.publish.runner`` (what the
    Makefile runs per chapter), one nbconvert command-line HTML export of that small executed notebook and one
    WeasyPrint command-line PDF of a small HTML page;
-2. a cold ``make -j<jobs> report`` for `--year` (processed data present, build/<year> and reports/<year> absent);
+2. a cold ``make -j<jobs> data`` (data/processed moved aside; the new files are compared with the old ones byte for
+   byte, and the old ones are put back when any differs) and a cold ``make -j<jobs> report`` for `--year` (processed
+   data present, build/<year> and reports/<year> absent);
 3. a no-op ``make -j<jobs> report`` (`--repeat` times);
 4. ``make -j<jobs> all-waves`` from cold (build/<wave> and reports/<wave> of every wave absent);
 5. ``make factsheets`` and ``make factsheets-full-response`` (when the Makefile has them, else "not available");
@@ -15,7 +17,7 @@ Measures, in this order, in one run (`make bench`, or ``.venv/bin/python bench/b
 8. the edit loop: that chapter edited again and ``make preview NB=<chapter>`` (its page as the report shows it), with
    the warm kernel server the previous build left running (helpers.publish.warm), when the Makefile has the target.
 
-`--only floor,cold,edit,...` measures a subset (keys: floor, cold, noop, all-waves, factsheets, touch, edit, preview;
+`--only floor,cold,edit,...` measures a subset (keys: floor, data, cold, noop, all-waves, factsheets, touch, edit, preview;
 edit and preview need the build cold leaves, so cold is added when absent).
 
 Researchers run ``make -j2`` (two cores here), so every build is timed with ``-j<jobs>`` (default 2). Each figure
@@ -25,7 +27,8 @@ The researcher's work is left as it was: before the first build, build/<wave> an
 moved aside to build/bench/saved/ (the data-quality appendix of `make data`, reports/<wave>/datakwaliteit.html, is
 copied into the emptied folder, as `make data` left it); the edited notebook gets its original bytes and times
 back; at the end (also after a failure or Ctrl-C) the builds made here are removed and the saved folders moved back.
-data/processed is not touched (the benchmark stops when it is missing: run `make data` first).
+data/processed is rebuilt only by the `data` measurement, and put back as it was when the rebuilt files differ (the
+benchmark stops when it is missing: run `make data` first).
 
 Output: a table in a fixed format on stdout, also written to build/bench/latest.txt and build/bench/latest.csv.
 `--root DIR` runs the builds in another checkout (with PYTHONPATH=DIR/src, so its own helpers are used): that is
@@ -55,10 +58,11 @@ KERNEL = "flitspeiling"
 # The chapter runner by layout: the layered package, and the flat one of checkouts before the restructuring.
 RUNNER_MODULES = (("helpers.publish.runner", "publish/runner.py"), ("helpers.run_chapter", "run_chapter.py"))
 # The targets of issue 6, in seconds, on this machine with the environment built.
-TARGETS = {"cold": 20.0, "noop": 1.0, "edit": 8.0, "all-waves": 90.0, "preview": 4.0}
+TARGETS = {"cold": 20.0, "noop": 1.0, "edit": 8.0, "all-waves": 90.0, "preview": 4.0, "data": 15.0,
+           "factsheets": 60.0}
 # The same targets as multiples of the papermill floor measured in the same run (issue 12: machines differ).
-RATIO_TARGETS = {"preview": 1.8, "edit": 3.6, "cold": 9.0, "all-waves": 40.0, "factsheets": 27.0}
-MEASUREMENTS = ("floor", "cold", "noop", "all-waves", "factsheets", "touch", "edit", "preview")
+RATIO_TARGETS = {"preview": 1.8, "edit": 3.6, "cold": 9.0, "all-waves": 40.0, "factsheets": 27.0, "data": 7.0}
+MEASUREMENTS = ("floor", "data", "cold", "noop", "all-waves", "factsheets", "touch", "edit", "preview")
 EDIT_MARKDOWN = "*Tijdelijke wijziging door bench/benchmark.py (wordt na de meting teruggezet).*"
 
 
@@ -248,10 +252,45 @@ class Bench:
 
     # -- the builds --------------------------------------------------------------------------------------------
 
+    def data(self) -> None:
+        """A cold `make data`: data/processed moved aside, every wave cleaned again. The cleaning is deterministic,
+        so the new files must equal the old ones byte for byte; when one differs (or the build fails) the old ones are
+        put back and the figure says so."""
+        processed = self.root / "data" / "processed"
+        aside = self.scratch / "processed-saved"
+        shutil.rmtree(aside, ignore_errors=True)
+        aside.mkdir(parents=True)
+        for entry in processed.iterdir():  # what make data writes; not the committed .gitkeep
+            if not entry.name.startswith("."):
+                os.replace(entry, aside / entry.name)
+        differing: list[str] = []
+        try:
+            self.stop_warm()
+            seconds, _ = self.make("data")
+            differing = [str(path.relative_to(aside)) for path in sorted(aside.rglob("*"))
+                         if path.is_file() and not _same_bytes(path, processed / path.relative_to(aside))]
+            self.add("data", f"cold make -j{self.jobs} data ({len(self.waves())} waves)", [seconds],
+                     f"differs from the data before: {', '.join(differing[:3])}" if differing else "")
+        except BaseException:
+            differing = ["(failed)"]
+            raise
+        finally:
+            if differing:  # keep the researcher's data as it was
+                for entry in aside.iterdir():
+                    target = processed / entry.name
+                    if target.is_dir():
+                        shutil.rmtree(target)
+                    os.replace(entry, target)
+                shutil.rmtree(aside)
+            else:
+                shutil.rmtree(aside, ignore_errors=True)
+
     def builds(self) -> None:
         self.remember_absent()
         for wave in self.waves():
             self.set_aside(wave)
+        if "data" in self.only:
+            self.data()
         self.stop_warm()
         seconds, _ = self.make("report")
         self.add("cold", f"cold make -j{self.jobs} report (YEAR={self.year})", [seconds])
@@ -359,6 +398,10 @@ def _append_markdown(notebook: Path, original: bytes, edits: int) -> None:
     document["cells"] += [{"cell_type": "markdown", "id": f"bench-edit-{index}", "metadata": {},
                            "source": [f"{EDIT_MARKDOWN} ({index})"]} for index in range(1, edits + 1)]
     notebook.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _same_bytes(one: Path, other: Path) -> bool:
+    return other.is_file() and one.read_bytes() == other.read_bytes()
 
 
 def _reran(output: str) -> str:
