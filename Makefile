@@ -207,7 +207,11 @@ build/$(1)/notebooks/%.ipynb: notebooks/%.ipynb $(CHAPTER_DATA) $(RUNNER) $(ENV_
 	@$(STEP) --log build/$(1)/logs/$$*.log "chapter $$* ($(1))" -- \
 		$(PY) -m helpers.publish.runner --year $(1) --root $(CURDIR) --kernel $(KERNEL) --timeout $(NB_TIMEOUT) $$<
 
-build/$(1)/notebooks/$(SUMMARY).ipynb: $(foreach c,$(SUMMARY_SOURCES),build/$(1)/notebooks/$(c).ipynb)
+# The summary reads the chapters' parts (key figures, cijfers), not their notebooks: it depends on each chapter's parts
+# stamp, which the runner rewrites only when a file of the parts changed, so an edit to a chapter's text alone does not
+# run the summary again (make reads a target's time again after its rule ran; the stamp's rule has no recipe).
+build/$(1)/notebooks/$(SUMMARY).ipynb: $(foreach c,$(SUMMARY_SOURCES),build/$(1)/notebooks/$(c).parts.sha256)
+build/$(1)/notebooks/%.parts.sha256: build/$(1)/notebooks/%.ipynb ;
 
 reports/$(1)/MANIFEST: $(foreach c,$(CHAPTERS),build/$(1)/notebooks/$(c).ipynb) $(PUBLISH_INPUTS) $(ENV_STAMP) \
 		| system-packages

@@ -23,6 +23,7 @@ import yaml
 
 from helpers import REPO_ROOT
 from helpers.publish import runner as run_chapter
+from helpers.publish import runs
 from helpers.report import outline
 
 YEAR = "2023"
@@ -70,7 +71,8 @@ def tree(tmp_path: Path) -> Path:
     layers[2] += ["data/processed/frames.parquet", "data/processed/crosswalk.parquet"]
     layers[3] += [f"data/processed/{wave}/responses.parquet" for wave in _waves()]
     stems = _stems()
-    layers[4] += [f"build/{YEAR}/notebooks/{stem}.ipynb" for stem in stems if stem != "06_samenvatting"]
+    layers[4] += [f"build/{YEAR}/notebooks/{stem}{suffix}" for stem in stems if stem != "06_samenvatting"
+                  for suffix in (".ipynb", runs.STAMP_SUFFIX)]
     layers[5] += [f"build/{YEAR}/notebooks/06_samenvatting.ipynb"]
     layers[6] += [f"reports/{YEAR}/MANIFEST"]
     for index, layer in enumerate(layers):
@@ -131,8 +133,63 @@ def test_nothing_changed_nothing_to_do(tree):
 def test_one_chapter_edited_runs_that_chapter_and_the_assembly(tree):
     assert _dry_run(tree, "-W", "notebooks/07_bijlage_a.ipynb") == (["07_bijlage_a"], True)
     assert _dry_run(tree, "-W", "notebooks/06_samenvatting.ipynb") == (["06_samenvatting"], True)
-    # Chapters 1-5 feed the summary (its key figures), so it runs after them again.
+    # Chapters 1-5 feed the summary (its key figures), so it may have to run after them again: a dry run cannot know
+    # whether the chapter's parts will change (see test_a_text_edit_does_not_run_the_summary_again for a real run).
     assert _dry_run(tree, "-W", "notebooks/03_inhoud.ipynb") == (["03_inhoud", "06_samenvatting"], True)
+
+
+# A stand-in for .venv/bin/python in the fake tree: `-m helpers.publish.runner ... <notebook>` writes the executed
+# notebook and, when the file CHANGED_PARTS names that notebook, a new parts stamp (as the runner does when the parts
+# changed); `-m helpers.publish.assemble` writes the MANIFEST; every run is logged to ran.txt.
+FAKE_PYTHON = """#!/bin/sh
+echo "$*" >> ran.txt
+case "$*" in
+  *helpers.publish.runner*)
+    for last in "$@"; do :; done
+    stem=$(basename "$last" .ipynb)
+    touch build/{year}/notebooks/$stem.ipynb
+    if grep -qx "$stem" CHANGED_PARTS 2>/dev/null; then echo new > build/{year}/notebooks/$stem{stamp}; fi ;;
+  *helpers.publish.assemble*) touch reports/{year}/MANIFEST ;;
+esac
+"""
+
+
+def _make_report(root: Path) -> list[str]:
+    """Run `make report` for real with the stand-in interpreter; the notebooks it ran."""
+    (root / "ran.txt").write_text("", encoding="utf-8")
+    done = subprocess.run(["make", "-j2", "report", f"YEAR={YEAR}", "V=1"], cwd=root, capture_output=True, text=True,
+                          check=False, timeout=120, env={**os.environ, "MAKEFLAGS": ""})
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = (root / "ran.txt").read_text(encoding="utf-8").splitlines()
+    return sorted(re.search(r"(\w+)\.ipynb$", line).group(1) for line in lines if "helpers.publish.runner" in line)
+
+
+def test_a_text_edit_does_not_run_the_summary_again(tree):
+    python = tree / ".venv" / "bin" / "python"
+    python.parent.mkdir(parents=True, exist_ok=True)
+    python.write_text(FAKE_PYTHON.format(year=YEAR, stamp=runs.STAMP_SUFFIX), encoding="utf-8")
+    python.chmod(0o755)
+    shutil.copytree(REPO_ROOT / "tools", tree / "tools")  # the step runner of the recipes
+    # What a complete build leaves besides: the system packages are there (their check is skipped here).
+    (tree / "Makefile").write_text((tree / "Makefile").read_text(encoding="utf-8").replace(
+        "| system-packages", ""), encoding="utf-8")
+    notebook = tree / "notebooks" / "03_inhoud.ipynb"
+    os.utime(notebook)  # the researcher saves an edit to the chapter's text: its parts stay the same
+    assert _make_report(tree) == ["03_inhoud"]
+    assert _make_report(tree) == []  # and the next build has nothing to do
+    (tree / "CHANGED_PARTS").write_text("03_inhoud\n", encoding="utf-8")
+    os.utime(notebook)  # an edit that changes the chapter's numbers: the summary quotes them, so it runs again
+    assert _make_report(tree) == ["03_inhoud", "06_samenvatting"]
+
+
+def test_the_parts_stamp_changes_only_with_the_parts(tmp_path):
+    stamp = tmp_path / f"03_inhoud{runs.STAMP_SUFFIX}"
+    assert runs.write_parts_stamp(stamp, {"manifest.json": "a" * 64, "cijfers.csv": "b" * 64})
+    os.utime(stamp, (1_700_000_000, 1_700_000_000))
+    assert not runs.write_parts_stamp(stamp, {"cijfers.csv": "b" * 64, "manifest.json": "a" * 64})
+    assert stamp.stat().st_mtime == 1_700_000_000
+    assert runs.write_parts_stamp(stamp, {"manifest.json": "c" * 64, "cijfers.csv": "b" * 64})
+    assert stamp.stat().st_mtime > 1_700_000_000 and "c" * 64 in stamp.read_text(encoding="utf-8")
 
 
 def test_edited_helper_reruns_only_the_chapters_that_imported_it(tree):

@@ -83,7 +83,7 @@ from helpers.publish.pages import (
     render_report_page,
 )
 from helpers.publish.parts import Part, PublishError, load_parts
-from helpers.publish.pdf import write_pdfs
+from helpers.publish.pdf import start_pdfs
 from helpers.publish.provenance import Provenance
 from helpers.publish.provenance import collect as collect_provenance
 from helpers.publish.swap import CARRIED_OVER, swap_into_place, write_manifest
@@ -138,7 +138,6 @@ def publish(paths: Paths, pdf: bool = True, check: bool = True, jobs: int | None
     if paths.require_runs:
         _check_runs(paths, parts)
     manifests, reported_synthetic = _read_manifests(paths, parts)
-    consistency.check(paths.parts_dir, paths.report_yml)  # one claim, one wording: no contradicting report
     provenance = collect_provenance(
         paths.year, report_yml=paths.report_yml, parts_dir=paths.parts_dir, root=paths.root,
         notebooks=[paths.notebooks_dir / f"{part.stem}.ipynb" for part in parts],
@@ -156,18 +155,26 @@ def publish(paths: Paths, pdf: bool = True, check: bool = True, jobs: int | None
     documents = _write_pages(rendered, paths.year, synthetic, provenance, staging)
     summary: dict = {"year": paths.year, "synthetic": synthetic, "documents": {}, "provenance": provenance.to_dict()}
     pages: dict[str, int] = {}
-    if pdf:
-        results = write_pdfs(documents, staging, check=check, jobs=jobs, cache_dir=paths.pdf_cache_dir)
+    # The PDFs render in worker processes while this one checks the claims and writes the tables (on two cores the
+    # whole report's PDF alone takes longer than all the rest).
+    pending = start_pdfs(documents, staging, check=check, jobs=jobs, cache_dir=paths.pdf_cache_dir) if pdf else None
+    try:
+        consistency.check(paths.parts_dir, paths.report_yml)  # one claim, one wording: no contradicting report
+        entries = [(part.part, item) for part in rendered for item in part.manifest.get("items", [])]
+        summary["sheets"] = write_tabellenboek(entries, paths.parts_dir, staging / "tabellenboek.xlsx", paths.year,
+                                               synthetic, standard_entries(parts, paths.parts_dir))
+        summary["cijfers_rows"] = write_cijfers(parts, paths.parts_dir, staging / "cijfers.csv", paths.report_yml)
+        write_datapackage(staging / DATAPACKAGE_NAME, paths.year, staging / "cijfers.csv")
+    except BaseException:
+        if pending is not None:
+            pending.cancel()
+        raise
+    if pending is not None:
+        results = pending.finish()
         for name, _, _ in documents:
             pages[name] = results[name]["pages"]
             summary["documents"][name] = {"pages": results[name]["pages"], "seconds": results[name]["seconds"],
                                           "reused": results[name]["reused"]}
-
-    entries = [(part.part, item) for part in rendered for item in part.manifest.get("items", [])]
-    summary["sheets"] = write_tabellenboek(entries, paths.parts_dir, staging / "tabellenboek.xlsx", paths.year,
-                                           synthetic, standard_entries(parts, paths.parts_dir))
-    summary["cijfers_rows"] = write_cijfers(parts, paths.parts_dir, staging / "cijfers.csv", paths.report_yml)
-    write_datapackage(staging / DATAPACKAGE_NAME, paths.year, staging / "cijfers.csv")
 
     for name in CARRIED_OVER:
         if (paths.reports_dir / name).is_file():

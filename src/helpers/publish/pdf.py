@@ -2,7 +2,8 @@
 
 `write_pdf` renders one HTML page as a tagged PDF/UA-1; `write_pdfs` renders a set of pages in parallel processes and
 takes a PDF of exactly the same HTML from the cache of the previous build (``build/<year>/pdf-cache``, keyed by
-`pdf_key`); `check_pdf` reads a PDF back (`read_pdf`) and lists what is missing from it.
+`pdf_key`); `start_pdfs` does the same in two steps, so that the caller works while the PDFs render; `check_pdf` reads
+a PDF back (`read_pdf`, its text through PDFium) and lists what is missing from it.
 """
 
 from __future__ import annotations
@@ -112,24 +113,64 @@ def write_pdfs(documents: Sequence[tuple[str, str, list[dict]]], directory: Path
     of the cache no document used are removed. Raises PublishError with every problem found. Returns per name: pages,
     seconds and whether the PDF was reused.
     """
-    keys = {name: pdf_key(html, items, check) for name, html, items in documents}
-    results: dict[str, dict] = {}
-    todo = []
-    for name, html, items in documents:
-        reused = _reuse_cached_pdf(cache_dir, keys[name], directory / f"{name}.pdf")
-        if reused is None:
-            todo.append((name, html, items))
-        else:
-            results[name] = reused
-            LOG.info("%s.pdf: %d pages, the same as in the previous build", name, reused["pages"])
-    results.update(_render_pdfs(todo, directory, check, jobs or default_jobs()))
-    problems = [problem for name, _, _ in documents for problem in results[name]["problems"]]
-    if problems:
-        raise PublishError("; ".join(problems))
-    if cache_dir is not None:
-        _keep_in_cache(Path(cache_dir), {name: keys[name] for name, _, _ in todo}, directory, results,
-                       used=set(keys.values()))
-    return {name: results[name] for name, _, _ in documents}
+    return start_pdfs(documents, directory, check, jobs, cache_dir).finish()
+
+
+class PendingPdfs:
+    """PDFs being rendered in worker processes (start_pdfs); `finish` waits for them, checks and caches them."""
+
+    def __init__(self, documents: Sequence[tuple[str, str, list[dict]]], directory: Path, check: bool, jobs: int,
+                 cache_dir: Path | None):
+        self.names = [name for name, _, _ in documents]
+        self.directory, self.check, self.cache_dir = Path(directory), check, cache_dir
+        self.keys = {name: pdf_key(html, items, check) for name, html, items in documents}
+        self.results: dict[str, dict] = {}
+        self.todo = []
+        for name, html, items in documents:
+            reused = _reuse_cached_pdf(cache_dir, self.keys[name], self.directory / f"{name}.pdf")
+            if reused is None:
+                self.todo.append((name, html, items))
+            else:
+                self.results[name] = reused
+                LOG.info("%s.pdf: %d pages, the same as in the previous build", name, reused["pages"])
+        self.todo.sort(key=lambda document: -len(document[1]))  # the longest first: it bounds the wall-clock time
+        self.pool, self.futures = None, {}
+        if jobs > 1 and len(self.todo) > 1:
+            self.pool = ProcessPoolExecutor(max_workers=min(jobs, len(self.todo)),
+                                            mp_context=multiprocessing.get_context("fork"))
+            self.futures = {name: self.pool.submit(_render_pdf, name, html, self.directory / f"{name}.pdf", items,
+                                                   check) for name, html, items in self.todo}
+
+    def finish(self) -> dict[str, dict]:
+        try:
+            if self.pool is not None:
+                self.results.update({name: future.result() for name, future in self.futures.items()})
+            else:
+                self.results.update({name: _render_pdf(name, html, self.directory / f"{name}.pdf", items, self.check)
+                                     for name, html, items in self.todo})
+        finally:
+            self.cancel()
+        problems = [problem for name in self.names for problem in self.results[name]["problems"]]
+        if problems:
+            raise PublishError("; ".join(problems))
+        if self.cache_dir is not None:
+            _keep_in_cache(Path(self.cache_dir), {name: self.keys[name] for name, _, _ in self.todo}, self.directory,
+                           self.results, used=set(self.keys.values()))
+        return {name: self.results[name] for name in self.names}
+
+    def cancel(self) -> None:
+        """Stop the workers (after `finish`, or when the build failed meanwhile)."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+
+def start_pdfs(documents: Sequence[tuple[str, str, list[dict]]], directory: Path, check: bool = True,
+               jobs: int | None = None, cache_dir: Path | None = None) -> PendingPdfs:
+    """write_pdfs in two steps: the cached PDFs are copied and the others start rendering in `jobs` forked processes
+    now; the caller does its other work meanwhile (the tabellenboek, the CSV) and then calls `finish()`. With one
+    job (or one PDF to render) they are rendered in `finish`."""
+    return PendingPdfs(documents, directory, check, jobs or default_jobs(), cache_dir)
 
 
 def _reuse_cached_pdf(cache_dir: Path | None, key: str, target: Path) -> dict | None:
@@ -149,18 +190,6 @@ def _reuse_cached_pdf(cache_dir: Path | None, key: str, target: Path) -> dict | 
     except (OSError, ValueError, KeyError, TypeError):
         pass
     return None
-
-
-def _render_pdfs(todo: list[tuple[str, str, list[dict]]], directory: Path, check: bool, jobs: int) -> dict[str, dict]:
-    """Render and check the documents (name, html, items): in `jobs` forked processes when there is more than one."""
-    todo = sorted(todo, key=lambda document: -len(document[1]))  # the longest first: it bounds the wall-clock time
-    if jobs > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)),
-                                 mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = {name: pool.submit(_render_pdf, name, html, directory / f"{name}.pdf", items, check)
-                       for name, html, items in todo}
-            return {name: future.result() for name, future in futures.items()}
-    return {name: _render_pdf(name, html, directory / f"{name}.pdf", items, check) for name, html, items in todo}
 
 
 def _keep_in_cache(cache_dir: Path, rendered: dict[str, str], directory: Path, results: dict[str, dict],

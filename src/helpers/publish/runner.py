@@ -359,7 +359,8 @@ def run(notebook: Path, year: int, root: Path, kernel: str = KERNEL, timeout: in
     os.replace(running, target)
     if parts:  # what publishing checks the parts against (helpers.publish.runs)
         written["record"] = runs.record_path(target.parent, notebook.stem)
-        runs.write_record(written["record"], notebook, parameters, target, parts_dir)
+        record = runs.write_record(written["record"], notebook, parameters, target, parts_dir)
+        runs.write_parts_stamp(runs.stamp_path(target.parent, notebook.stem), record["parts"])
     written["seconds"] = {name: round(value, 2) for name, value in timings.items()}
     return written
 

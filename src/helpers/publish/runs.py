@@ -18,6 +18,9 @@ from pathlib import Path
 from helpers.core.reproducible import sha256_file
 
 RECORD_SUFFIX = ".run.json"
+# What the notebooks that read this part's output (the summary reads the chapters' key figures and cijfers) depend on in
+# make: the hash of every file of the parts folder, rewritten only when that changed (see write_parts_stamp).
+STAMP_SUFFIX = ".parts.sha256"
 
 
 def record_path(notebooks_dir: Path, stem: str) -> Path:
@@ -31,6 +34,25 @@ def parts_hashes(parts_dir: Path) -> dict[str, str]:
         return {}
     return {path.relative_to(parts_dir).as_posix(): sha256_file(path)
             for path in sorted(parts_dir.rglob("*")) if path.is_file()}
+
+
+def stamp_path(notebooks_dir: Path, stem: str) -> Path:
+    return Path(notebooks_dir) / f"{stem}{STAMP_SUFFIX}"
+
+
+def write_parts_stamp(path: Path, hashes: Mapping[str, str]) -> bool:
+    """Write the parts' hashes to `path` only when they differ from what it holds; returns whether it wrote.
+
+    An untouched stamp keeps its modification time, so make (which re-reads a target's time after its rule ran) does
+    not run the summary again after an edit that changed a chapter's text but none of its numbers."""
+    path = Path(path)
+    text = "".join(f"{digest}  {name}\n" for name, digest in sorted(hashes.items()))
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+    return True
 
 
 def write_record(path: Path, notebook: Path, parameters: Mapping, executed: Path, parts_dir: Path) -> dict:
