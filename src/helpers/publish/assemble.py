@@ -62,8 +62,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers import REPO_ROOT
-from helpers.publish import consistency, runs
-from helpers.publish.datapackage import DATAPACKAGE_LINK, DATAPACKAGE_NAME, write_datapackage
+from helpers.publish import runs
 from helpers.publish.fragments import (
     RenderedPart,
     fragment_key,
@@ -87,7 +86,6 @@ from helpers.publish.pdf import start_pdfs
 from helpers.publish.provenance import Provenance
 from helpers.publish.provenance import collect as collect_provenance
 from helpers.publish.swap import CARRIED_OVER, swap_into_place, write_manifest
-from helpers.publish.tabellenboek import standard_entries, write_cijfers, write_tabellenboek
 
 LOG = logging.getLogger("helpers.publish.assemble")
 
@@ -133,6 +131,12 @@ def publish(paths: Paths, pdf: bool = True, check: bool = True, jobs: int | None
     `default_jobs()`), and a PDF of exactly the same HTML is taken from build/<year>/pdf-cache (`paths.pdf_cache_dir`).
     Returns a summary: files written, pages per PDF and seconds per document.
     """
+    # Imported here, not at the top: they bring pandas, openpyxl and frictionless (about 1.8 s), which the preview of
+    # one page (`preview`, the edit loop) does not need.
+    from helpers.publish import consistency
+    from helpers.publish.datapackage import DATAPACKAGE_LINK, DATAPACKAGE_NAME, write_datapackage
+    from helpers.publish.tabellenboek import standard_entries, write_cijfers, write_tabellenboek
+
     started = time.perf_counter()
     parts = load_parts(paths.report_yml)
     if paths.require_runs:
