@@ -73,6 +73,7 @@ DATA: dict[str, str | set[str]] = {
     "test_chapter_text": {"test_published_changes_the_test_does_not_support_are_documented"},
     "test_provenance": {"test_the_2023_stand_in_is_synthetic"},
     "test_chapter5": {"test_counts_are_deterministic"},
+    "test_trends": {"test_size_class_counts_equal_group_share_for_every_indicator_and_wave"},
     "test_datapackage": {"test_every_processed_column_is_described", "test_the_published_package_validates_with_its_data"},
 }
 

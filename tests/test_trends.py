@@ -295,3 +295,55 @@ def test_tiny_p_values_keep_their_digits_in_the_tabellenboek():
     book = trends.tabellenboek_table(_analysis().table)
     p = book["p-waarde"].iloc[0]
     assert isinstance(p, str) and "e-" in p and float(p) > 0  # not rounded to 0 by the CSV writer
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# The series' counts in one pass (tables.size_class_counts) are group_share's
+
+
+def _group_share_counts(responses, answers, indicator, cb):
+    from helpers.analysis import tables
+
+    shares = tables.group_share(responses, answers, cb.question(indicator.question), indicator.answer,
+                                indicator.item or None, ["alle", *SIZES], cb=cb).set_index("group")
+    return shares[["n", "count"]].astype("int64")
+
+
+def test_size_class_counts_equal_group_share_on_a_fixture():
+    from helpers.analysis import tables
+
+    cb = codebook()
+    responses, answers = fake_loader({2023: 0.37}, n=53)(2023)
+    answers.loc[answers.index[:3], "value"] = None  # three units did not answer
+    counts = {}
+    for answer in ("uitgevoerd", ("uitgevoerd", "verkennend")):
+        fast = tables.size_class_counts(responses, answers, "lia_phase", answer, cb=cb).astype("int64")
+        slow = tables.group_share(responses, answers, "lia_phase", answer, None, ["alle", *SIZES],
+                                  cb=cb).set_index("group")[["n", "count"]].astype("int64")
+        pd.testing.assert_frame_equal(fast, slow, check_names=False)
+        counts[answer] = (int(fast.at["alle", "n"]), int(fast.at["alle", "count"]), int(fast["n"].iloc[1:].sum()))
+    # 53 units, 20 answered "uitgevoerd" of whom 3 lost their answer; the last unit has no size class
+    assert counts == {"uitgevoerd": (50, 17, 49), ("uitgevoerd", "verkennend"): (50, 50, 49)}
+
+
+def test_size_class_counts_equal_group_share_for_every_indicator_and_wave():
+    from pathlib import Path
+
+    from helpers import REPO_ROOT
+    from helpers.analysis import tables
+
+    processed = Path(REPO_ROOT) / "data" / "processed"
+    if not (processed / "2023" / "answers.parquet").exists():
+        pytest.skip("no processed data (make data)")
+    cb = codebook()
+    load = tables.reader(processed)
+    compared = 0
+    for indicator in trends.load_indicators(cb=cb):
+        for wave in trends.waves_asking(indicator, cb, until=max(cb.waves)):
+            responses, answers = load(wave)
+            fast = tables.size_class_counts(responses, answers, indicator.question, indicator.answer,
+                                            indicator.item or None, cb=cb).astype("int64")
+            pd.testing.assert_frame_equal(fast, _group_share_counts(responses, answers, indicator, cb),
+                                          check_names=False, obj=f"{indicator.id} {wave}")
+            compared += 1
+    assert compared > 50

@@ -291,6 +291,41 @@ def group_share(responses: pd.DataFrame, answers: pd.DataFrame, question: str | 
     return _tidy(records)
 
 
+def size_class_counts(responses: pd.DataFrame, answers: pd.DataFrame, question: str | Question,
+                      group_name: str | Sequence[str], item: str | None = None, *,
+                      cb: Codebook | None = None) -> pd.DataFrame:
+    """group_share's n and count for "alle" and every size class (index: group; columns n, count), counted in one
+    pass instead of one filter per population (the trend models ask this for every indicator and wave).
+
+    The same rule as group_share: a unit answered when it has an answer row of the question (of `item` for a matrix
+    question) and counts when that answer is one of the codes (for a multi-choice question: ticked any of them).
+    A matrix question needs its `item`; tests/test_tables.py checks it against group_share."""
+    q = _question(question, cb)
+    _, _, codes = _codes(q, group_name)
+    rows, year = _rows(answers, q), wave_of(responses)
+    if q.type == "matrix":
+        if not item:
+            raise ValueError(f"{q.id} is a matrix question: size_class_counts needs its item")
+        rows = rows[rows["item"] == _asked_item(q, item, year, cb).code]
+    if q.type == "multi":
+        hit = rows["item"].isin(codes) & (rows["value"] == SELECTED)
+    else:
+        hit = rows["value"].isin(codes)
+    units = pd.DataFrame({"response_id": responses["response_id"].astype(str).to_numpy(),
+                          "size_class": responses["size_class"].astype(object).to_numpy()}
+                         ).drop_duplicates("response_id").set_index("response_id")["size_class"]
+    answered = pd.Index(rows["response_id"].unique())
+    answered = answered[answered.isin(units.index)]
+    hits = pd.Index(rows.loc[hit.to_numpy(), "response_id"].unique())
+    hits = hits[hits.isin(units.index)]
+    n_by_class = units.loc[answered].value_counts()
+    count_by_class = units.loc[hits].value_counts()
+    groups = ["alle", *SIZE_CODES]
+    return pd.DataFrame({"n": [len(answered), *(int(n_by_class.get(code, 0)) for code in SIZE_CODES)],
+                         "count": [len(hits), *(int(count_by_class.get(code, 0)) for code in SIZE_CODES)]},
+                        index=pd.Index(groups, name="group"))
+
+
 def matrix_table(responses: pd.DataFrame, answers: pd.DataFrame, question: str | Question,
                  group_name: str | Sequence[str] | None = None, populations: Sequence[str] = ("alle", "klein"),
                  order: str = "descending", only_in_table: bool = True, *, cb: Codebook | None = None) -> pd.DataFrame:

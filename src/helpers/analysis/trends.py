@@ -228,8 +228,7 @@ def series(indicator: Indicator, waves: Sequence[int], load: tables.Loader, cb: 
     records = []
     for wave in waves:
         responses, answers = load(int(wave))
-        shares = tables.group_share(responses, answers, q, indicator.answer, indicator.item or None,
-                                    ["alle", *SIZE_CODES], cb=cb).set_index("group")
+        shares = tables.size_class_counts(responses, answers, q, indicator.answer, indicator.item or None, cb=cb)
         known_n = known_count = 0
         for code in SIZE_CODES:
             n, count = int(shares.at[code, "n"]), int(shares.at[code, "count"])

@@ -185,7 +185,18 @@ def _recording_engine(record: dict):
             final_kwargs = merge_kwargs(safe_kwargs, timeout=execution_timeout or kwargs.get("timeout"),
                                         startup_timeout=start_timeout, kernel_name=kernel_name, log=logger,
                                         log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
-            return RecordingClient(nb_man, **final_kwargs).execute()
+            # papermill writes the whole notebook before and after every cell (80 writes for a chapter, growing with
+            # its figures: about 0.4 s). Nobody reads the running notebook, so it is written once, when the run ends
+            # (papermill's notebook_complete) or here when the kernel fails (timeout, crash).
+            output_path, nb_man.output_path = nb_man.output_path, None
+            try:
+                return RecordingClient(nb_man, **final_kwargs).execute()
+            except BaseException:
+                nb_man.output_path = output_path
+                nb_man.save()
+                raise
+            finally:
+                nb_man.output_path = output_path
 
     return RecordingEngine
 
