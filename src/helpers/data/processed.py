@@ -153,6 +153,12 @@ def write_processed(result: CleanResult, out_dir: Path | str | None = None) -> P
     return out_dir
 
 
+def has_processed(year: int, processed_dir: Path | str = PROCESSED_DIR) -> bool:
+    """Whether wave `year` has processed data (every file read_processed reads), without reading it."""
+    directory = Path(processed_dir) / str(int(year))
+    return all((directory / name).exists() for name in FILES)
+
+
 def read_processed(year: int, processed_dir: Path | str = PROCESSED_DIR, *, codebook: Codebook | None = None
                    ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """(responses, answers, quality) of wave `year`, with the dtypes of the processed contract, checked against it

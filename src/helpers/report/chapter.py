@@ -44,7 +44,7 @@ from helpers.core import formatting as fmt
 from helpers.core import yamlfiles
 from helpers.core.formatting import round_half_up
 from helpers.data.codebook import Question, codebook
-from helpers.data.processed import read_processed
+from helpers.data.processed import has_processed, read_processed
 from helpers.report import claims as claim_rules
 from helpers.report import figures as figs
 from helpers.report import text as phrases
@@ -203,13 +203,9 @@ class Chapter:
         return [w for w in sorted(self.cb.waves) if w <= until and self.has_data(w)]
 
     def has_data(self, year: int) -> bool:
-        if int(year) == self.year:
-            return True
-        try:
-            self.load(year)
-        except FileNotFoundError:
-            return False
-        return True
+        """Whether wave `year` has processed data; read when first used, not here (a chapter that names the waves
+        but shows none of them need not read six waves)."""
+        return int(year) == self.year or has_processed(year, self.processed_dir)
 
     def previous_wave(self, question: str | None = None) -> int | None:
         """The latest earlier wave with data (that asked `question`), or None."""
