@@ -236,7 +236,10 @@ class KernelSession:
 
         self.timeout, self.kernel = timeout, kernel
         self.km = KernelManager(kernel_name=kernel)
-        self.km.start_kernel(cwd=str(cwd))
+        # No output cache (Out[n], _, __): a run's results are its notebook's outputs. Without it the namespace reset
+        # before each run skips IPython's flush of that cache, which is a full garbage collection (0.17 of the 0.18 s
+        # the reset took per factsheet).
+        self.km.start_kernel(cwd=str(cwd), extra_arguments=["--InteractiveShell.cache_size=0"])
         self.kc = self.km.client()
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=120)
@@ -245,7 +248,7 @@ class KernelSession:
         """Execute the notebook node `nb` (see `parameterised`) in place; raises nbclient's CellExecutionError."""
         from nbclient import NotebookClient
 
-        self.kc.execute_interactive("get_ipython().run_line_magic('reset', '-f')", store_history=False,
+        self.kc.execute_interactive("get_ipython().reset(new_session=False)", store_history=False,
                                     timeout=self.timeout)
         client = NotebookClient(nb, km=self.km, kernel_name=self.kernel, timeout=self.timeout, allow_errors=False)
         client.kc = self.kc
