@@ -40,7 +40,8 @@ BUILD: dict[str, str | set[str]] = {
                          "test_failing_notebook_is_kept_as_failed_and_exits_nonzero",
                          "test_cleaning_run_has_its_own_target_no_parts_and_a_page"},
     "test_warm": {"test_a_notebook_cannot_touch_the_next_one",
-                  "test_without_the_warm_server_the_kernel_is_started_as_usual"},
+                  "test_without_the_warm_server_the_kernel_is_started_as_usual",
+                  "test_the_runner_runs_as_a_child_of_the_server_and_reports_as_itself"},
     "test_new_wave": {"test_cleaning_notebook_runs_for_2024", "test_the_2024_report_is_published",
                       "test_questions_not_asked_in_2024_are_noted_not_errors"},
     "test_questionnaire_changes": {  # the 2024 report and a factsheet of the changed wave, run in kernels

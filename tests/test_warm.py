@@ -82,6 +82,39 @@ def test_without_the_warm_server_the_kernel_is_started_as_usual(tmp_path, monkey
     assert parent == str(os.getpid())  # the kernel is this process's own child
 
 
+REPORTS_RUNNER = "import os\nprint('runner', os.environ.get('FLITSPEILING_WARM_CHILD', 'none'))"
+
+
+def _run_runner(tmp_path: Path, notebook: Path, enabled: str) -> subprocess.CompletedProcess:
+    """`python -m helpers.publish.runner` as make runs it (a fresh process, this checkout's helpers)."""
+    env = {**os.environ, warm.ENABLED_ENV: enabled}
+    return subprocess.run([sys.executable, "-m", "helpers.publish.runner", "--year", "1", "--root", str(tmp_path),
+                           "--no-fragment", str(notebook)], capture_output=True, text=True, check=False, env=env,
+                          timeout=300)
+
+
+@needs_kernel
+def test_the_runner_runs_as_a_child_of_the_server_and_reports_as_itself(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    good = _notebook(notebooks / "good.ipynb", REPORTS_RUNNER)
+    done = _run_runner(tmp_path, good, "1")
+    assert done.returncode == 0, done.stderr
+    executed = tmp_path / "build" / "1" / "notebooks" / "good.ipynb"
+    # The kernel inherits the environment of the runner that started it: the runner forked by the server.
+    assert _printed(executed, "runner") == "1"
+    # A failing notebook: the same exit status and messages as a runner of its own, the notebook kept as .failed.
+    bad = _notebook(notebooks / "bad.ipynb", "raise ValueError('kapot')")
+    done = _run_runner(tmp_path, bad, "1")
+    assert done.returncode == 1
+    assert "ValueError: kapot" in done.stderr and "bad.failed.ipynb" in done.stderr
+    assert (tmp_path / "build" / "1" / "notebooks" / "bad.failed.ipynb").is_file()
+    # Without the warm server the runner runs in the command's own process.
+    done = _run_runner(tmp_path, good, "0")
+    assert done.returncode == 0, done.stderr
+    assert _printed(executed, "runner") == "none"
+
+
 def test_only_ipykernel_commands_are_replaced(monkeypatch):
     monkeypatch.setattr(warm, "ensure_server", lambda python: "/tmp/server.sock")
     command = [sys.executable, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "/tmp/kernel-1.json"]

@@ -60,11 +60,10 @@ from pathlib import Path
 import helpers
 from helpers import KERNEL
 from helpers.publish import runs, warm
-from helpers.publish.fragments import html_exporter, store_fragment
 
-# Optional imports of libraries this process loads that it never uses (see the module docstring): a None entry in
-# sys.modules makes `import rfc3987_syntax` raise ImportError, which jsonschema expects for an absent extra.
-BLOCKED_OPTIONAL_IMPORTS = ("rfc3987_syntax",)
+# Optional imports of libraries this process loads that it never uses (see the module docstring; kept in
+# helpers.publish.warm, whose server imports the same libraries ahead of the runners it forks).
+BLOCKED_OPTIONAL_IMPORTS = warm.BLOCKED_OPTIONAL_IMPORTS
 
 TIMEOUT = 600
 PACKAGE = "helpers"
@@ -272,6 +271,8 @@ def write_page(executed: Path, target: Path, name: str) -> Path:
     import nbformat
 
     node = nbformat.read(executed, as_version=4)
+    from helpers.publish.fragments import html_exporter  # nbconvert: imported when used
+
     page, _ = html_exporter(chapter=False).from_notebook_node(
         node, resources={"metadata": {"name": name, "path": str(Path(executed).parent)}})
     _write_atomically(Path(target), page)
@@ -363,6 +364,8 @@ def run(notebook: Path, year: int, root: Path, kernel: str = KERNEL, timeout: in
                                              make_target or _make_path(target, root), notebook, root)}
     if fragment:
         begin = time.perf_counter()
+        from helpers.publish.fragments import store_fragment  # nbconvert and bs4: imported when used
+
         written["fragment"] = store_fragment(year, notebook.stem, running, parts_dir.parent, root=root,
                                              report_yml=notebook.resolve().parent / "report.yml")
         timings["fragment"] = time.perf_counter() - begin
@@ -387,6 +390,12 @@ def _parameter_value(text: str):
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv is None and warm.enabled() and not warm.in_warm_child():
+        # Run as a child of the warm server, which imported papermill, nbconvert and the libraries once (this process
+        # then only passes its streams, directory, environment and signals on); here when there is no server.
+        status = warm.run_in_server("helpers.publish.runner", sys.argv[1:])
+        if status is not None:
+            return status
     parser = argparse.ArgumentParser(prog="python -m helpers.publish.runner",
                                      description="Run one notebook for one wave (papermill), as make does.")
     parser.add_argument("notebook", type=Path, help="the notebook, e.g. notebooks/01_achtergrond.ipynb")

@@ -1,4 +1,5 @@
-"""Warm kernels: the libraries are imported once per build, and every notebook still runs in a fresh process.
+"""Warm kernels and runners: the libraries are imported once per build, and every notebook still runs in a fresh
+process.
 
 A chapter's kernel spends most of its CPU before its first own line: starting Python and ipykernel and importing
 pandas, matplotlib, statsmodels and scipy (2.5-3 s per notebook, seven notebooks per wave). Here a *warm server*
@@ -16,6 +17,11 @@ How it fits in (helpers.publish.runner uses it unless FLITSPEILING_WARM=0):
   connects to the server's Unix socket, hands over its standard streams, working directory and environment and the
   connection file, and then stands in for the kernel process: it forwards the interrupt and termination signals
   jupyter_client sends to the forked kernel and exits with the kernel's exit status;
+- the runner itself runs as a child of the server too (`run_in_server`): ``python -m helpers.publish.runner`` (make's
+  command) hands its streams, directory, environment and arguments to the server, which forks a child that imports
+  the runner fresh from disk and runs it with papermill and nbconvert already imported (about 1.2 s per notebook);
+  the command stands in for it (signals forwarded, its exit status returned), and runs the notebook itself when no
+  server can be had or FLITSPEILING_WARM=0;
 - the first notebook of a build starts the server (`ensure_server`, under a lock: with ``make -j2`` two runners may
   ask at once); it exits by itself after FLITSPEILING_WARM_IDLE seconds (default IDLE_SECONDS) without a kernel, so
   the next chapters of the build and the researcher's next ``make preview`` find it warm, and nothing stays behind;
@@ -47,7 +53,16 @@ WARM_IMPORTS = ("numpy", "pandas", "pyarrow.parquet", "scipy.stats", "statsmodel
                 "matplotlib.pyplot", "yaml", "jinja2", "ipykernel.kernelapp",
                 # what the helpers import besides (0.3 s per notebook: the processed tables' contracts, the CBS
                 # download, the fuzzy matching of municipality names)
-                "pandera.pandas", "requests", "rapidfuzz")
+                "pandera.pandas", "requests", "rapidfuzz",
+                # what the runner forked from the server uses (helpers.publish.runner: papermill, nbconvert for the
+                # fragment, bs4; about 1.2 s per notebook)
+                "papermill", "papermill.engines", "nbclient", "jupyter_client.manager", "nbconvert", "bs4",
+                "traitlets.config")
+# Optional imports of those libraries that nothing here uses: jsonschema (through nbformat) imports rfc3987_syntax
+# (about 1 s: it compiles a grammar) only for the JSON-schema format "iri", which nbformat's schemas do not use. A
+# None entry in sys.modules makes its import raise ImportError, which jsonschema expects for an absent extra.
+BLOCKED_OPTIONAL_IMPORTS = ("rfc3987_syntax",)
+CHILD_ENV = "FLITSPEILING_WARM_CHILD"  # set in a runner forked by the server (it runs there, not in another one)
 # matplotlib reads its backend at import; ipykernel sets this one before a notebook's first import of it.
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 IDLE_SECONDS = 120
@@ -79,6 +94,10 @@ def socket_path(python: str = sys.executable) -> str:
 
 def enabled() -> bool:
     return os.environ.get(ENABLED_ENV, "1").strip() not in {"0", "no", "false", "off"}
+
+
+def in_warm_child() -> bool:
+    return os.environ.get(CHILD_ENV) == "1"
 
 
 def _connect(path: str) -> socket.socket | None:
@@ -198,11 +217,70 @@ def _become_kernel(request: dict, fds: list[int]) -> None:
     IPKernelApp.launch_instance(argv=["-f", request["connection_file"], f"--IPKernelApp.parent_handle={os.getppid()}"])
 
 
+def _run_module(request: dict, fds: list[int]) -> int:
+    """In the forked child: become `python -m <module> <argv>` in the caller's streams, directory and environment
+    (the project's code is imported here, fresh from disk: the server never imports it); returns the exit status."""
+    import runpy
+
+    for signum in (signal.SIGTERM, signal.SIGCHLD, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    for target, fd in enumerate(fds):
+        os.dup2(fd, target)
+        os.close(fd)
+    # The server's own streams are its log; the child writes to the caller's (line by line, as a terminal would get).
+    sys.stdin, sys.stdout, sys.stderr = (open(fd, mode, buffering=1, encoding="utf-8", closefd=False,  # noqa: SIM115
+                                              errors="backslashreplace" if fd == 2 else "strict")
+                                         for fd, mode in ((0, "r"), (1, "w"), (2, "w")))
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    os.environ[CHILD_ENV] = "1"
+    sys.path.insert(0, request["cwd"])  # as `python -m` started in that directory
+    sys.argv = [request["module"], *request["argv"]]
+    status = 0
+    try:
+        runpy.run_module(request["module"], run_name="__main__", alter_sys=True)
+    except SystemExit as exit_:
+        code = exit_.code
+        status = code if isinstance(code, int) else (0 if code is None else (print(code, file=sys.stderr) or 1))
+    except KeyboardInterrupt:
+        status = 130
+    except BaseException:  # noqa: BLE001 - as the interpreter would: the traceback, status 1
+        import traceback
+
+        traceback.print_exc()
+        status = 1
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+    return status
+
+
+def run_in_server(module: str, argv: list[str], python: str = sys.executable) -> int | None:
+    """Run `python -m module argv` as a child of the warm server (started when there is none) and return its exit
+    status; this process stands in for it meanwhile (its streams are the child's, its signals are forwarded). None
+    when no server can be had: the caller then runs the module itself."""
+    try:
+        path = ensure_server(python)
+    except (OSError, RuntimeError) as error:
+        print(f"warning: no warm server ({error}); running here", file=sys.stderr)
+        return None
+    client = _connect(path)
+    if client is None:
+        return None
+    request = {"module": module, "argv": list(argv), "cwd": os.getcwd(), "env": dict(os.environ)}
+    return _stand_in(client, request)
+
+
 def serve(path: str, idle: float = IDLE_SECONDS) -> None:
     """Import WARM_IMPORTS, listen on `path`, fork a kernel per request; exit after `idle` seconds without one."""
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
     import importlib
 
+    for name in BLOCKED_OPTIONAL_IMPORTS:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]
     for name in WARM_IMPORTS:
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
@@ -244,6 +322,8 @@ def serve(path: str, idle: float = IDLE_SECONDS) -> None:
                             selector.close()
                             for socket_ in (listener, connection, *kernels.values()):
                                 socket_.close()
+                            if message.get("module"):
+                                os._exit(_run_module(message, fds))
                             _become_kernel(message, fds)
                         finally:
                             os._exit(0)
@@ -303,6 +383,12 @@ def shim(path: str, connection_file: str) -> int:
     client.connect(path)
     request = {"connection_file": connection_file, "cwd": os.getcwd(), "env": dict(os.environ),
                "argv0": sys.executable}
+    return _stand_in(client, request)
+
+
+def _stand_in(client: socket.socket, request: dict) -> int:
+    """Send `request` with this process's standard streams, forward its signals to the child the server forks,
+    return the child's exit status."""
     socket.send_fds(client, [(json.dumps(request) + "\n").encode()], [0, 1, 2])
     reader = client.makefile("r")
     pid = json.loads(reader.readline())["pid"]
