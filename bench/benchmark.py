@@ -117,8 +117,8 @@ class Bench:
         seconds = time.perf_counter() - begin
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         self.last_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-        if command[0] == "make":  # the kernels forked by the warm server are not children of make
-            self.last_cpu += max(0.0, self.warm_cpu() - warm_before)
+        # The kernels and runners forked by the warm server are not children of make (or of the runner's command).
+        self.last_cpu += max(0.0, self.warm_cpu() - warm_before)
         output = done.stdout + done.stderr
         self.log.write(f"$ {' '.join(command)}  ({seconds:.2f} s, {self.last_cpu:.2f} s CPU, exit "
                        f"{done.returncode})\n{output}\n")
@@ -361,7 +361,7 @@ class Bench:
             ratio = f"{figure.best / floor:.2f}" if floor else "-"
             target, result = "-", ""
             if figure.target is not None:
-                target = f"{figure.target:.0f}"
+                target = f"{figure.target:g}"
                 margin = figure.target - figure.best
                 result = f"PASS by {margin:.2f} s" if margin >= 0 else f"MISS by {-margin:.2f} s"
             ratio_target = RATIO_TARGETS.get(figure.key)
