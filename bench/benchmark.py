@@ -388,7 +388,7 @@ class Bench:
                              f"{max(figure.seconds):.2f}" if figure.seconds else "", len(figure.seconds),
                              f"{best / floor:.2f}" if best is not None and floor else "",
                              f"{min(figure.cpu):.1f}" if figure.cpu else "",
-                             f"{figure.target:.0f}" if figure.target is not None else "", figure.note])
+                             f"{figure.target:g}" if figure.target is not None else "", figure.note])
         return buffer.getvalue()
 
 
