@@ -717,6 +717,11 @@ def scan_files(paths: Iterable[Path], names: NameList | None, root: Path | None 
     slow = [path for path in paths if file_type(path) == "pdf"]
     outcomes: dict[Path, tuple[str, list[Hit] | None, str | None]] = {}
     if workers > 1 and len(slow) > 1:
+        if names is not None:
+            # Build the name index (cached on the object) before the pool's feeder thread pickles `names` for the
+            # workers: built lazily by the first file scanned here meanwhile, it changed the object while it was
+            # being pickled ("dictionary changed size during iteration", seen once in CI).
+            names._by_word()
         with ProcessPoolExecutor(max_workers=min(workers, len(slow))) as pool:
             biggest_first = sorted(slow, key=lambda path: -path.stat().st_size if path.exists() else 0)
             futures = {path: pool.submit(_scan_one, path, names, root) for path in biggest_first}
