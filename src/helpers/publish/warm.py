@@ -197,8 +197,9 @@ def _receive_request(connection: socket.socket) -> tuple[dict, list[int]] | None
     return json.loads(data), fds
 
 
-def _become_kernel(request: dict, fds: list[int]) -> None:
-    """In the forked child: take over the shim's streams, directory and environment, then run ipykernel."""
+def _take_over(request: dict, fds: list[int]) -> None:
+    """In the forked child: the default signal handlers, the caller's standard streams (`fds`), working directory
+    (also first on sys.path, as for `python -m` started there) and environment."""
     for signum in (signal.SIGTERM, signal.SIGCHLD, signal.SIGHUP):
         signal.signal(signum, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -208,7 +209,12 @@ def _become_kernel(request: dict, fds: list[int]) -> None:
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
-    sys.path.insert(0, request["cwd"])  # as `python -m ipykernel_launcher` started in that directory
+    sys.path.insert(0, request["cwd"])
+
+
+def _become_kernel(request: dict, fds: list[int]) -> None:
+    """In the forked child: take over the shim's streams, directory and environment, then run ipykernel."""
+    _take_over(request, fds)
     sys.argv = [request["argv0"], "-f", request["connection_file"]]
     from ipykernel.kernelapp import IPKernelApp
 
@@ -222,21 +228,12 @@ def _run_module(request: dict, fds: list[int]) -> int:
     (the project's code is imported here, fresh from disk: the server never imports it); returns the exit status."""
     import runpy
 
-    for signum in (signal.SIGTERM, signal.SIGCHLD, signal.SIGHUP):
-        signal.signal(signum, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    for target, fd in enumerate(fds):
-        os.dup2(fd, target)
-        os.close(fd)
+    _take_over(request, fds)
     # The server's own streams are its log; the child writes to the caller's (line by line, as a terminal would get).
     sys.stdin, sys.stdout, sys.stderr = (open(fd, mode, buffering=1, encoding="utf-8", closefd=False,  # noqa: SIM115
                                               errors="backslashreplace" if fd == 2 else "strict")
                                          for fd, mode in ((0, "r"), (1, "w"), (2, "w")))
-    os.chdir(request["cwd"])
-    os.environ.clear()
-    os.environ.update(request["env"])
     os.environ[CHILD_ENV] = "1"
-    sys.path.insert(0, request["cwd"])  # as `python -m` started in that directory
     sys.argv = [request["module"], *request["argv"]]
     status = 0
     try:
